@@ -1,0 +1,66 @@
+/**
+ * All configuration, read from the environment once at boot into one typed object. A bad or
+ * missing value stops the process with a message that names the variable.
+ */
+import { z } from "zod";
+
+const bool = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const ConfigSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }).default("redis://127.0.0.1:6379"),
+  /** Prefix of every Redis key and channel of this deployment (and of each test file). */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, "letters, digits, ':', '_' or '-' only")
+    .default("mix"),
+
+  PORT: int(0, 65_535).default(8088),
+  HOST: z.string().default("0.0.0.0"),
+  /** Largest JSON body the API parses; a larger one is answered with 413. */
+  BODY_LIMIT_BYTES: int(1_024, 50 * 1024 * 1024).default(1024 * 1024),
+  /** An API key accepted for a local workspace, created at boot if missing (local use only). */
+  MIX_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+
+  SSE_HEARTBEAT_MS: int(100, 300_000).default(15_000),
+  /** Bytes an SSE client may have unread before it is cut off (it resumes with Last-Event-ID). */
+  SSE_MAX_BUFFERED_BYTES: int(1_024, 256 * 1024 * 1024).default(4 * 1024 * 1024),
+  SSE_RETRY_MS: int(100, 600_000).default(3_000),
+
+  /** Events kept per session for replay, and how long the log lives after its last event. */
+  EVENT_LOG_MAX_LEN: int(100, 10_000_000).default(10_000),
+  EVENT_LOG_TTL_SECONDS: int(60, 30 * 24 * 3600).default(24 * 3600),
+
+  WORKER_CONCURRENCY: int(1, 1_000).default(8),
+  /** A run's hold on its session; renewed every third of this while the run is alive. */
+  RUN_LEASE_MS: int(1_000, 600_000).default(30_000),
+  /** How long a job for a busy session waits before it looks again (it is also woken early). */
+  RUN_BUSY_RETRY_MS: int(10, 60_000).default(500),
+  SHUTDOWN_GRACE_MS: int(0, 600_000).default(30_000),
+
+  MODEL_PROVIDER: z.enum(["scripted"]).default("scripted"),
+  SCRIPTED_CONTENT_DELTAS: int(1, 100_000).default(24),
+  SCRIPTED_REASONING_DELTAS: int(0, 100_000).default(6),
+  SCRIPTED_DELAY_MS: int(0, 60_000).default(25),
+
+  STORAGE_DIR: z.string().min(1).default(".data/storage"),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses `env` (default: process.env); throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const result = ConfigSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${problems.join("\n")}`);
+}

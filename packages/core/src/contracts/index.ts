@@ -1,0 +1,11 @@
+/**
+ * The wire contracts: zod schemas of every request, response, SSE event and job payload.
+ * A leaf: depends on nothing but zod, so a client can import it without Redis or Prisma.
+ */
+export * from "./errors";
+export * from "./callbacks";
+export * from "./sessions";
+export * from "./messages";
+export * from "./events";
+export * from "./jobs";
+export * from "./health";

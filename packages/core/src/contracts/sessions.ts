@@ -1,0 +1,68 @@
+/** Requests and responses of the sessions resource. */
+import { z } from "zod";
+import { CallbackList } from "./callbacks";
+
+export const SessionType = z.enum(["main", "forked", "subagent"]);
+export type SessionType = z.infer<typeof SessionType>;
+export const PromptMode = z.enum(["default", "append", "replace"]);
+export type PromptMode = z.infer<typeof PromptMode>;
+
+/** Byte limits of the contract, measured on the UTF-8 encoding of the prompt. */
+export const PROMPT_LIMIT_BYTES = { append: 51_200, replace: 102_400 } as const;
+export const MAX_TITLE_LENGTH = 1_000;
+
+export const CreateSessionRequest = z.strictObject({
+  title: z
+    .string({ error: (issue) => (issue.input === undefined ? "title is required" : "title must be a string") })
+    .trim()
+    .min(1, "title is required")
+    .max(MAX_TITLE_LENGTH, `title must be at most ${MAX_TITLE_LENGTH} characters`),
+  customSystemPrompt: z.string().optional(),
+  promptMode: z
+    .enum(PromptMode.options, { error: "promptMode must be 'default', 'append', or 'replace'" })
+    .default("default"),
+  sessionType: z
+    .literal("main", {
+      error:
+        "API can only create main sessions. Use /fork endpoint for forked sessions. Subagent sessions are created automatically.",
+    })
+    .default("main"),
+  subagentType: z
+    .string()
+    .refine((value) => value === "", {
+      message:
+        "subagentType cannot be set for API-created sessions. Subagent sessions are created programmatically by the task delegation system.",
+    })
+    .optional(),
+  callbacks: CallbackList.optional(),
+});
+export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
+
+export const SessionData = z.object({
+  id: z.string(),
+  title: z.string(),
+  sessionType: SessionType,
+  subagentType: z.literal("general-purpose").optional(),
+  parentSessionId: z.string().optional(),
+  parentToolCallId: z.string().optional(),
+  firstUserMessage: z.string().optional(),
+  userMessageCount: z.number().int(),
+  assistantMessageCount: z.number().int(),
+  toolCallCount: z.number().int(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  cost: z.number(),
+  createdAt: z.string(),
+  callbacks: z.array(z.record(z.string(), z.unknown())).optional(),
+});
+export type SessionData = z.infer<typeof SessionData>;
+
+export const ListSessionsQuery = z.object({
+  includeSubagents: z
+    .enum(["true", "false"], { error: "includeSubagents must be true or false" })
+    .optional()
+    .transform((value) => value === "true"),
+});
+
+export const CancelResponse = z.object({ cancelled: z.boolean() });
+export type CancelResponse = z.infer<typeof CancelResponse>;

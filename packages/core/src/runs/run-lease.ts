@@ -1,0 +1,54 @@
+/**
+ * One run per session at a time: a lease key holding the run id and a token of the worker that
+ * holds it. It expires unless renewed, so a crashed worker frees the session by itself.
+ */
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { RedisKeys } from "../redis/keys";
+
+// KEYS: lease. ARGV: expected value, ttl ms. Renews or releases only our own lease.
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+export interface Lease {
+  /** Aborts when the lease is lost (renewal failed): the run must stop writing. */
+  lost: AbortSignal;
+  release(): Promise<void>;
+}
+
+export class RunLeases {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly ttlMs: number,
+  ) {}
+
+  /** Takes the session's lease for `runId`, or returns null when another run holds it. */
+  async acquire(sessionId: string, runId: string): Promise<Lease | null> {
+    const key = this.keys.runLease(sessionId);
+    const value = `${runId}:${randomUUID()}`;
+    if ((await this.redis.set(key, value, "PX", this.ttlMs, "NX")) !== "OK") return null;
+
+    const lost = new AbortController();
+    let renewedAt = Date.now();
+    const timer = setInterval(() => {
+      this.redis
+        .eval(RENEW, 1, key, value, this.ttlMs)
+        .then((renewed) => {
+          if (renewed === 1) renewedAt = Date.now();
+          else lost.abort(new Error("run lease taken over"));
+        })
+        // A passing Redis error is tolerated until the lease could actually have expired.
+        .catch((error: unknown) => Date.now() - renewedAt >= this.ttlMs && lost.abort(error));
+    }, Math.max(250, Math.floor(this.ttlMs / 3)));
+    timer.unref();
+
+    return {
+      lost: lost.signal,
+      release: async () => {
+        clearInterval(timer);
+        await this.redis.eval(RELEASE, 1, key, value);
+      },
+    };
+  }
+}

@@ -1,0 +1,31 @@
+/** Maps a stored session to the contract's SessionData. */
+import type { Session } from "@mix/db";
+import type { SessionData } from "../contracts";
+
+export interface SessionCounts {
+  userMessageCount: number;
+  assistantMessageCount: number;
+  toolCallCount: number;
+  firstUserMessage?: string;
+}
+
+export function toSessionData(session: Session, counts: SessionCounts): SessionData {
+  const callbacks = Array.isArray(session.callbacks) ? (session.callbacks as Record<string, unknown>[]) : [];
+  return {
+    id: session.id,
+    title: session.title,
+    sessionType: session.sessionType,
+    ...(session.subagentType === "general-purpose" ? { subagentType: "general-purpose" as const } : {}),
+    ...(session.parentSessionId ? { parentSessionId: session.parentSessionId } : {}),
+    ...(session.parentToolCallId ? { parentToolCallId: session.parentToolCallId } : {}),
+    ...(counts.firstUserMessage !== undefined ? { firstUserMessage: counts.firstUserMessage } : {}),
+    userMessageCount: counts.userMessageCount,
+    assistantMessageCount: counts.assistantMessageCount,
+    toolCallCount: counts.toolCallCount,
+    promptTokens: session.promptTokens,
+    completionTokens: session.completionTokens,
+    cost: session.cost,
+    createdAt: session.createdAt.toISOString(),
+    ...(callbacks.length ? { callbacks } : {}),
+  };
+}

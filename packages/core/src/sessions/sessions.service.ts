@@ -1,0 +1,74 @@
+/** Sessions of a workspace: create, list, get, delete. Every query is scoped to the workspace. */
+import type { PrismaClient, Session } from "@mix/db";
+import type { CreateSessionRequest, SessionData } from "../contracts";
+import { conflict, notFound } from "../errors/app-error";
+import type { EventLog } from "../events/event-log";
+import { loadSessionCounts } from "./session-counts";
+import { toSessionData } from "./session-view";
+import { checkCustomPrompt } from "./system-prompt";
+
+export const ACTIVE_RUN_STATUSES = ["queued", "running"] as const;
+
+export class SessionsService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly events: EventLog,
+  ) {}
+
+  async create(workspaceId: string, request: CreateSessionRequest): Promise<SessionData> {
+    checkCustomPrompt(request.customSystemPrompt, request.promptMode);
+    const session = await this.prisma.session.create({
+      data: {
+        workspaceId,
+        title: request.title,
+        promptMode: request.promptMode,
+        customSystemPrompt: request.customSystemPrompt ?? null,
+        callbacks: request.callbacks ?? [],
+      },
+    });
+    await this.events.append(session.id, "session_created", {
+      type: "session_created",
+      sessionId: session.id,
+      title: session.title,
+      createdAt: Math.floor(session.createdAt.getTime() / 1000),
+    });
+    return toSessionData(session, { userMessageCount: 0, assistantMessageCount: 0, toolCallCount: 0 });
+  }
+
+  /** Newest first; subagent sessions only when asked for. */
+  async list(workspaceId: string, options: { includeSubagents: boolean }): Promise<SessionData[]> {
+    const sessions = await this.prisma.session.findMany({
+      where: { workspaceId, ...(options.includeSubagents ? {} : { sessionType: { not: "subagent" } }) },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    });
+    const counts = await loadSessionCounts(this.prisma, sessions.map((session) => session.id));
+    return sessions.map((session) => toSessionData(session, counts.get(session.id)!));
+  }
+
+  async get(workspaceId: string, sessionId: string): Promise<SessionData> {
+    const session = await this.require(workspaceId, sessionId);
+    const counts = await loadSessionCounts(this.prisma, [session.id]);
+    return toSessionData(session, counts.get(session.id)!);
+  }
+
+  /**
+   * Deletes the session, its messages, runs and event log. Refused with 409 while a run is
+   * queued or running: cancel it first (POST /cancel), then delete.
+   */
+  async delete(workspaceId: string, sessionId: string): Promise<void> {
+    await this.require(workspaceId, sessionId);
+    const active = await this.prisma.run.count({ where: { sessionId, status: { in: [...ACTIVE_RUN_STATUSES] } } });
+    if (active > 0) throw conflict("Session has an active run; cancel it (POST /api/sessions/{id}/cancel) before deleting");
+    await this.prisma.session.delete({ where: { id: sessionId } });
+    // Tell open streams before the log goes, so they can close.
+    await this.events.append(sessionId, "session_deleted", { type: "session_deleted", sessionId });
+    await this.events.delete(sessionId);
+  }
+
+  /** The session if it belongs to the workspace; 404 otherwise (never reveals other workspaces). */
+  async require(workspaceId: string, sessionId: string): Promise<Session> {
+    const session = await this.prisma.session.findFirst({ where: { id: sessionId, workspaceId } });
+    if (!session) throw notFound("Session");
+    return session;
+  }
+}

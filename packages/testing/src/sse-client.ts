@@ -1,0 +1,111 @@
+/**
+ * A small, strict SSE client over node:http for tests and the benchmark: records every event
+ * with its id, sends Last-Event-ID when asked, and exposes bounded waits on what arrived.
+ */
+import http from "node:http";
+import { waitFor } from "./wait-for";
+
+export interface SseEvent {
+  id?: string;
+  event: string;
+  data: Record<string, unknown>;
+  receivedAt: number;
+}
+
+export interface SseClientOptions {
+  headers?: Record<string, string>;
+  lastEventId?: string;
+}
+
+export class SseClient {
+  readonly events: SseEvent[] = [];
+  status = 0;
+  headers: http.IncomingHttpHeaders = {};
+  ended = false;
+  private request?: http.ClientRequest;
+  private body = "";
+
+  private constructor() {}
+
+  static async connect(url: string, options: SseClientOptions = {}): Promise<SseClient> {
+    const client = new SseClient();
+    await client.open(url, options);
+    return client;
+  }
+
+  /** Events other than connected/heartbeat, i.e. those from the session log. */
+  get logEvents(): SseEvent[] {
+    return this.events.filter((event) => event.event !== "connected" && event.event !== "heartbeat");
+  }
+
+  waitForEvent(predicate: (event: SseEvent) => boolean, timeoutMs = 10_000, what = "an event"): Promise<SseEvent> {
+    return waitFor(() => this.events.find(predicate), { timeoutMs, what, intervalMs: 5 });
+  }
+
+  /** Waits for the n-th (1-based) event matching `predicate`. */
+  waitForCount(predicate: (event: SseEvent) => boolean, count: number, timeoutMs = 10_000): Promise<SseEvent[]> {
+    return waitFor(
+      () => {
+        const found = this.events.filter(predicate);
+        return found.length >= count ? found : undefined;
+      },
+      { timeoutMs, what: `${count} matching events (have ${this.events.filter(predicate).length})`, intervalMs: 5 },
+    );
+  }
+
+  /** The raw body received so far (for non-SSE error answers). */
+  get rawBody(): string {
+    return this.body;
+  }
+
+  close(): void {
+    this.request?.destroy();
+  }
+
+  private open(url: string, options: SseClientOptions): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { accept: "text/event-stream", ...options.headers };
+      if (options.lastEventId !== undefined) headers["last-event-id"] = options.lastEventId;
+      this.request = http.get(url, { headers }, (response) => {
+        this.status = response.statusCode ?? 0;
+        this.headers = response.headers;
+        response.setEncoding("utf8");
+        let pending = "";
+        response.on("data", (chunk: string) => {
+          this.body += this.status === 200 ? "" : chunk;
+          pending += chunk;
+          let boundary: number;
+          while ((boundary = pending.indexOf("\n\n")) >= 0) {
+            this.parseFrame(pending.slice(0, boundary));
+            pending = pending.slice(boundary + 2);
+          }
+        });
+        response.on("close", () => {
+          this.ended = true;
+        });
+        resolve();
+      });
+      this.request.on("error", (error) => {
+        this.ended = true;
+        if (!this.status) reject(error);
+      });
+    });
+  }
+
+  private parseFrame(frame: string): void {
+    let id: string | undefined;
+    let event = "message";
+    const data: string[] = [];
+    for (const line of frame.split("\n")) {
+      if (line.startsWith(":")) continue;
+      const colon = line.indexOf(":");
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+      if (field === "id") id = value;
+      else if (field === "event") event = value;
+      else if (field === "data") data.push(value);
+    }
+    if (data.length === 0) return;
+    this.events.push({ id, event, data: JSON.parse(data.join("\n")), receivedAt: Date.now() });
+  }
+}
