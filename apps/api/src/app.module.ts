@@ -1,0 +1,28 @@
+/** The API's root module; core services come in ready-made so tests can run several apps. */
+import { type DynamicModule, Global, Module } from "@nestjs/common";
+import { APP_FILTER, APP_GUARD } from "@nestjs/core";
+import type { ApiServices } from "@mix/core";
+import { API_SERVICES } from "./common/api-services.token";
+import { ApiKeyGuard } from "./common/auth/api-key.guard";
+import { HttpExceptionFilter } from "./common/http-exception.filter";
+import { HealthController } from "./health/health.controller";
+import { MessagesController } from "./messages/messages.controller";
+import { SessionsController } from "./sessions/sessions.controller";
+import { StreamController } from "./stream/stream.controller";
+
+@Global()
+@Module({})
+export class AppModule {
+  static forRoot(services: ApiServices): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [HealthController, SessionsController, MessagesController, StreamController],
+      providers: [
+        { provide: API_SERVICES, useValue: services },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+      ],
+      exports: [API_SERVICES],
+    };
+  }
+}

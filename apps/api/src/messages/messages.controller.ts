@@ -1,0 +1,71 @@
+/** `/api/sessions/{id}/messages` and `/cancel`: store + enqueue (202), list, cancel. */
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post } from "@nestjs/common";
+import { ApiHeader, ApiOperation, ApiTags } from "@nestjs/swagger";
+import {
+  BackendMessage,
+  CancelResponse,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  SendMessageAccepted,
+  SendMessageRequest,
+  validationError,
+  type ApiServices,
+  type Principal,
+} from "@mix/core";
+import { z } from "zod";
+import { API_SERVICES } from "../common/api-services.token";
+import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
+import { ZodPipe } from "../common/zod-validation.pipe";
+
+@ApiTags("Messages")
+@Controller("api/sessions/:id")
+export class MessagesController {
+  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+
+  @Get("messages")
+  @ApiOperation({ summary: "List session messages", operationId: "getSessionMessages" })
+  @ApiZodResponse(200, z.array(BackendMessage), "Messages in conversation order")
+  @ApiErrors(401, 404)
+  list(@CurrentPrincipal() principal: Principal, @Param("id") id: string) {
+    return this.services.messages.list(principal.workspaceId, id);
+  }
+
+  @Post("messages")
+  @HttpCode(202)
+  @ApiOperation({
+    summary: "Send a message to session (async)",
+    description:
+      "Stores the message and queues a run; results stream over GET /stream. A message sent while a run is " +
+      "active waits for it and runs next, in order. Repeating a request with the same Idempotency-Key is a no-op.",
+    operationId: "sendMessage",
+  })
+  @ApiHeader({ name: "Idempotency-Key", required: false, description: `At most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` })
+  @ApiZodBody(SendMessageRequest)
+  @ApiZodResponse(202, SendMessageAccepted, "Message accepted for processing")
+  @ApiErrors(400, 401, 404, 413)
+  async send(
+    @CurrentPrincipal() principal: Principal,
+    @Param("id") id: string,
+    @Body(new ZodPipe(SendMessageRequest)) body: SendMessageRequest,
+    @Headers("idempotency-key") idempotencyKey?: string,
+  ): Promise<SendMessageAccepted> {
+    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+      throw validationError(`Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
+    }
+    const { status, sessionId } = await this.services.messages.send(principal.workspaceId, id, body, idempotencyKey);
+    return { status, sessionId };
+  }
+
+  @Post("cancel")
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Cancel agent processing",
+    description: "Stops the running run and ends the session's queued runs as cancelled. `cancelled` is false when nothing was active.",
+    operationId: "cancelSessionProcessing",
+  })
+  @ApiZodResponse(200, CancelResponse, "Cancellation status")
+  @ApiErrors(401, 404)
+  cancel(@CurrentPrincipal() principal: Principal, @Param("id") id: string) {
+    return this.services.cancel.cancel(principal.workspaceId, id);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * One client's SSE connection: frames events, sends heartbeats, and cuts the client off when
+ * it stops reading (its unread bytes pass the limit) instead of dropping events silently;
+ * the client then resumes from its last id with Last-Event-ID.
+ */
+import type { LoggedEvent } from "@mix/core";
+import type { Response } from "express";
+
+export interface SseConnectionOptions {
+  heartbeatMs: number;
+  maxBufferedBytes: number;
+  retryMs: number;
+  onOverflow: (bufferedBytes: number) => void;
+}
+
+export function formatSseFrame(id: string | undefined, event: string, data: unknown, retryMs?: number): string {
+  return `${retryMs ? `retry: ${retryMs}\n` : ""}${id !== undefined ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+export class SseConnection {
+  private heartbeat?: NodeJS.Timeout;
+  private lastId: string;
+  private closed = false;
+
+  constructor(
+    private readonly response: Response,
+    startId: number,
+    private readonly options: SseConnectionOptions,
+  ) {
+    this.lastId = String(startId);
+  }
+
+  open(sessionId: string): void {
+    this.response.status(200).set({
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    });
+    this.response.flushHeaders();
+    // `connected` and heartbeats carry the id of the last log event delivered, so a client
+    // that reconnects after them resumes from the right place.
+    this.write(formatSseFrame(this.lastId, "connected", { sessionId }, this.options.retryMs));
+    this.heartbeat = setInterval(() => this.write(formatSseFrame(this.lastId, "heartbeat", { type: "ping" })), this.options.heartbeatMs);
+  }
+
+  send(event: LoggedEvent): void {
+    this.lastId = event.id;
+    this.write(formatSseFrame(event.id, event.event, event.data));
+  }
+
+  /** While replaying, lets the client catch up instead of piling a whole backlog in memory. */
+  waitForDrain(): Promise<void> | undefined {
+    if (this.closed || this.response.writableLength < this.options.maxBufferedBytes / 2) return undefined;
+    return new Promise((resolve) => {
+      const done = () => {
+        this.response.off("drain", done);
+        this.response.off("close", done);
+        resolve();
+      };
+      this.response.on("drain", done);
+      this.response.on("close", done);
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    if (!this.response.writableEnded) this.response.end();
+  }
+
+  /**
+   * A client is too slow when it has not read what it was already sent: the backlog before
+   * this frame decides, so one large event (a long final answer) never trips the limit alone.
+   */
+  private write(frame: string): void {
+    if (this.closed) return;
+    const backlog = this.response.writableLength;
+    if (backlog > this.options.maxBufferedBytes) {
+      this.options.onOverflow(backlog);
+      this.closed = true;
+      clearInterval(this.heartbeat);
+      this.response.destroy();
+      return;
+    }
+    this.response.write(frame);
+  }
+}
