@@ -10,6 +10,7 @@ export function createModelProvider(config: Config): ModelProvider {
         contentDeltas: config.SCRIPTED_CONTENT_DELTAS,
         reasoningDeltas: config.SCRIPTED_REASONING_DELTAS,
         delayMs: config.SCRIPTED_DELAY_MS,
+        deltaMinChars: config.SCRIPTED_DELTA_MIN_CHARS,
       });
   }
 }

@@ -9,6 +9,8 @@ export interface ScriptedProviderOptions {
   contentDeltas: number;
   reasoningDeltas: number;
   delayMs: number;
+  /** Each content delta is padded with dots to at least this many characters. */
+  deltaMinChars?: number;
 }
 
 const FILLER = "Here is a scripted answer that streams one word at a time so every client can watch it arrive".split(" ");
@@ -33,7 +35,8 @@ export class ScriptedProvider implements ModelProvider {
     const words = scriptedWords(prompt, this.options.contentDeltas);
     for (const [i, word] of words.entries()) {
       await pause();
-      yield { type: "text-delta", text: i === 0 ? word : ` ${word}` };
+      const text = i === 0 ? word : ` ${word}`;
+      yield { type: "text-delta", text: text.padEnd(this.options.deltaMinChars ?? 0, ".") };
     }
     signal.throwIfAborted();
     yield {

@@ -6,6 +6,9 @@ import { createHash, randomBytes } from "node:crypto";
 import type { PrismaClient } from "@mix/db";
 
 const KEY_PREFIX = "mix_";
+/** Known keys are remembered briefly: every request authenticates, most with no query. */
+const CACHE_TTL_MS = 30_000;
+const CACHE_MAX_ENTRIES = 10_000;
 
 export interface Principal {
   workspaceId: string;
@@ -16,6 +19,8 @@ export const hashApiKey = (key: string) => createHash("sha256").update(key, "utf
 export const generateApiKey = () => `${KEY_PREFIX}${randomBytes(32).toString("base64url")}`;
 
 export class ApiKeyService {
+  private readonly cache = new Map<string, { principal: Principal; expiresAt: number }>();
+
   constructor(private readonly prisma: PrismaClient) {}
 
   /** Creates a workspace with one key; the plain key is returned only here. */
@@ -42,14 +47,26 @@ export class ApiKeyService {
     return { workspaceId: created.workspaceId, apiKeyId: created.id };
   }
 
-  /** The workspace a key belongs to, or null for an unknown or revoked key. */
+  /**
+   * The workspace a key belongs to, or null for an unknown or revoked key. A valid key is
+   * cached for 30 s per process, so a revocation takes effect within that time.
+   */
   async authenticate(apiKey: string): Promise<Principal | null> {
     if (!apiKey || apiKey.length > 512) return null;
+    const keyHash = hashApiKey(apiKey);
+    const cached = this.cache.get(keyHash);
+    if (cached && cached.expiresAt > Date.now()) return cached.principal;
     const key = await this.prisma.apiKey.findUnique({
-      where: { keyHash: hashApiKey(apiKey) },
+      where: { keyHash },
       select: { id: true, workspaceId: true, revokedAt: true },
     });
-    if (!key || key.revokedAt) return null;
-    return { workspaceId: key.workspaceId, apiKeyId: key.id };
+    if (!key || key.revokedAt) {
+      this.cache.delete(keyHash);
+      return null;
+    }
+    const principal = { workspaceId: key.workspaceId, apiKeyId: key.id };
+    if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
+    this.cache.set(keyHash, { principal, expiresAt: Date.now() + CACHE_TTL_MS });
+    return principal;
   }
 }

@@ -46,6 +46,8 @@ export const ConfigSchema = z.object({
   SCRIPTED_CONTENT_DELTAS: int(1, 100_000).default(24),
   SCRIPTED_REASONING_DELTAS: int(0, 100_000).default(6),
   SCRIPTED_DELAY_MS: int(0, 60_000).default(25),
+  /** Pads each scripted content delta to this many characters (load tests of large events). */
+  SCRIPTED_DELTA_MIN_CHARS: int(0, 1_000_000).default(0),
 
   STORAGE_DIR: z.string().min(1).default(".data/storage"),
 });

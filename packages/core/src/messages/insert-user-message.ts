@@ -1,0 +1,41 @@
+/**
+ * Stores a user message, its text part and its queued run in ONE statement: the session's turn
+ * counter is bumped (row lock, so turns follow commit order), and nothing is written when the
+ * session does not exist in the workspace. One round trip, atomic, and no interactive
+ * transaction to wait for a pooled connection under load.
+ */
+import { randomUUID } from "node:crypto";
+import { Prisma, type PrismaClient } from "@mix/db";
+import type { PartData } from "./parts";
+
+export interface NewUserMessage {
+  workspaceId: string;
+  sessionId: string;
+  text: string;
+  planMode: boolean;
+  thinkingLevel: string | null;
+  idempotencyKey: string | null;
+}
+
+/** The new message's id, or null when the session is not in the workspace. */
+export async function insertUserMessage(prisma: PrismaClient, message: NewUserMessage): Promise<string | null> {
+  const id = randomUUID();
+  const part: PartData = { type: "text", text: message.text };
+  const rows = await prisma.$queryRaw<{ id: string }[]>(Prisma.sql`
+    WITH turn AS (
+      UPDATE "Session" SET "turnCount" = "turnCount" + 1, "updatedAt" = now()
+      WHERE id = ${message.sessionId} AND "workspaceId" = ${message.workspaceId}
+      RETURNING "turnCount"
+    ), message AS (
+      INSERT INTO "Message" (id, "sessionId", turn, role, "idempotencyKey", "updatedAt")
+      SELECT ${id}, ${message.sessionId}, turn."turnCount", 'user'::"MessageRole", ${message.idempotencyKey}, now() FROM turn
+      RETURNING id
+    ), part AS (
+      INSERT INTO "Part" (id, "messageId", index, type, data)
+      SELECT ${randomUUID()}, message.id, 0, 'text'::"PartType", ${JSON.stringify(part)}::jsonb FROM message
+    )
+    INSERT INTO "Run" (id, "sessionId", "planMode", "thinkingLevel")
+    SELECT message.id, ${message.sessionId}, ${message.planMode}, ${message.thinkingLevel} FROM message
+    RETURNING id`);
+  return rows[0]?.id ?? null;
+}
