@@ -26,6 +26,7 @@ module.exports = {
   },
   testMatch: ["<rootDir>/src/**/*.spec.ts", "<rootDir>/test/**/*.spec.ts", "<rootDir>/test/**/*.e2e-spec.ts"],
   testTimeout: 30_000,
+  reporters: ["default", path.join(__dirname, "scripts/lib/jest-summary-reporter.js")],
   // Each file has its own database and Redis prefix, so files may run in parallel.
   maxWorkers: 2,
 };

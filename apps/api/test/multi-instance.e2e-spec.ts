@@ -2,7 +2,7 @@
 import request from "supertest";
 import { waitFor } from "@mix/testing";
 import { createSession, isComplete, openStream, sendMessage } from "./helpers/session-fixtures";
-import { bearer, startTestStack, type TestStack } from "./helpers/test-stack";
+import { bearer, startTestStack, type TestApi, type TestStack } from "./helpers/test-stack";
 
 let stack: TestStack;
 
@@ -16,8 +16,10 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
+const twoApis = (): [TestApi, TestApi] => [stack.apis[0]!, stack.apis[1]!];
+
 it("streams on instance B the run of a message posted to instance A", async () => {
-  const [a, b] = stack.apis as [{ url: string }, { url: string }];
+  const [a, b] = twoApis();
   expect(a.url).not.toBe(b.url);
   const sessionId = await createSession(a.url, stack.key);
   const onB = await openStream(b.url, stack.key, sessionId);
@@ -38,7 +40,7 @@ it("streams on instance B the run of a message posted to instance A", async () =
 });
 
 it("stops a run on the worker when the cancel is posted to the other instance", async () => {
-  const [a, b] = stack.apis as [{ url: string }, { url: string }];
+  const [a, b] = twoApis();
   const sessionId = await createSession(a.url, stack.key);
   const client = await openStream(a.url, stack.key, sessionId);
   try {
@@ -65,7 +67,7 @@ it("stops a run on the worker when the cancel is posted to the other instance", 
 });
 
 it("ends queued runs as cancelled, in order, when the session is cancelled", async () => {
-  const [a] = stack.apis as [{ url: string }];
+  const [a] = twoApis();
   const sessionId = await createSession(a.url, stack.key);
   const client = await openStream(a.url, stack.key, sessionId);
   try {
@@ -84,7 +86,7 @@ it("ends queued runs as cancelled, in order, when the session is cancelled", asy
 });
 
 it("uses one Redis subscription per session per instance, however many clients watch", async () => {
-  const [a] = stack.apis as [{ url: string; api: { services: { fanout: { channelCount: number } } } }];
+  const [a] = twoApis();
   // Streams closed by earlier tests are released asynchronously: start from none.
   await waitFor(() => a.api.services.fanout.channelCount === 0, { what: "earlier streams to be released" });
   const sessionId = await createSession(a.url, stack.key);

@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-/** `mix-migrate`: applies pending migrations to DATABASE_URL, offline. */
+/**
+ * `mix-migrate [--create-database]`: applies pending migrations to DATABASE_URL, offline;
+ * with the flag, first creates the database when it does not exist.
+ */
+import { ensureDatabase } from "./create-database";
 import { applyMigrations } from "./migrations";
 
 async function main(): Promise<void> {
@@ -7,6 +11,9 @@ async function main(): Promise<void> {
   if (!url) {
     process.stderr.write("mix-migrate: DATABASE_URL is not set\n");
     process.exit(2);
+  }
+  if (process.argv.includes("--create-database") && (await ensureDatabase(url))) {
+    process.stdout.write(`Created database ${new URL(url).pathname.slice(1)}\n`);
   }
   const applied = await applyMigrations(url);
   process.stdout.write(

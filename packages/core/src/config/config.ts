@@ -4,7 +4,6 @@
  */
 import { z } from "zod";
 
-const bool = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 export const ConfigSchema = z.object({

@@ -1,0 +1,77 @@
+/**
+ * A real worker process: it runs queued messages, and on SIGTERM stops taking new runs, lets
+ * the active one finish, and exits 0.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { createApiServices, createLogger, loadConfig, type ApiServices } from "@mix/core";
+import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from "@mix/testing";
+
+let database: TestDatabase;
+let services: ApiServices;
+let env: Record<string, string>;
+const prefix = testRedisPrefix("worker");
+
+beforeAll(async () => {
+  database = await createTestDatabase("worker");
+  env = {
+    DATABASE_URL: database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: prefix,
+    LOG_LEVEL: "warn",
+    SCRIPTED_DELAY_MS: "20",
+    SCRIPTED_CONTENT_DELTAS: "50",
+    SCRIPTED_REASONING_DELTAS: "0",
+    RUN_BUSY_RETRY_MS: "50",
+  };
+  services = createApiServices(loadConfig(env), createLogger("test", "silent"));
+});
+afterAll(async () => {
+  await services?.close();
+  await deleteRedisPrefix(prefix);
+  await database?.drop();
+});
+
+function startWorker(): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
+  let output = "";
+  const child = spawn(process.execPath, [join(__dirname, "..", "dist", "main.js")], { env: { ...process.env, ...env }, stdio: "pipe" });
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+const runStatus = async (runId: string) => (await services.prisma.run.findUniqueOrThrow({ where: { id: runId } })).status;
+
+it("finishes the active run on SIGTERM, takes no new one, and exits 0", async () => {
+  const { workspaceId } = await services.apiKeys.createWorkspace("worker-test");
+  const session = await services.sessions.create(workspaceId, { title: "drain", promptMode: "default", sessionType: "main" });
+  const worker = startWorker();
+  try {
+    const first = await services.messages.send(workspaceId, session.id, { text: "long one", plan_mode: false });
+    await waitFor(async () => (await runStatus(first.messageId)) === "running", { timeoutMs: 15_000, what: "the run to start" });
+
+    worker.child.kill("SIGTERM");
+    // Sent while draining: must wait for a worker that is still taking jobs.
+    const second = await services.messages.send(workspaceId, session.id, { text: "after shutdown", plan_mode: false });
+
+    expect(await worker.exited).toBe(0);
+    expect(await runStatus(first.messageId)).toBe("completed");
+    expect(await runStatus(second.messageId)).toBe("queued");
+    const events = await services.events.readAfter(session.id, 0);
+    expect(events.filter((event) => event.event === "content")).toHaveLength(50);
+    expect(events.at(-1)).toMatchObject({ event: "complete", data: { type: "complete" } });
+    expect(worker.output()).not.toMatch(/"level":50/);
+
+    // The next worker picks the waiting message up.
+    const next = startWorker();
+    try {
+      await waitFor(async () => (await runStatus(second.messageId)) === "completed", { timeoutMs: 15_000, what: "the queued run" });
+    } finally {
+      next.child.kill("SIGTERM");
+      expect(await next.exited).toBe(0);
+    }
+  } finally {
+    if (worker.child.exitCode === null) worker.child.kill("SIGKILL");
+  }
+}, 60_000);

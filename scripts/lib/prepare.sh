@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Makes a fresh machine ready to build, test and run the stack: Node >= 22, pnpm, the
+# workspace's dependencies, and Postgres and Redis answering on their local ports.
+# Sourced by scripts/start.sh and scripts/test.sh.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PNPM_VERSION="$(node -p "require('$ROOT/package.json').packageManager.split('@')[1]" 2>/dev/null || echo 10.34.9)"
+PG_HOST="${PGHOST:-127.0.0.1}"
+PG_PORT="${PGPORT:-5432}"
+REDIS_HOST="${REDIS_HOST:-127.0.0.1}"
+REDIS_PORT="${REDIS_PORT:-6379}"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31mxx\033[0m %s\n' "$*" >&2; exit 1; }
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+ensure_node() {
+  if [ "$(node_major)" -ge 22 ]; then return; fi
+  command -v npm >/dev/null || die "Node.js >= 22 is required (found none). Install it from nodejs.org or your package manager."
+  log "Node $(node --version 2>/dev/null || echo none) is too old; installing Node 24 from the npm registry"
+  # The official binary is published as the npm package "node"; --prefix puts it ahead of /usr/bin.
+  npm install -g --prefix /usr/local node@24 >/dev/null || die "Could not install Node 24 (try as root, or install Node >= 22 yourself)"
+  hash -r
+  [ "$(node_major)" -ge 22 ] || die "Node 24 was installed to /usr/local/bin but $(command -v node) still comes first on PATH"
+}
+
+ensure_pnpm() {
+  if command -v pnpm >/dev/null && [ "$(pnpm --version)" = "$PNPM_VERSION" ]; then return; fi
+  log "Installing pnpm $PNPM_VERSION"
+  npm install -g "pnpm@$PNPM_VERSION" >/dev/null 2>&1 || npm install -g --prefix /usr/local "pnpm@$PNPM_VERSION" >/dev/null
+  hash -r
+}
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_port() {
+  for _ in $(seq 1 50); do port_open "$1" "$2" && return 0; sleep 0.2; done
+  return 1
+}
+
+ensure_postgres() {
+  port_open "$PG_HOST" "$PG_PORT" && return
+  if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+    log "Starting the local PostgreSQL cluster"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  fi
+  wait_port "$PG_HOST" "$PG_PORT" || die "PostgreSQL is not reachable on $PG_HOST:$PG_PORT (start it, or set DATABASE_URL / TEST_DATABASE_URL)"
+}
+
+ensure_redis() {
+  port_open "$REDIS_HOST" "$REDIS_PORT" && return
+  if command -v redis-server >/dev/null; then
+    log "Starting a local Redis"
+    redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no >/dev/null || true
+  fi
+  wait_port "$REDIS_HOST" "$REDIS_PORT" || die "Redis is not reachable on $REDIS_HOST:$REDIS_PORT (start it, or set REDIS_URL)"
+}
+
+install_and_build() {
+  log "Installing dependencies (pnpm install --frozen-lockfile)"
+  (cd "$ROOT" && CI=true pnpm install --frozen-lockfile --reporter=append-only >/dev/null)
+  log "Building (turbo)"
+  (cd "$ROOT" && pnpm turbo run build --output-logs=errors-only)
+}
+
+prepare() {
+  export TURBO_TELEMETRY_DISABLED=1 TURBO_NO_UPDATE_NOTIFIER=1
+  ensure_node
+  ensure_pnpm
+  ensure_postgres
+  ensure_redis
+  install_and_build
+}

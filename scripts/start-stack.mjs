@@ -1,0 +1,150 @@
+// Runs the local stack as plain Node processes: migrates the database, starts the API and a
+// worker, waits until the API is healthy, plays a short demo conversation on the scripted model
+// (printing every streamed event), then keeps the stack running until Ctrl-C.
+//
+//   node scripts/start-stack.mjs [--no-demo]
+//
+// Settings come from the environment (scripts/start.sh loads .env); defaults suit a local
+// Postgres and Redis. Expects a built workspace (pnpm build).
+import { spawn, spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const env = {
+  DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/mix",
+  REDIS_URL: "redis://127.0.0.1:6379",
+  PORT: "8088",
+  MIX_API_KEY: "mix_local_demo_key_change_me",
+  LOG_LEVEL: "warn",
+  ...process.env,
+};
+const baseUrl = `http://127.0.0.1:${env.PORT}`;
+const children = [];
+
+function log(message) {
+  process.stdout.write(`\x1b[1;34m==>\x1b[0m ${message}\n`);
+}
+
+function migrate() {
+  log(`Migrating ${env.DATABASE_URL.replace(/\/\/[^@]*@/, "//")}`);
+  const result = spawnSync(
+    process.execPath,
+    ["--disable-warning=ExperimentalWarning", join(root, "packages/db/dist/migrate-cli.js"), "--create-database"],
+    { env, stdio: "inherit" },
+  );
+  if (result.status !== 0) throw new Error("migration failed");
+}
+
+/** Starts an app, prefixing each line of its output with its name. */
+function startApp(name, entry) {
+  const child = spawn(process.execPath, [join(root, entry)], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const prefix = (stream, target) => {
+    let pending = "";
+    stream.on("data", (chunk) => {
+      pending += chunk;
+      const lines = pending.split("\n");
+      pending = lines.pop();
+      for (const line of lines) target.write(`[${name}] ${line}\n`);
+    });
+  };
+  prefix(child.stdout, process.stdout);
+  prefix(child.stderr, process.stderr);
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      log(`${name} exited (${signal ?? code}); stopping the stack`);
+      stop(1);
+    }
+  });
+  children.push(child);
+}
+
+async function waitForHealth(timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${baseUrl}/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the API did not become healthy at ${baseUrl} within ${timeoutMs / 1000} s`);
+}
+
+async function api(path, init = {}) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    ...init,
+    headers: { Authorization: `Bearer ${env.MIX_API_KEY}`, "Content-Type": "application/json", ...init.headers },
+  });
+  const body = await response.json();
+  if (!response.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Creates a session, streams it, sends one message and prints events until `complete`. */
+async function demo() {
+  const session = await api("/api/sessions", { method: "POST", body: JSON.stringify({ title: "Demo session" }) });
+  log(`Created session ${session.id}; streaming its events`);
+  const stream = await fetch(`${baseUrl}/stream?sessionId=${session.id}`, { headers: { Authorization: `Bearer ${env.MIX_API_KEY}` } });
+  const reader = stream.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  let sent = false;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("the stream ended before the run completed");
+    buffer += value;
+    let boundary;
+    while ((boundary = buffer.indexOf("\n\n")) >= 0) {
+      const frame = buffer.slice(0, boundary);
+      buffer = buffer.slice(boundary + 2);
+      const id = /^id: (.*)$/m.exec(frame)?.[1];
+      const event = /^event: (.*)$/m.exec(frame)?.[1];
+      const data = /^data: (.*)$/m.exec(frame)?.[1];
+      if (!event) continue;
+      process.stdout.write(`  id=${(id ?? "-").padEnd(4)} ${event.padEnd(22)} ${data}\n`);
+      if (event === "connected" && !sent) {
+        sent = true;
+        const text = "Hello! Please think about what this backend does.";
+        log(`Sending: "${text}"`);
+        await api(`/api/sessions/${session.id}/messages`, { method: "POST", body: JSON.stringify({ text }) });
+      }
+      if (event === "complete" || event === "error") {
+        await reader.cancel();
+        return session.id;
+      }
+    }
+  }
+}
+
+let stopping = false;
+function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  log("Stopping the stack");
+  for (const child of children) child.kill("SIGTERM");
+  const force = setTimeout(() => process.exit(code), 35_000);
+  force.unref();
+  Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", resolve))))).then(() =>
+    process.exit(code),
+  );
+}
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+
+try {
+  migrate();
+  startApp("api", "apps/api/dist/main.js");
+  startApp("worker", "apps/worker/dist/main.js");
+  await waitForHealth();
+  log(`API healthy at ${baseUrl} (OpenAPI docs: ${baseUrl}/api/docs)`);
+  if (!process.argv.includes("--no-demo")) {
+    const sessionId = await demo();
+    log(`Demo complete. Transcript: curl -H "Authorization: Bearer ${env.MIX_API_KEY}" ${baseUrl}/api/sessions/${sessionId}/messages`);
+  }
+  log(`The stack keeps running (API key: ${env.MIX_API_KEY}). Press Ctrl-C to stop.`);
+} catch (error) {
+  process.stderr.write(`start-stack failed: ${error.message}\n`);
+  stop(1);
+}
