@@ -26,11 +26,20 @@ ensure_node() {
   [ "$(node_major)" -ge 22 ] || die "Node 24 was installed to /usr/local/bin but $(command -v node) still comes first on PATH"
 }
 
+pnpm_ok() { command -v pnpm >/dev/null && [ "$(pnpm --version 2>/dev/null)" = "$PNPM_VERSION" ]; }
+
 ensure_pnpm() {
-  if command -v pnpm >/dev/null && [ "$(pnpm --version)" = "$PNPM_VERSION" ]; then return; fi
+  pnpm_ok && return
   log "Installing pnpm $PNPM_VERSION"
-  npm install -g "pnpm@$PNPM_VERSION" >/dev/null 2>&1 || npm install -g --prefix /usr/local "pnpm@$PNPM_VERSION" >/dev/null
+  # npm's global prefix is not on PATH when Node came from the npm registry: prefer /usr/local.
+  npm install -g --prefix /usr/local "pnpm@$PNPM_VERSION" >/dev/null 2>&1 || true
   hash -r
+  if ! pnpm_ok; then
+    npm install -g "pnpm@$PNPM_VERSION" >/dev/null || die "Could not install pnpm $PNPM_VERSION"
+    export PATH="$(npm prefix -g)/bin:$PATH"
+    hash -r
+  fi
+  pnpm_ok || die "pnpm $PNPM_VERSION was installed but is not the one on PATH ($(command -v pnpm || echo none))"
 }
 
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
