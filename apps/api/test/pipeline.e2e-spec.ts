@@ -110,13 +110,17 @@ describe("a session's runs", () => {
       // Exactly two runs, and every event of the second comes after the first's complete.
       expect(events.filter((name) => name === "user_message_created")).toHaveLength(2);
       expect(secondStart).toBeGreaterThan(firstEnd);
-      const answers = client.logEvents.filter(isComplete).map((event) => String(event.data.content));
-      const prompts = client.logEvents.filter((event) => event.event === "user_message_created").map((event) => event.data.content);
-      expect(prompts).toEqual(["first", "second"]);
-      expect(answers[0]).toContain("first");
-      expect(answers[1]).toContain("second");
+      // Sent concurrently, either may take the first turn: runs must follow the stored order.
       const messages = await request(url).get(`/api/sessions/${sessionId}/messages`).set(bearer(stack.key)).expect(200);
       expect(messages.body.map((message: { role: string }) => message.role)).toEqual(["user", "assistant", "user", "assistant"]);
+      const stored = [messages.body[0].userInput, messages.body[2].userInput];
+      expect([...stored].sort()).toEqual(["first", "second"]);
+      const prompts = client.logEvents.filter((event) => event.event === "user_message_created").map((event) => event.data.content);
+      expect(prompts).toEqual(stored);
+      const answers = client.logEvents.filter(isComplete).map((event) => String(event.data.content));
+      expect(answers[0]).toContain(stored[0]);
+      expect(answers[1]).toContain(stored[1]);
+      expect(messages.body[1].assistantResponse).toBe(answers[0]);
     } finally {
       client.close();
     }

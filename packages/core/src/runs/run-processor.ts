@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { DelayedError, type Job } from "bullmq";
 import type { PrismaClient } from "@mix/db";
-import { RunAgentJob } from "../contracts";
+import { RunAgentJob, ThinkingLevel } from "../contracts";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
 import { runAgentStep, type Emit } from "../agent/agent-step";
@@ -70,21 +70,26 @@ export class RunProcessor {
     const emit: Emit = (event, data) => this.deps.events.append(sessionId, event, data);
     const userText = run.message.parts.map((part) => (part.data as { text: string }).text).join("");
 
-    if (run.status === "queued" && run.startedAt === null) {
-      await emit("user_message_created", { type: "user_message_created", messageId: run.id, content: userText });
-    }
-    if (await this.deps.control.isCancelled(run.id)) {
-      await this.store.finish(run.id, "cancelled");
-      await emit("complete", { type: "cancelled", done: true, messageId: run.id });
-      return;
-    }
-    await this.store.markRunning(run.id);
-
+    // Listen for cancels before reading the cancel key: one arriving in between is not lost.
     const tracked = this.deps.controlListener.track(run.id);
     const signal = AbortSignal.any([tracked.signal, leaseLost]);
     const assistantMessageId = randomUUID();
     const { provider } = this.deps;
     try {
+      const firstStart = run.status === "queued" && run.startedAt === null;
+      const [, cancelled] = await Promise.all([
+        firstStart && emit("user_message_created", { type: "user_message_created", messageId: run.id, content: userText }),
+        this.deps.control.isCancelled(run.id),
+      ]);
+      if (cancelled || tracked.signal.aborted) {
+        await this.store.finish(run.id, "cancelled");
+        await emit("complete", { type: "cancelled", done: true, messageId: run.id });
+        return;
+      }
+      const [, history] = await Promise.all([
+        this.store.markRunning(run.id),
+        loadModelHistory(this.deps.prisma, sessionId, run.message.turn),
+      ]);
       const request = {
         model: provider.defaultModel,
         system: buildSystemPrompt(run.session, {
@@ -93,8 +98,8 @@ export class RunProcessor {
           date: new Date().toISOString().slice(0, 10),
           datetime: new Date().toISOString(),
         }),
-        messages: await loadModelHistory(this.deps.prisma, sessionId, run.message.turn),
-        thinkingBudget: thinkingBudget(run.thinkingLevel as never, userText),
+        messages: history,
+        thinkingBudget: thinkingBudget(ThinkingLevel.safeParse(run.thinkingLevel).data, userText),
       };
       const step = await runAgentStep(provider, request, assistantMessageId, signal, emit);
       if (leaseLost.aborted) throw new Error(`run ${run.id} lost its session lease; another worker owns it now`);
