@@ -99,6 +99,9 @@ function benchEnv(options, database, prefix, redisUrl) {
 // Stack: database, Redis prefix, API on a free port, run worker. Every resource registers its
 // cleanup as soon as it exists, so a failure half-way still releases what was started.
 
+/** @mix/testing's build, for the SSE frame parser the tests use too. */
+const testingDist = () => require(DIST.testing);
+
 function loadDist() {
   for (const path of Object.values(DIST)) {
     if (!existsSync(new URL(path, import.meta.url))) throw new Error(`${path} is missing: run \`pnpm build\` at the repository root first`);
@@ -143,23 +146,6 @@ async function postJson(stack, path, body) {
   return JSON.parse(text);
 }
 
-/** Parses one SSE frame (the lines before a blank line) into { id, event, data }. */
-function parseFrame(frame) {
-  let id;
-  let event = "message";
-  const data = [];
-  for (const line of frame.split("\n")) {
-    if (line === "" || line.startsWith(":")) continue;
-    const colon = line.indexOf(":");
-    const field = colon < 0 ? line : line.slice(0, colon);
-    const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
-    if (field === "id") id = value;
-    else if (field === "event") event = value;
-    else if (field === "data") data.push(value);
-  }
-  return { id, event, data: data.join("\n") };
-}
-
 /**
  * Opens GET /stream?sessionId= and calls onEvent(frame, receivedAt) for each frame; resolves
  * with { close } once the `connected` event has arrived. The data stays an unparsed string:
@@ -185,7 +171,7 @@ function openSse(stack, sessionId, onEvent) {
         pending += chunk.includes("\r") ? chunk.replace(/\r\n?/g, "\n") : chunk;
         let boundary;
         while ((boundary = pending.indexOf("\n\n")) >= 0) {
-          const frame = parseFrame(pending.slice(0, boundary));
+          const frame = testingDist().parseSseFrame(pending.slice(0, boundary));
           pending = pending.slice(boundary + 2);
           if (frame.event === "connected") resolve({ close });
           onEvent(frame, receivedAt);

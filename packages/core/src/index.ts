@@ -18,3 +18,4 @@ export type { ModelProvider, ModelRequest, ModelStreamPart } from "./agent/provi
 export { ScriptedProvider } from "./agent/scripted-provider";
 export { inferThinkingLevel, THINKING_BUDGETS } from "./agent/thinking";
 export { createWorkspaceWithKey } from "./runtime/admin";
+export { runService, type StopService } from "./runtime/run-service";

@@ -3,6 +3,7 @@
  * with its id, sends Last-Event-ID when asked, and exposes bounded waits on what arrived.
  */
 import http from "node:http";
+import { parseSseFrame } from "./sse-frame";
 import { waitFor } from "./wait-for";
 
 export interface SseEvent {
@@ -92,20 +93,9 @@ export class SseClient {
     });
   }
 
-  private parseFrame(frame: string): void {
-    let id: string | undefined;
-    let event = "message";
-    const data: string[] = [];
-    for (const line of frame.split("\n")) {
-      if (line.startsWith(":")) continue;
-      const colon = line.indexOf(":");
-      const field = colon < 0 ? line : line.slice(0, colon);
-      const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
-      if (field === "id") id = value;
-      else if (field === "event") event = value;
-      else if (field === "data") data.push(value);
-    }
-    if (data.length === 0) return;
-    this.events.push({ id, event, data: JSON.parse(data.join("\n")), receivedAt: Date.now() });
+  private parseFrame(raw: string): void {
+    const frame = parseSseFrame(raw);
+    if (!frame.hasData) return;
+    this.events.push({ id: frame.id, event: frame.event, data: JSON.parse(frame.data), receivedAt: Date.now() });
   }
 }
