@@ -3,10 +3,15 @@ import { type DynamicModule, Global, Module } from "@nestjs/common";
 import { APP_FILTER, APP_GUARD } from "@nestjs/core";
 import type { ApiServices } from "@mix/core";
 import { API_SERVICES } from "./common/api-services.token";
+import { ChatController } from "./chat/chat.controller";
+import { CommandsController } from "./commands/commands.controller";
 import { ApiKeyGuard } from "./common/auth/api-key.guard";
 import { HttpExceptionFilter } from "./common/http-exception.filter";
 import { HealthController } from "./health/health.controller";
+import { MessageHistoryController } from "./messages/history.controller";
 import { MessagesController } from "./messages/messages.controller";
+import { ModelsController } from "./models/models.controller";
+import { SessionActionsController } from "./sessions/session-actions.controller";
 import { SessionsController } from "./sessions/sessions.controller";
 import { StreamController } from "./stream/stream.controller";
 
@@ -16,7 +21,7 @@ export class AppModule {
   static forRoot(services: ApiServices): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, SessionsController, MessagesController, StreamController],
+      controllers: [HealthController, SessionsController, MessagesController, StreamController, SessionActionsController, MessageHistoryController, CommandsController, ModelsController, ChatController],
       providers: [
         { provide: API_SERVICES, useValue: services },
         { provide: APP_GUARD, useClass: ApiKeyGuard },

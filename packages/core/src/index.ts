@@ -12,6 +12,15 @@ export { ApiKeyService, hashApiKey, generateApiKey, type Principal } from "./aut
 export { SessionsService } from "./sessions/sessions.service";
 export { MessagesService } from "./messages/messages.service";
 export { CancelService } from "./runs/cancel.service";
+export { ChatService, type ChatStarted } from "./chat/chat.service";
+export { followChatReply, type FollowedReply, type ReplyHandlers, type ReplyOutcome } from "./chat/follow-reply";
+export { ModelCatalog, AUTO_MODEL_ID } from "./models/model-catalog";
+export { RateLimiter, rateLimitExceeded, type RateLimitResult } from "./rate-limit/rate-limiter";
+export { ForkService } from "./sessions/fork.service";
+export { RewindService } from "./sessions/rewind.service";
+export { ExportService } from "./sessions/export.service";
+export { MessageHistoryService } from "./messages/history.service";
+export { CommandRegistry, type CommandRegistryOptions } from "./commands/command-registry";
 export { createApiServices, type ApiServices } from "./runtime/api-services";
 export { startRunWorker, type RunWorker } from "./runtime/run-worker";
 export type { ModelProvider, ModelRequest, ModelStreamPart } from "./agent/provider";

@@ -48,7 +48,13 @@ export const ConfigSchema = z.object({
   /** Pads each scripted content delta to this many characters (load tests of large events). */
   SCRIPTED_DELTA_MIN_CHARS: int(0, 1_000_000).default(0),
 
+  /** Requests each API key may make per minute to rate-limited routes (POST /api/chat), across all instances. */
+  RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(120),
+
   STORAGE_DIR: z.string().min(1).default(".data/storage"),
+
+  /** Folder of custom slash commands, one `<name>.md` per command; relative to the working directory. */
+  COMMANDS_DIR: z.string().min(1).default(".mix/commands"),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

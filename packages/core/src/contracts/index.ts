@@ -9,3 +9,6 @@ export * from "./messages";
 export * from "./events";
 export * from "./jobs";
 export * from "./health";
+export * from "./chat";
+export * from "./session-actions";
+export * from "./commands";

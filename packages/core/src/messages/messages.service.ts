@@ -5,6 +5,7 @@
  * job already exists, so a crash between the two steps loses nothing and duplicates nothing.
  */
 import type { PrismaClient } from "@mix/db";
+import type { CommandRegistry } from "../commands/command-registry";
 import type { BackendMessage, SendMessageAccepted, SendMessageRequest } from "../contracts";
 import type { RunQueue } from "../runs/run-queue";
 import type { SessionsService } from "../sessions/sessions.service";
@@ -17,6 +18,7 @@ export class MessagesService {
     private readonly prisma: PrismaClient,
     private readonly sessions: SessionsService,
     private readonly queue: RunQueue,
+    private readonly commands: CommandRegistry,
   ) {}
 
   async list(workspaceId: string, sessionId: string): Promise<BackendMessage[]> {
@@ -36,7 +38,9 @@ export class MessagesService {
     idempotencyKey?: string,
   ): Promise<SendMessageAccepted & { messageId: string; duplicate: boolean }> {
     const existing = idempotencyKey ? await this.findByIdempotencyKey(workspaceId, sessionId, idempotencyKey) : null;
-    const messageId = existing ?? (await this.store(workspaceId, sessionId, request, idempotencyKey));
+    // `/name args` of a known command is stored as the command's prompt; other text as typed.
+    const text = existing ? request.text : ((await this.commands.expandCommand(request.text)) ?? request.text);
+    const messageId = existing ?? (await this.store(workspaceId, sessionId, { ...request, text }, idempotencyKey));
     await this.queue.enqueue({ runId: messageId, sessionId, workspaceId });
     return { status: "processing", sessionId, messageId, duplicate: existing !== null };
   }

@@ -17,6 +17,8 @@ export class RedisKeys {
   runCancelled = (runId: string) => `${this.prefix}:run:${runId}:cancelled`;
   /** Control messages (cancel, ...) from API instances to workers. */
   controlChannel = () => `${this.prefix}:control`;
+  /** Request counter of one rate-limit window (e.g. an API key's); expires with the window. */
+  rateLimit = (scope: string) => `${this.prefix}:ratelimit:${scope}`;
   /** BullMQ's own prefix. */
   queuePrefix = () => `${this.prefix}:bull`;
 }

@@ -3,15 +3,23 @@ import { createPrismaClient, type PrismaClient } from "@mix/db";
 import type { Redis } from "ioredis";
 import type { Config } from "../config/config";
 import { ApiKeyService } from "../auth/api-keys";
+import { ChatService } from "../chat/chat.service";
+import { CommandRegistry } from "../commands/command-registry";
 import { EventFanout } from "../events/event-fanout";
 import { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
+import { MessageHistoryService } from "../messages/history.service";
 import { MessagesService } from "../messages/messages.service";
+import { ModelCatalog } from "../models/model-catalog";
+import { RateLimiter } from "../rate-limit/rate-limiter";
 import { createBullConnection, createRedis } from "../redis/connection";
 import { RedisKeys } from "../redis/keys";
 import { CancelService } from "../runs/cancel.service";
 import { RunControl } from "../runs/run-control";
 import { RunQueue } from "../runs/run-queue";
+import { ExportService } from "../sessions/export.service";
+import { ForkService } from "../sessions/fork.service";
+import { RewindService } from "../sessions/rewind.service";
 import { SessionsService } from "../sessions/sessions.service";
 
 export interface ApiServices {
@@ -25,6 +33,15 @@ export interface ApiServices {
   sessions: SessionsService;
   messages: MessagesService;
   cancel: CancelService;
+  commands: CommandRegistry;
+  fork: ForkService;
+  rewind: RewindService;
+  exports: ExportService;
+  history: MessageHistoryService;
+  models: ModelCatalog;
+  chat: ChatService;
+  /** Per-API-key request counts shared by every instance (routes marked rate-limited). */
+  rateLimiter: RateLimiter;
   close(): Promise<void>;
 }
 
@@ -39,6 +56,9 @@ export function createApiServices(config: Config, logger: Logger): ApiServices {
   const fanout = new EventFanout(subscriber, keys, logger);
   const queue = new RunQueue(queueConnection, keys.queuePrefix());
   const sessions = new SessionsService(prisma, events);
+  const commands = new CommandRegistry({ dir: config.COMMANDS_DIR, logger });
+  const messages = new MessagesService(prisma, sessions, queue, commands);
+  const models = new ModelCatalog(config.MODEL_PROVIDER);
 
   return {
     config,
@@ -49,8 +69,16 @@ export function createApiServices(config: Config, logger: Logger): ApiServices {
     fanout,
     apiKeys: new ApiKeyService(prisma),
     sessions,
-    messages: new MessagesService(prisma, sessions, queue),
+    messages,
     cancel: new CancelService(prisma, sessions, new RunControl(redis, keys)),
+    commands,
+    fork: new ForkService(prisma, events),
+    rewind: new RewindService(prisma, sessions),
+    exports: new ExportService(prisma, sessions),
+    history: new MessageHistoryService(prisma),
+    models,
+    chat: new ChatService(sessions, messages, events, models),
+    rateLimiter: new RateLimiter(redis, keys, { limit: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }),
     async close() {
       await queue.close();
       await Promise.all([prisma.$disconnect(), redis.quit(), subscriber.quit(), queueConnection.quit()]);

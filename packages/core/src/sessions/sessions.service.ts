@@ -4,6 +4,7 @@ import type { CreateSessionRequest, SessionData } from "../contracts";
 import { conflict, notFound } from "../errors/app-error";
 import type { EventLog } from "../events/event-log";
 import { loadSessionCounts } from "./session-counts";
+import { announceSessionCreated } from "./session-events";
 import { toSessionData } from "./session-view";
 import { checkCustomPrompt } from "./system-prompt";
 
@@ -26,12 +27,7 @@ export class SessionsService {
         callbacks: request.callbacks ?? [],
       },
     });
-    await this.events.append(session.id, "session_created", {
-      type: "session_created",
-      sessionId: session.id,
-      title: session.title,
-      createdAt: Math.floor(session.createdAt.getTime() / 1000),
-    });
+    await announceSessionCreated(this.events, session);
     return toSessionData(session, { userMessageCount: 0, assistantMessageCount: 0, toolCallCount: 0 });
   }
 

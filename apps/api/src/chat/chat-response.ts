@@ -1,0 +1,68 @@
+/**
+ * Writes one chat reply to its HTTP response as plain text chunks, as the run generates them
+ * (chunked transfer, no SSE framing). The status line goes out with the first chunk, so a run
+ * that fails or times out before any text can still answer in the contract's error shape.
+ */
+import { followChatReply, type ApiServices, type ChatStarted, type ErrorResponse, type ReplyOutcome } from "@mix/core";
+import type { Response } from "express";
+
+/** How long a response waits for its reply; the run itself goes on and stays in the session. */
+export const CHAT_REPLY_TIMEOUT_MS = 10 * 60_000;
+
+export async function streamChatReply(services: Pick<ApiServices, "events" | "fanout">, started: ChatStarted, response: Response): Promise<void> {
+  let written = false;
+  const start = () => {
+    if (response.headersSent) return;
+    response.status(200).set({
+      "Content-Type": "text/plain; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      "X-Accel-Buffering": "no",
+    });
+  };
+  const handlers = {
+    text(text: string) {
+      if (text === "" || response.writableEnded) return;
+      start();
+      written = true;
+      response.write(text);
+    },
+    end(outcome: ReplyOutcome) {
+      if (response.writableEnded) return;
+      const failure = describeFailure(outcome, started.conversationId);
+      if (failure && !written && !response.headersSent) {
+        response.status(failure.error.code).json(failure);
+        return;
+      }
+      start();
+      response.end();
+    },
+  };
+
+  let followed: { stop(): void } | undefined;
+  let gone = false;
+  // `close` also fires after a normal end; only a response that never finished means the client left.
+  response.on("close", () => {
+    if (response.writableFinished) return;
+    gone = true;
+    followed?.stop();
+  });
+  followed = await followChatReply(services.events, services.fanout, started, handlers, { timeoutMs: CHAT_REPLY_TIMEOUT_MS });
+  if (gone) followed.stop();
+}
+
+function describeFailure(outcome: ReplyOutcome, conversationId: string): ErrorResponse | null {
+  switch (outcome.kind) {
+    case "complete":
+      return null;
+    case "failed":
+      return { error: { code: 502, message: `The reply failed: ${outcome.error}`, type: "internal_error" } };
+    case "timeout":
+      return {
+        error: {
+          code: 504,
+          message: `No reply within ${CHAT_REPLY_TIMEOUT_MS / 1000} s; it may still complete in conversation ${conversationId}`,
+          type: "internal_error",
+        },
+      };
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * `POST /api/chat`: sends a message to a conversation (a session, created when none is given)
+ * through the sessions pipeline, and streams the reply's text back as it is generated.
+ */
+import { Body, Controller, HttpCode, Inject, Post, Res } from "@nestjs/common";
+import { ApiOperation, ApiResponse, ApiTags } from "@nestjs/swagger";
+import { ChatRequest, CONVERSATION_ID_HEADER, type ApiServices, type Principal } from "@mix/core";
+import type { Response } from "express";
+import { API_SERVICES } from "../common/api-services.token";
+import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { ApiErrors, ApiZodBody } from "../common/openapi/zod-openapi";
+import { RateLimited } from "../common/rate-limit/rate-limited.decorator";
+import { ZodPipe } from "../common/zod-validation.pipe";
+import { streamChatReply } from "./chat-response";
+
+@ApiTags("Chat")
+@Controller("api/chat")
+export class ChatController {
+  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+
+  @Post()
+  @HttpCode(200)
+  @RateLimited()
+  @ApiOperation({
+    summary: "Send a chat message",
+    description:
+      "Sends `message` to the conversation `conversationId` (a session; a new one, titled from the message, when omitted) " +
+      "and streams the assistant's reply as plain text chunks while it is generated. The conversation id is in the " +
+      "X-Conversation-Id response header; the exchange is also readable at GET /api/sessions/{id}/messages.",
+    operationId: "chat",
+  })
+  @ApiZodBody(ChatRequest)
+  @ApiResponse({
+    status: 200,
+    description: "The reply's text, streamed in chunks",
+    headers: { [CONVERSATION_ID_HEADER]: { description: "The conversation (session) id", schema: { type: "string" } } },
+    // Only this response is text: errors keep the JSON error shape.
+    content: { "text/plain": { schema: { type: "string" } } },
+  })
+  @ApiErrors(400, 401, 404, 413, 502, 504)
+  async chat(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodPipe(ChatRequest)) body: ChatRequest,
+    @Res() response: Response,
+  ): Promise<void> {
+    const started = await this.services.chat.send(principal.workspaceId, body);
+    // Set now, so every answer from here on (text or error) names the conversation.
+    response.setHeader(CONVERSATION_ID_HEADER, started.conversationId);
+    response.append("Access-Control-Expose-Headers", CONVERSATION_ID_HEADER);
+    await streamChatReply(this.services, started, response);
+  }
+}

@@ -1,0 +1,69 @@
+/** `/api/sessions/{id}/fork`, `/rewind` and `/export`: thin HTTP mapping onto the core services. */
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from "@nestjs/common";
+import { ApiOperation, ApiResponse, ApiTags } from "@nestjs/swagger";
+import { ExportSession, ForkSessionRequest, RewindSessionRequest, SessionData, type ApiServices, type Principal } from "@mix/core";
+import type { Response } from "express";
+import { API_SERVICES } from "../common/api-services.token";
+import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { ApiErrors, ApiZodBody, ApiZodResponse, toOpenApiSchema } from "../common/openapi/zod-openapi";
+import { ZodPipe } from "../common/zod-validation.pipe";
+
+@ApiTags("Sessions")
+@Controller("api/sessions/:id")
+export class SessionActionsController {
+  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+
+  @Post("fork")
+  @ApiOperation({
+    summary: "Fork a session",
+    description:
+      "Creates a 'forked' session with copies of the source's messages up to and including `messageIndex` " +
+      "(0-based, in GET /messages order), its prompt settings and its callbacks.",
+    operationId: "forkSession",
+  })
+  @ApiZodBody(ForkSessionRequest)
+  @ApiZodResponse(201, SessionData, "Forked session")
+  @ApiErrors(400, 401, 404)
+  fork(@CurrentPrincipal() principal: Principal, @Param("id") id: string, @Body(new ZodPipe(ForkSessionRequest)) body: ForkSessionRequest) {
+    return this.services.fork.fork(principal.workspaceId, id, body);
+  }
+
+  @Post("rewind")
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Rewind a session",
+    description:
+      "Keeps `messageId` and deletes every later message. Answers 409 while a run is queued or running: cancel first.",
+    operationId: "rewindSession",
+  })
+  @ApiZodBody(RewindSessionRequest)
+  @ApiZodResponse(200, SessionData, "Session rewound successfully")
+  @ApiErrors(400, 401, 404, 409)
+  rewind(
+    @CurrentPrincipal() principal: Principal,
+    @Param("id") id: string,
+    @Body(new ZodPipe(RewindSessionRequest)) body: RewindSessionRequest,
+  ) {
+    return this.services.rewind.rewind(principal.workspaceId, id, body);
+  }
+
+  @Get("export")
+  @ApiOperation({
+    summary: "Export session transcript",
+    description: "The whole transcript with tool calls (results attached), reasoning and metadata, as a JSON download.",
+    operationId: "exportSession",
+  })
+  @ApiResponse({
+    status: 200,
+    description: "Session transcript exported successfully",
+    schema: toOpenApiSchema(ExportSession),
+    headers: { "Content-Disposition": { description: "Suggests filename for download", schema: { type: "string" } } },
+  })
+  @ApiErrors(401, 404)
+  async export(@CurrentPrincipal() principal: Principal, @Param("id") id: string, @Res({ passthrough: true }) response: Response) {
+    const transcript = await this.services.exports.export(principal.workspaceId, id);
+    // The id comes from the database (a UUID), so it is safe inside the header value.
+    response.setHeader("Content-Disposition", `attachment; filename=session_${transcript.id}_transcript.json`);
+    return transcript;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Picks one run's reply out of its session's event stream. Runs of a session execute one at a
+ * time, so the run's events are those after its `user_message_created` (matched by message id)
+ * up to its `complete` or final `error`. Events of subagents (with `parentToolCallId`) are
+ * part of the run but not of its reply.
+ */
+import type { LoggedEvent } from "../contracts";
+
+export type ReplyStep = { kind: "text"; text: string } | { kind: "complete" } | { kind: "failed"; error: string } | null;
+
+export class ChatReplyFilter {
+  private inRun = false;
+
+  constructor(private readonly messageId: string) {}
+
+  accept(event: LoggedEvent): ReplyStep {
+    if (event.event === "session_deleted") return { kind: "failed", error: "The conversation was deleted" };
+    const data = event.data as { parentToolCallId?: string };
+    if (data.parentToolCallId !== undefined) return null;
+    if (!this.inRun) {
+      if (event.event === "user_message_created" && (event as LoggedEvent<"user_message_created">).data.messageId === this.messageId) {
+        this.inRun = true;
+      }
+      return null;
+    }
+    switch (event.event) {
+      case "content":
+        return { kind: "text", text: (event as LoggedEvent<"content">).data.content };
+      case "complete":
+        return { kind: "complete" };
+      case "error": {
+        const { error, attempt, maxAttempts } = (event as LoggedEvent<"error">).data;
+        // A provider retry is announced as an error with attempts left; the run goes on.
+        if (attempt !== undefined && maxAttempts !== undefined && attempt < maxAttempts) return null;
+        return { kind: "failed", error };
+      }
+      case "user_message_created":
+        // The next run started, so ours is over even though its end was not seen.
+        return { kind: "complete" };
+      default:
+        return null;
+    }
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * `POST /api/chat`: a conversation IS a session, and a chat message goes through the same
+ * pipeline as `POST /api/sessions/{id}/messages` (stored, queued, run by a worker, its events
+ * logged), so a chat can later be read, streamed or continued through the sessions API.
+ */
+import type { ChatRequest } from "../contracts";
+import type { EventLog } from "../events/event-log";
+import type { MessagesService } from "../messages/messages.service";
+import type { ModelCatalog } from "../models/model-catalog";
+import type { SessionsService } from "../sessions/sessions.service";
+
+const TITLE_LENGTH = 60;
+
+export interface ChatStarted {
+  conversationId: string;
+  /** The user message, which is also the id of its run. */
+  messageId: string;
+  /** The concrete model the request resolved to. */
+  model: string;
+  /** The session's newest event id before the message was sent: the reply's events follow it. */
+  afterEventId: number;
+}
+
+export class ChatService {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly messages: MessagesService,
+    private readonly events: EventLog,
+    private readonly models: ModelCatalog,
+  ) {}
+
+  /** Resolves (or starts) the conversation and sends the message; the reply is produced by a worker. */
+  async send(workspaceId: string, request: ChatRequest): Promise<ChatStarted> {
+    // Refuse a bad model before anything is written.
+    const model = this.models.resolve(request.model);
+    const conversationId = request.conversationId
+      ? (await this.sessions.require(workspaceId, request.conversationId)).id
+      : (await this.sessions.create(workspaceId, { title: conversationTitle(request.message), promptMode: "default", sessionType: "main" })).id;
+    const afterEventId = await this.events.lastId(conversationId);
+    const { messageId } = await this.messages.send(workspaceId, conversationId, { text: request.message, plan_mode: false });
+    return { conversationId, messageId, model, afterEventId };
+  }
+}
+
+/** The first ~60 characters of the first message, on one line. */
+export function conversationTitle(message: string): string {
+  const line = message.trim().replace(/\s+/g, " ");
+  if (line.length <= TITLE_LENGTH) return line;
+  return `${line.slice(0, TITLE_LENGTH - 1).trimEnd()}…`;
+}

@@ -1,0 +1,75 @@
+/** Following a chat reply against a real Redis event log: replay, live, timeout, stop. */
+import { Redis } from "ioredis";
+import { deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor } from "@mix/testing";
+import { followChatReply, type ReplyOutcome } from "../src/chat/follow-reply";
+import { EventFanout } from "../src/events/event-fanout";
+import { EventLog } from "../src/events/event-log";
+import { createLogger } from "../src/logging/logger";
+import { RedisKeys } from "../src/redis/keys";
+
+const prefix = testRedisPrefix("followreply");
+const keys = new RedisKeys(prefix);
+const redis = new Redis(TEST_REDIS_URL);
+const subscriber = new Redis(TEST_REDIS_URL);
+const log = new EventLog(redis, keys, { maxLen: 100, ttlSeconds: 120 });
+const fanout = new EventFanout(subscriber, keys, createLogger("test", "silent"));
+
+afterAll(async () => {
+  await deleteRedisPrefix(prefix);
+  redis.disconnect();
+  subscriber.disconnect();
+});
+
+function collector() {
+  const texts: string[] = [];
+  const outcomes: ReplyOutcome[] = [];
+  return { texts, outcomes, handlers: { text: (text: string) => texts.push(text), end: (outcome: ReplyOutcome) => outcomes.push(outcome) } };
+}
+
+const started = (conversationId: string, afterEventId: number) => ({ conversationId, messageId: "m1", model: "scripted-1", afterEventId });
+const userMessage = { type: "user_message_created", messageId: "m1", content: "hi" };
+
+it("replays what was logged before it started, then follows live events to the end", async () => {
+  await log.append("c1", "user_message_created", userMessage);
+  await log.append("c1", "content", { type: "content", content: "Hel" });
+  const { texts, outcomes, handlers } = collector();
+  await followChatReply(log, fanout, started("c1", 0), handlers, { timeoutMs: 5_000 });
+  await log.append("c1", "content", { type: "content", content: "lo" });
+  await log.append("c1", "complete", { type: "complete", done: true });
+  await log.append("c1", "content", { type: "content", content: "after the end" });
+  await waitFor(() => outcomes.length > 0, { timeoutMs: 2_000, what: "the end" });
+  expect(texts.join("")).toBe("Hello");
+  expect(outcomes).toEqual([{ kind: "complete" }]);
+});
+
+it("ends during the replay when the whole run is already logged", async () => {
+  await log.append("c2", "user_message_created", userMessage);
+  await log.append("c2", "error", { type: "run_failed", error: "boom" });
+  const { outcomes, handlers } = collector();
+  await followChatReply(log, fanout, started("c2", 0), handlers, { timeoutMs: 5_000 });
+  expect(outcomes).toEqual([{ kind: "failed", error: "boom" }]);
+});
+
+it("gives up after the timeout", async () => {
+  const { outcomes, handlers } = collector();
+  await followChatReply(log, fanout, started("c3", 0), handlers, { timeoutMs: 100 });
+  await waitFor(() => outcomes.length > 0, { timeoutMs: 2_000, what: "the timeout" });
+  expect(outcomes).toEqual([{ kind: "timeout" }]);
+});
+
+it("reports nothing more once stopped", async () => {
+  const stopped = collector();
+  const witness = collector();
+  const followed = await followChatReply(log, fanout, started("c4", 0), stopped.handlers, { timeoutMs: 5_000 });
+  await followChatReply(log, fanout, started("c4", 0), witness.handlers, { timeoutMs: 5_000 });
+  await log.append("c4", "user_message_created", userMessage);
+  followed.stop();
+  await log.append("c4", "content", { type: "content", content: "seen by the witness only" });
+  await log.append("c4", "complete", { type: "complete", done: true });
+  // Live events reach every subscriber in publish order: once the witness has the end, the
+  // stopped follower would have had it too.
+  await waitFor(() => witness.outcomes.length > 0, { timeoutMs: 2_000, what: "the witness's end" });
+  expect(witness.texts).toEqual(["seen by the witness only"]);
+  expect(stopped.texts).toEqual([]);
+  expect(stopped.outcomes).toEqual([]);
+});
