@@ -14,6 +14,7 @@ import { ModelsController } from "./models/models.controller";
 import { SessionActionsController } from "./sessions/session-actions.controller";
 import { SessionsController } from "./sessions/sessions.controller";
 import { StreamController } from "./stream/stream.controller";
+import { StreamMessageController } from "./stream/stream-message.controller";
 
 @Global()
 @Module({})
@@ -21,7 +22,18 @@ export class AppModule {
   static forRoot(services: ApiServices): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, SessionsController, MessagesController, StreamController, SessionActionsController, MessageHistoryController, CommandsController, ModelsController, ChatController],
+      controllers: [
+        HealthController,
+        SessionsController,
+        MessagesController,
+        StreamController,
+        StreamMessageController,
+        SessionActionsController,
+        MessageHistoryController,
+        CommandsController,
+        ModelsController,
+        ChatController,
+      ],
       providers: [
         { provide: API_SERVICES, useValue: services },
         { provide: APP_GUARD, useClass: ApiKeyGuard },

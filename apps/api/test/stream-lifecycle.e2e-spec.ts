@@ -43,3 +43,49 @@ it("refuses a malformed Last-Event-ID with 400", async () => {
   expect(response.status).toBe(400);
   expect(response.body.error.message).toMatch(/Last-Event-ID/);
 });
+
+describe("POST /stream/{id}/message", () => {
+  it("runs the message once however many streams are open", async () => {
+    const worker = await stack.startWorker();
+    const { url } = stack.apis[0]!;
+    const sessionId = await createSession(url, stack.key);
+    const streams = await Promise.all([1, 2, 3].map(() => openStream(url, stack.key, sessionId)));
+    try {
+      const response = await request(url).post(`/stream/${sessionId}/message`).set(bearer(stack.key)).send({ content: "via the stream" });
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ status: "broadcasted", sessionId });
+      for (const stream of streams) {
+        await stream.waitForEvent((event) => event.event === "complete");
+        expect(stream.logEvents.filter((event) => event.event === "user_message_created").map((event) => event.data.content)).toEqual([
+          "via the stream",
+        ]);
+      }
+      expect(await stack.apis[0]!.api.services.prisma.run.count({ where: { sessionId } })).toBe(1);
+    } finally {
+      streams.forEach((stream) => stream.close());
+      await worker.close();
+      stack.workers.splice(stack.workers.indexOf(worker), 1);
+    }
+  });
+
+  it.each([
+    [{}, "content is required"],
+    [{ content: " " }, "content must not be empty"],
+    [{ content: "x", text: "y" }, "unknown field(s): text"],
+  ])("refuses %j with 400", async (body, message) => {
+    const { url } = stack.apis[0]!;
+    const sessionId = await createSession(url, stack.key);
+    const response = await request(url).post(`/stream/${sessionId}/message`).set(bearer(stack.key)).send(body);
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ error: { code: 400, type: "validation_error", message } });
+  });
+
+  it("answers 404 for an unknown or foreign session", async () => {
+    const { url } = stack.apis[0]!;
+    const foreign = await createSession(url, stack.otherKey);
+    for (const id of ["nope", foreign]) {
+      const response = await request(url).post(`/stream/${id}/message`).set(bearer(stack.key)).send({ content: "hi" });
+      expect(response.status).toBe(404);
+    }
+  });
+});

@@ -7,7 +7,6 @@ import {
   MAX_IDEMPOTENCY_KEY_LENGTH,
   SendMessageAccepted,
   SendMessageRequest,
-  validationError,
   type ApiServices,
   type Principal,
 } from "@mix/core";
@@ -16,6 +15,7 @@ import { API_SERVICES } from "../common/api-services.token";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
+import { checkIdempotencyKey } from "./idempotency-key";
 
 @ApiTags("Messages")
 @Controller("api/sessions/:id")
@@ -49,9 +49,7 @@ export class MessagesController {
     @Body(new ZodPipe(SendMessageRequest)) body: SendMessageRequest,
     @Headers("idempotency-key") idempotencyKey?: string,
   ): Promise<SendMessageAccepted> {
-    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
-      throw validationError(`Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
-    }
+    checkIdempotencyKey(idempotencyKey);
     const { status, sessionId } = await this.services.messages.send(principal.workspaceId, id, body, idempotencyKey);
     return { status, sessionId };
   }

@@ -12,3 +12,4 @@ export * from "./health";
 export * from "./chat";
 export * from "./session-actions";
 export * from "./commands";
+export * from "./stream-message";
