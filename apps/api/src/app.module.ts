@@ -7,10 +7,13 @@ import { ChatController } from "./chat/chat.controller";
 import { CommandsController } from "./commands/commands.controller";
 import { ApiKeyGuard } from "./common/auth/api-key.guard";
 import { HttpExceptionFilter } from "./common/http-exception.filter";
+import { FilesController } from "./files/files.controller";
 import { HealthController } from "./health/health.controller";
 import { MessageHistoryController } from "./messages/history.controller";
 import { MessagesController } from "./messages/messages.controller";
 import { ModelsController } from "./models/models.controller";
+import { PreferencesController } from "./preferences/preferences.controller";
+import { ProviderAuthController } from "./provider-auth/provider-auth.controller";
 import { SessionActionsController } from "./sessions/session-actions.controller";
 import { SessionsController } from "./sessions/sessions.controller";
 import { StreamController } from "./stream/stream.controller";
@@ -33,6 +36,9 @@ export class AppModule {
         CommandsController,
         ModelsController,
         ChatController,
+        PreferencesController,
+        ProviderAuthController,
+        FilesController,
       ],
       providers: [
         { provide: API_SERVICES, useValue: services },

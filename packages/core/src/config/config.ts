@@ -3,6 +3,7 @@
  * missing value stops the process with a message that names the variable.
  */
 import { z } from "zod";
+import { parseEncryptionKey } from "../secrets/secret-box";
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -55,6 +56,21 @@ export const ConfigSchema = z.object({
 
   /** Folder of custom slash commands, one `<name>.md` per command; relative to the working directory. */
   COMMANDS_DIR: z.string().min(1).default(".mix/commands"),
+
+  /**
+   * Key that encrypts provider credentials at rest (AES-256-GCM): 64 hex characters or 32 bytes
+   * in base64. Optional: without it the API refuses to store credentials, and only env keys work.
+   */
+  CREDENTIALS_ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => parseEncryptionKey(value) !== null, "must be 64 hex characters or 32 bytes in base64 (openssl rand -base64 32)")
+    .optional(),
+  /** Deployment-wide provider keys, used when a workspace has stored none of its own. */
+  ANTHROPIC_API_KEY: z.string().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENROUTER_API_KEY: z.string().optional(),
+  GEMINI_API_KEY: z.string().optional(),
+  BRAVE_API_KEY: z.string().optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

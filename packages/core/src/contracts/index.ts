@@ -13,3 +13,6 @@ export * from "./chat";
 export * from "./session-actions";
 export * from "./commands";
 export * from "./stream-message";
+export * from "./preferences";
+export * from "./provider-auth";
+export * from "./files";

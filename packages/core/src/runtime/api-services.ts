@@ -5,12 +5,14 @@ import type { Config } from "../config/config";
 import { ApiKeyService } from "../auth/api-keys";
 import { ChatService } from "../chat/chat.service";
 import { CommandRegistry } from "../commands/command-registry";
+import { CredentialsService } from "../credentials/credentials.service";
 import { EventFanout } from "../events/event-fanout";
 import { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
 import { MessageHistoryService } from "../messages/history.service";
 import { MessagesService } from "../messages/messages.service";
 import { ModelCatalog } from "../models/model-catalog";
+import { PreferencesService } from "../preferences/preferences.service";
 import { RateLimiter } from "../rate-limit/rate-limiter";
 import { createBullConnection, createRedis } from "../redis/connection";
 import { RedisKeys } from "../redis/keys";
@@ -21,6 +23,8 @@ import { ExportService } from "../sessions/export.service";
 import { ForkService } from "../sessions/fork.service";
 import { RewindService } from "../sessions/rewind.service";
 import { SessionsService } from "../sessions/sessions.service";
+import { LocalBlobStore } from "../storage/local-blob-store";
+import { SessionFilesService } from "../storage/session-files.service";
 
 export interface ApiServices {
   config: Config;
@@ -42,6 +46,10 @@ export interface ApiServices {
   chat: ChatService;
   /** Per-API-key request counts shared by every instance (routes marked rate-limited). */
   rateLimiter: RateLimiter;
+  files: SessionFilesService;
+  preferences: PreferencesService;
+  /** Provider credentials, encrypted at rest; `resolve` is the one reader of a provider's key. */
+  credentials: CredentialsService;
   close(): Promise<void>;
 }
 
@@ -55,10 +63,12 @@ export function createApiServices(config: Config, logger: Logger): ApiServices {
   const events = new EventLog(redis, keys, { maxLen: config.EVENT_LOG_MAX_LEN, ttlSeconds: config.EVENT_LOG_TTL_SECONDS });
   const fanout = new EventFanout(subscriber, keys, logger);
   const queue = new RunQueue(queueConnection, keys.queuePrefix());
-  const sessions = new SessionsService(prisma, events);
+  const blobs = new LocalBlobStore(config.STORAGE_DIR);
+  const sessions = new SessionsService(prisma, events, blobs);
   const commands = new CommandRegistry({ dir: config.COMMANDS_DIR, logger });
   const messages = new MessagesService(prisma, sessions, queue, commands);
   const models = new ModelCatalog(config.MODEL_PROVIDER);
+  const preferences = new PreferencesService(prisma);
 
   return {
     config,
@@ -78,7 +88,10 @@ export function createApiServices(config: Config, logger: Logger): ApiServices {
     history: new MessageHistoryService(prisma),
     models,
     chat: new ChatService(sessions, messages, events, models),
+    files: new SessionFilesService(sessions, blobs),
     rateLimiter: new RateLimiter(redis, keys, { limit: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }),
+    preferences,
+    credentials: new CredentialsService(prisma, config, preferences),
     async close() {
       await queue.close();
       await Promise.all([prisma.$disconnect(), redis.quit(), subscriber.quit(), queueConnection.quit()]);

@@ -3,6 +3,7 @@ import type { PrismaClient, Session } from "@mix/db";
 import type { CreateSessionRequest, SessionData } from "../contracts";
 import { conflict, notFound } from "../errors/app-error";
 import type { EventLog } from "../events/event-log";
+import type { BlobStore } from "../storage/blob-store";
 import { loadSessionCounts } from "./session-counts";
 import { announceSessionCreated } from "./session-events";
 import { toSessionData } from "./session-view";
@@ -14,6 +15,7 @@ export class SessionsService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly events: EventLog,
+    private readonly blobs: BlobStore,
   ) {}
 
   async create(workspaceId: string, request: CreateSessionRequest): Promise<SessionData> {
@@ -48,7 +50,7 @@ export class SessionsService {
   }
 
   /**
-   * Deletes the session, its messages, runs and event log. Refused with 409 while a run is
+   * Deletes the session, its messages, runs, event log and files. Refused with 409 while a run is
    * queued or running: cancel it first (POST /cancel), then delete.
    */
   async delete(workspaceId: string, sessionId: string): Promise<void> {
@@ -59,6 +61,7 @@ export class SessionsService {
     // Tell open streams before the log goes, so they can close.
     await this.events.append(sessionId, "session_deleted", { type: "session_deleted", sessionId });
     await this.events.delete(sessionId);
+    await this.blobs.deleteAll(sessionId);
   }
 
   /** The session if it belongs to the workspace; 404 otherwise (never reveals other workspaces). */

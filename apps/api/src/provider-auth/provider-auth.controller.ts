@@ -1,0 +1,70 @@
+/** `/api/auth/*`: provider API keys stored (encrypted) per workspace, and their status. */
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from "@nestjs/common";
+import { ApiOperation, ApiParam, ApiTags } from "@nestjs/swagger";
+import {
+  AuthStatusResponse,
+  CredentialActionResponse,
+  StoreApiKeyRequest,
+  ValidateProviderResponse,
+  type ApiServices,
+  type Principal,
+} from "@mix/core";
+import { API_SERVICES } from "../common/api-services.token";
+import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
+import { ZodPipe } from "../common/zod-validation.pipe";
+
+@ApiTags("Authentication")
+@Controller("api/auth")
+export class ProviderAuthController {
+  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+
+  @Post("api-key")
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Store API key",
+    description:
+      "Stores the key encrypted for the caller's workspace, replacing any earlier credentials for that provider. The key is never returned. " +
+      "Answers 400 when the server has no CREDENTIALS_ENCRYPTION_KEY.",
+    operationId: "storeApiKey",
+  })
+  @ApiZodBody(StoreApiKeyRequest)
+  @ApiZodResponse(200, CredentialActionResponse, "API key stored")
+  @ApiErrors(400, 401, 413)
+  store(@CurrentPrincipal() principal: Principal, @Body(new ZodPipe(StoreApiKeyRequest)) body: StoreApiKeyRequest) {
+    return this.services.credentials.storeApiKey(principal.workspaceId, body.provider, body.api_key);
+  }
+
+  @Get("status")
+  @ApiOperation({
+    summary: "Get authentication status",
+    description: "Per provider: authenticated by the workspace's stored credentials or by the server's env key.",
+    operationId: "getAuthStatus",
+  })
+  @ApiZodResponse(200, AuthStatusResponse, "Authentication status for all providers")
+  @ApiErrors(401)
+  status(@CurrentPrincipal() principal: Principal): Promise<AuthStatusResponse> {
+    return this.services.credentials.status(principal.workspaceId);
+  }
+
+  @Get("validate")
+  @ApiOperation({ summary: "Validate preferred provider", operationId: "validatePreferredProvider" })
+  @ApiZodResponse(200, ValidateProviderResponse, "Whether the preferred provider has credentials")
+  @ApiErrors(401)
+  validate(@CurrentPrincipal() principal: Principal): Promise<ValidateProviderResponse> {
+    return this.services.credentials.validate(principal.workspaceId);
+  }
+
+  @Delete(":provider")
+  @ApiOperation({
+    summary: "Delete provider credentials",
+    description: "Deletes the workspace's stored credentials for the provider; succeeds when none were stored.",
+    operationId: "deleteCredentials",
+  })
+  @ApiParam({ name: "provider", description: "Provider name (anthropic, openai, openrouter, gemini, brave)" })
+  @ApiZodResponse(200, CredentialActionResponse, "Credentials deletion status")
+  @ApiErrors(400, 401)
+  delete(@CurrentPrincipal() principal: Principal, @Param("provider") provider: string): Promise<CredentialActionResponse> {
+    return this.services.credentials.delete(principal.workspaceId, provider);
+  }
+}

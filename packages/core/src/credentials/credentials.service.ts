@@ -1,0 +1,127 @@
+/**
+ * Provider credentials of a workspace, encrypted at rest. `resolve` is the one place that reads
+ * a provider's key: the workspace's own, else the deployment's env key, else none.
+ */
+import type { PrismaClient, ProviderCredential } from "@mix/db";
+import type { Config } from "../config/config";
+import {
+  CREDENTIAL_PROVIDERS,
+  CredentialProvider,
+  type AuthMethod,
+  type AuthStatusResponse,
+  type CredentialActionResponse,
+  type ProviderAuthStatus,
+  type ValidateProviderResponse,
+} from "../contracts";
+import { badRequest, validationError } from "../errors/app-error";
+import type { PreferencesService } from "../preferences/preferences.service";
+import { CREDENTIAL_PROVIDER_INFO, providerCatalog, SCRIPTED_PROVIDER } from "../providers/provider-catalog";
+import { parseEncryptionKey, SecretBox } from "../secrets/secret-box";
+
+export const ENCRYPTION_KEY_MISSING = "Storing provider credentials is disabled: CREDENTIALS_ENCRYPTION_KEY is not configured on the server";
+
+/** 400 naming the valid providers unless `name` is one that takes credentials. */
+export function parseCredentialProvider(name: string): CredentialProvider {
+  const result = CredentialProvider.safeParse(name);
+  if (!result.success) throw validationError(`provider '${name}' is not supported; use one of: ${CREDENTIAL_PROVIDERS.join(", ")}`);
+  return result.data;
+}
+
+/** Binds a sealed secret to its row, so a value copied to another workspace or provider does not open. */
+const sealContext = (workspaceId: string, provider: string) => `${workspaceId}:${provider}`;
+
+export class CredentialsService {
+  private readonly box: SecretBox | null;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly config: Config,
+    private readonly preferences: PreferencesService,
+  ) {
+    const key = config.CREDENTIALS_ENCRYPTION_KEY ? parseEncryptionKey(config.CREDENTIALS_ENCRYPTION_KEY) : null;
+    this.box = key ? new SecretBox(key) : null;
+  }
+
+  async storeApiKey(workspaceId: string, provider: CredentialProvider, apiKey: string): Promise<CredentialActionResponse> {
+    const info = CREDENTIAL_PROVIDER_INFO[provider];
+    if (info.keyPrefix && !apiKey.startsWith(info.keyPrefix)) {
+      throw validationError(`api_key does not look like a key for ${info.displayName}: ${info.displayName} keys start with '${info.keyPrefix}'`);
+    }
+    if (!this.box) throw badRequest(ENCRYPTION_KEY_MISSING);
+    const data = {
+      authMethod: "api_key" as const,
+      encryptedSecret: this.box.seal(apiKey, sealContext(workspaceId, provider)),
+      encryptedRefreshToken: null,
+      expiresAt: null,
+      keyHint: apiKey.slice(-4),
+    };
+    await this.prisma.providerCredential.upsert({
+      where: { workspaceId_provider: { workspaceId, provider } },
+      create: { workspaceId, provider, ...data },
+      update: data,
+    });
+    return { status: "success", provider, message: `API key for ${info.displayName} stored` };
+  }
+
+  /** Idempotent: succeeds when nothing was stored. */
+  async delete(workspaceId: string, providerName: string): Promise<CredentialActionResponse> {
+    const provider = parseCredentialProvider(providerName);
+    const { count } = await this.prisma.providerCredential.deleteMany({ where: { workspaceId, provider } });
+    const name = CREDENTIAL_PROVIDER_INFO[provider].displayName;
+    const message = count > 0 ? `Credentials for ${name} deleted` : `No stored credentials for ${name}; nothing to delete`;
+    return { status: "success", provider, message };
+  }
+
+  /** The key to call `provider` with for this workspace, or null when there is none. */
+  async resolve(workspaceId: string, provider: CredentialProvider): Promise<string | null> {
+    const row = await this.prisma.providerCredential.findUnique({ where: { workspaceId_provider: { workspaceId, provider } } });
+    if (row) return this.open(row);
+    return this.envKey(provider);
+  }
+
+  async status(workspaceId: string): Promise<AuthStatusResponse> {
+    const rows = await this.prisma.providerCredential.findMany({ where: { workspaceId }, select: { provider: true, authMethod: true } });
+    const stored = new Map(rows.map((row) => [row.provider, row.authMethod]));
+    const providers = Object.fromEntries(CREDENTIAL_PROVIDERS.map((provider) => [provider, this.statusOf(provider, stored.get(provider))]));
+    return { providers };
+  }
+
+  /** Whether the workspace's preferred provider (default anthropic) has credentials. */
+  async validate(workspaceId: string): Promise<ValidateProviderResponse> {
+    const { preferredProvider: provider } = await this.preferences.effective(workspaceId);
+    const name = providerCatalog.displayName(provider);
+    if (provider === SCRIPTED_PROVIDER) {
+      return { valid: true, provider, auth_method: "none", message: `${name} needs no credentials` };
+    }
+    const parsed = CredentialProvider.safeParse(provider);
+    const row = parsed.success
+      ? await this.prisma.providerCredential.findUnique({ where: { workspaceId_provider: { workspaceId, provider: parsed.data } } })
+      : null;
+    const { authenticated, auth_method } = parsed.success
+      ? this.statusOf(parsed.data, row?.authMethod)
+      : { authenticated: false, auth_method: "none" as const };
+    const message = authenticated
+      ? `${name} is authenticated (${row ? "credentials stored for this workspace" : "the server's key"})`
+      : `${name} has no credentials: store an API key with POST /api/auth/api-key`;
+    return { valid: authenticated, provider, auth_method, message };
+  }
+
+  private statusOf(provider: CredentialProvider, storedMethod: AuthMethod | undefined): ProviderAuthStatus {
+    const display_name = CREDENTIAL_PROVIDER_INFO[provider].displayName;
+    if (storedMethod) return { authenticated: true, auth_method: storedMethod, display_name };
+    if (this.envKey(provider)) return { authenticated: true, auth_method: "api_key", display_name };
+    return { authenticated: false, auth_method: "none", display_name };
+  }
+
+  private envKey(provider: CredentialProvider): string | null {
+    const value = this.config[CREDENTIAL_PROVIDER_INFO[provider].envKey];
+    return typeof value === "string" && value.length > 0 ? value : null;
+  }
+
+  private open(row: ProviderCredential): string {
+    if (!this.box) {
+      throw new Error(`a ${row.provider} credential is stored but CREDENTIALS_ENCRYPTION_KEY is not configured, so it cannot be decrypted`);
+    }
+    return this.box.open(row.encryptedSecret, sealContext(row.workspaceId, row.provider));
+  }
+}
