@@ -5,6 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/prepare.sh"
 prepare
+ensure_ffmpeg
 cd "$ROOT"
 export JEST_SUMMARY_DIR="$ROOT/.turbo/jest-summary"
 rm -rf "$JEST_SUMMARY_DIR" && mkdir -p "$JEST_SUMMARY_DIR"

@@ -67,6 +67,17 @@ ensure_redis() {
   wait_port "$REDIS_HOST" "$REDIS_PORT" || die "Redis is not reachable on $REDIS_HOST:$REDIS_PORT (start it, or set REDIS_URL)"
 }
 
+# Video thumbnails spawn ffmpeg; the tests make and thumbnail a real video.
+ensure_ffmpeg() {
+  command -v ffmpeg >/dev/null && return
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    log "Installing ffmpeg (Debian package)"
+    (apt-get update -qq && apt-get install -y -qq ffmpeg) >/dev/null 2>&1 || die "Could not install ffmpeg with apt-get"
+  else
+    die "ffmpeg is required for the video thumbnail tests: install it with your package manager"
+  fi
+}
+
 install_and_build() {
   log "Installing dependencies (pnpm install --frozen-lockfile)"
   (cd "$ROOT" && CI=true pnpm install --frozen-lockfile --reporter=append-only >/dev/null)

@@ -1,0 +1,178 @@
+/**
+ * Walks the contract: calls every operation this service implements, on its happy path and its
+ * error paths, and validates each answer against the schema that mix-openapi.yaml declares
+ * for that status (error answers against ErrorResponse). SSE events are validated against
+ * their SSE*Event schemas. Operations not built yet are listed with the issue that builds them,
+ * and a test fails when the list and the contract drift apart.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import request, { type Response } from "supertest";
+import { createSession, isComplete, openStream, sendMessage } from "../helpers/session-fixtures";
+import { bearer, startTestStack, type TestStack } from "../helpers/test-stack";
+import { ContractSchema, describeErrors } from "./contract-schema";
+import { PENDING_OPERATIONS } from "./pending-operations";
+
+const contract = new ContractSchema();
+let stack: TestStack;
+let url: string;
+const walked = new Set<string>();
+
+const storageDir = mkdtempSync(join(tmpdir(), "mix-contract-"));
+
+beforeAll(async () => {
+  stack = await startTestStack({
+    label: "contract",
+    env: { STORAGE_DIR: storageDir, CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString("hex") },
+  });
+  url = stack.apis[0]!.url;
+});
+afterAll(async () => {
+  await stack?.close();
+  rmSync(storageDir, { recursive: true, force: true });
+});
+
+/** Asserts the answer's status is declared (or a documented extra) and its body matches. */
+function check(method: string, path: string, response: Response, expectedStatus: number): void {
+  walked.add(`${method} ${path}`);
+  expect({ op: `${method} ${path}`, status: response.status }).toEqual({ op: `${method} ${path}`, status: expectedStatus });
+  if (response.status === 204) return;
+  const declared = contract.declaredStatuses(method, path).includes(response.status);
+  const validate =
+    contract.responseValidator(method, path, response.status) ??
+    (response.status >= 400 ? contract.schema("ErrorResponse") : undefined);
+  if (!validate) {
+    // A declared answer without a JSON body (a file's bytes) has nothing to validate.
+    if (declared) return;
+    throw new Error(`${method} ${path} answered ${response.status}, which the contract does not declare`);
+  }
+  const valid = validate(response.body);
+  expect({ op: `${method} ${path} ${response.status}`, errors: valid ? "" : describeErrors(validate) }).toEqual({
+    op: `${method} ${path} ${response.status}`,
+    errors: "",
+  });
+}
+
+const get = (path: string) => request(url).get(path).set(bearer(stack.key));
+const post = (path: string, body?: object) => request(url).post(path).set(bearer(stack.key)).send(body);
+
+it("covers every operation of the contract, walked here or pending with a reason", () => {
+  const all = contract.operations().map((op) => `${op.method} ${op.path}`);
+  const pending = Object.keys(PENDING_OPERATIONS);
+  expect(pending.filter((op) => !all.includes(op))).toEqual([]);
+  const walkedHere = all.filter((op) => !pending.includes(op));
+  expect(walkedHere.length).toBeGreaterThan(10);
+});
+
+describe("sessions and messages", () => {
+  it("answers in the contract's shapes, happy and unhappy", async () => {
+    check("GET", "/health", await request(url).get("/health"), 200);
+    check("GET", "/api/sessions", await get("/api/sessions"), 200);
+    check("GET", "/api/sessions", await request(url).get("/api/sessions"), 401);
+    check("POST", "/api/sessions", await post("/api/sessions", { title: "walk", callbacks: [{ type: "bash_script", toolName: "*", bashCommand: "true" }] }), 201);
+    check("POST", "/api/sessions", await post("/api/sessions", {}), 400);
+
+    const sessionId = await createSession(url, stack.key, { title: "walked" });
+    const stream = await openStream(url, stack.key, sessionId);
+    check("POST", "/api/sessions/{id}/messages", await post(`/api/sessions/${sessionId}/messages`, { text: "walk the contract" }), 202);
+    await stream.waitForEvent(isComplete);
+    check("POST", "/api/sessions/{id}/messages", await post(`/api/sessions/${sessionId}/messages`, { text: "" }), 400);
+    check("POST", "/api/sessions/{id}/messages", await post("/api/sessions/missing/messages", { text: "x" }), 404);
+    check("GET", "/api/sessions/{id}/messages", await get(`/api/sessions/${sessionId}/messages`), 200);
+    check("GET", "/api/sessions/{id}/messages", await get("/api/sessions/missing/messages"), 404);
+    check("GET", "/api/sessions/{id}", await get(`/api/sessions/${sessionId}`), 200);
+    check("GET", "/api/sessions/{id}", await get("/api/sessions/missing"), 404);
+    check("POST", "/api/sessions/{id}/cancel", await post(`/api/sessions/${sessionId}/cancel`), 200);
+    check("POST", "/api/sessions/{id}/cancel", await post("/api/sessions/missing/cancel"), 404);
+    check("GET", "/api/messages/history", await get("/api/messages/history?limit=5"), 200);
+    check("GET", "/api/messages/history", await request(url).get("/api/messages/history"), 401);
+
+    check("GET", "/api/sessions/{id}/export", await get(`/api/sessions/${sessionId}/export`), 200);
+    check("GET", "/api/sessions/{id}/export", await get("/api/sessions/missing/export"), 404);
+    const fork = await post(`/api/sessions/${sessionId}/fork`, { messageIndex: 1, title: "walked fork" });
+    check("POST", "/api/sessions/{id}/fork", fork, 201);
+    check("POST", "/api/sessions/{id}/fork", await post(`/api/sessions/${sessionId}/fork`, { messageIndex: 99 }), 400);
+    check("POST", "/api/sessions/{id}/fork", await post("/api/sessions/missing/fork", { messageIndex: 0 }), 404);
+    const messages = (await get(`/api/sessions/${sessionId}/messages`)).body as { id: string }[];
+    check("POST", "/api/sessions/{id}/rewind", await post(`/api/sessions/${sessionId}/rewind`, { messageId: messages[0]!.id }), 200);
+    check("POST", "/api/sessions/{id}/rewind", await post(`/api/sessions/${sessionId}/rewind`, {}), 400);
+    check("POST", "/api/sessions/{id}/rewind", await post(`/api/sessions/${sessionId}/rewind`, { messageId: "missing" }), 404);
+
+    check("DELETE", "/api/sessions/{id}", await request(url).delete(`/api/sessions/${fork.body.id}`).set(bearer(stack.key)), 204);
+    check("DELETE", "/api/sessions/{id}", await request(url).delete("/api/sessions/missing").set(bearer(stack.key)), 404);
+    stream.close();
+  });
+});
+
+describe("the SSE stream", () => {
+  it("sends only events that match their SSE*Event schema", async () => {
+    const sessionId = await createSession(url, stack.key);
+    const stream = await openStream(url, stack.key, sessionId, "0");
+    await sendMessage(url, stack.key, sessionId, "think about the events");
+    await stream.waitForEvent(isComplete);
+    walked.add("GET /stream");
+    const names = new Set<string>();
+    for (const event of stream.events) {
+      const name = event.event.split("_").map((word) => word[0]!.toUpperCase() + word.slice(1)).join("");
+      const validate = contract.schema(`SSE${name}Event`);
+      const valid = validate({ id: event.id, event: event.event, data: event.data });
+      expect({ event: event.event, errors: valid ? "" : describeErrors(validate) }).toEqual({ event: event.event, errors: "" });
+      names.add(event.event);
+    }
+    expect([...names].sort()).toEqual(["complete", "connected", "content", "session_created", "thinking", "user_message_created"]);
+    stream.close();
+    check("GET", "/stream", await get("/stream?sessionId=missing"), 404);
+  });
+});
+
+describe("commands", () => {
+  it("answers in the contract's shapes", async () => {
+    check("GET", "/api/commands", await get("/api/commands"), 200);
+    check("GET", "/api/commands", await request(url).get("/api/commands"), 401);
+    check("GET", "/api/commands/{name}", await get("/api/commands/help"), 200);
+    check("GET", "/api/commands/{name}", await get("/api/commands/no-such-command"), 404);
+  });
+});
+
+describe("session files", () => {
+  it("answers in the contract's shapes", async () => {
+    const sessionId = await createSession(url, stack.key);
+    const files = `/api/sessions/${sessionId}/files`;
+    const upload = request(url).post(`${files}/upload`).set(bearer(stack.key));
+    check("POST", "/api/sessions/{id}/files/upload", await upload.attach("file", Buffer.from("hello files"), "notes.txt"), 201);
+    check("POST", "/api/sessions/{id}/files/upload", await request(url).post(`${files}/upload`).set(bearer(stack.key)).send({}), 400);
+    check("GET", "/api/sessions/{id}/files", await get(files), 200);
+    check("GET", "/api/sessions/{id}/files", await get("/api/sessions/missing/files"), 404);
+    check("GET", "/api/sessions/{id}/files/{filename}", await get(`${files}/notes.txt`), 200);
+    check("GET", "/api/sessions/{id}/files/{filename}", await get(`${files}/notes.txt?thumb=w100`), 400);
+    check("GET", "/api/sessions/{id}/files/{filename}", await get(`${files}/absent.txt`), 404);
+    const remove = (name: string) => request(url).delete(`${files}/${name}`).set(bearer(stack.key));
+    check("DELETE", "/api/sessions/{id}/files/{filename}", await remove("notes.txt"), 204);
+    check("DELETE", "/api/sessions/{id}/files/{filename}", await remove("notes.txt"), 404);
+  });
+});
+
+describe("preferences and provider credentials", () => {
+  it("answer in the contract's shapes", async () => {
+    check("GET", "/api/preferences", await get("/api/preferences"), 200);
+    check("POST", "/api/preferences", await post("/api/preferences", { main_agent_max_tokens: 2048 }), 200);
+    check("POST", "/api/preferences", await post("/api/preferences", { main_agent_max_tokens: -1 }), 400);
+    check("GET", "/api/preferences", await get("/api/preferences"), 200);
+    check("GET", "/api/preferences/providers", await get("/api/preferences/providers"), 200);
+    check("POST", "/api/preferences/reset", await post("/api/preferences/reset"), 200);
+    check("POST", "/api/auth/api-key", await post("/api/auth/api-key", { provider: "openai", api_key: "sk-test-0123456789" }), 200);
+    check("POST", "/api/auth/api-key", await post("/api/auth/api-key", { provider: "nobody", api_key: "x" }), 400);
+    check("GET", "/api/auth/status", await get("/api/auth/status"), 200);
+    check("GET", "/api/auth/validate", await get("/api/auth/validate"), 200);
+    check("DELETE", "/api/auth/{provider}", await request(url).delete("/api/auth/openai").set(bearer(stack.key)), 200);
+    check("DELETE", "/api/auth/{provider}", await request(url).delete("/api/auth/nobody").set(bearer(stack.key)), 400);
+  });
+});
+
+it("walked every operation that is not pending", () => {
+  const pending = Object.keys(PENDING_OPERATIONS);
+  const expected = contract.operations().map((op) => `${op.method} ${op.path}`).filter((op) => !pending.includes(op));
+  expect([...walked].sort()).toEqual(expected.sort());
+});
