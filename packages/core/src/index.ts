@@ -27,7 +27,8 @@ export { providerCatalog, CREDENTIAL_PROVIDER_INFO, SCRIPTED_PROVIDER } from "./
 export { SecretBox, SecretBoxError, parseEncryptionKey } from "./secrets/secret-box";
 export { createApiServices, type ApiServices } from "./runtime/api-services";
 export { startRunWorker, type RunWorker } from "./runtime/run-worker";
-export type { ModelProvider, ModelRequest, ModelStreamPart } from "./agent/provider";
+export type { ModelProvider, ModelRequest, ModelStreamPart, ModelMessage, ToolDefinition, ToolCallRequest, ToolResultMessage, TokenUsage } from "./agent/provider";
+export { RetryableProviderError } from "./agent/provider";
 export { ScriptedProvider } from "./agent/scripted-provider";
 export { inferThinkingLevel, THINKING_BUDGETS } from "./agent/thinking";
 export { createWorkspaceWithKey } from "./runtime/admin";

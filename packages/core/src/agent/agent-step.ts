@@ -50,10 +50,11 @@ export async function runAgentStep(
         endReasoning();
         result.text += part.text;
         await emit("content", { type: "content", content: part.text, assistantMessageId });
-      } else {
+      } else if (part.type === "finish") {
         result.finishReason = part.finishReason;
         result.usage = part.usage;
       }
+      // Tool calls are not offered to the model yet (no tools in the request), so none arrive.
     }
   } catch (error) {
     if (!signal.aborted) throw error;

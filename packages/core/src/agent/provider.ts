@@ -1,7 +1,31 @@
-/** The one shape every model provider streams in. */
-export interface ModelMessage {
-  role: "user" | "assistant";
-  content: string;
+/**
+ * The one shape every model provider streams in: reasoning and text deltas, tool calls (their
+ * input streamed as JSON text, then complete), and a finish with token usage.
+ */
+export interface ToolCallRequest {
+  id: string;
+  name: string;
+  /** The complete JSON input, as text. */
+  input: string;
+}
+
+export interface ToolResultMessage {
+  toolCallId: string;
+  toolName: string;
+  result: string;
+  isError: boolean;
+}
+
+export type ModelMessage =
+  | { role: "user"; content: string }
+  | { role: "assistant"; content: string; toolCalls?: ToolCallRequest[] }
+  | { role: "tool"; results: ToolResultMessage[] };
+
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  /** JSON Schema of the tool's input. */
+  inputSchema: Record<string, unknown>;
 }
 
 export interface ModelRequest {
@@ -10,6 +34,8 @@ export interface ModelRequest {
   messages: ModelMessage[];
   /** Reasoning budget in tokens; 0 turns reasoning off. */
   thinkingBudget: number;
+  tools?: ToolDefinition[];
+  maxOutputTokens?: number;
 }
 
 export interface TokenUsage {
@@ -20,7 +46,22 @@ export interface TokenUsage {
 export type ModelStreamPart =
   | { type: "reasoning-delta"; text: string }
   | { type: "text-delta"; text: string }
+  | { type: "tool-call-start"; id: string; name: string }
+  | { type: "tool-call-delta"; id: string; inputDelta: string }
+  | { type: "tool-call"; id: string; name: string; input: string }
   | { type: "finish"; finishReason: string; usage: TokenUsage };
+
+/** A provider's refusal worth retrying later (rate limit, overload), with its advice if any. */
+export class RetryableProviderError extends Error {
+  override name = "RetryableProviderError";
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
 
 export interface ModelProvider {
   readonly name: string;

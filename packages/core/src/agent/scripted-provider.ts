@@ -22,7 +22,8 @@ export class ScriptedProvider implements ModelProvider {
   constructor(private readonly options: ScriptedProviderOptions) {}
 
   async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamPart> {
-    const prompt = request.messages.at(-1)?.content ?? "";
+    const last = request.messages.findLast((message) => message.role === "user");
+    const prompt = last?.role === "user" ? last.content : "";
     const pause = async () => {
       signal.throwIfAborted();
       if (this.options.delayMs > 0) await sleep(this.options.delayMs, undefined, { signal });
@@ -43,7 +44,7 @@ export class ScriptedProvider implements ModelProvider {
       type: "finish",
       finishReason: "stop",
       usage: {
-        promptTokens: estimateTokens(request.system) + request.messages.reduce((sum, m) => sum + estimateTokens(m.content), 0),
+        promptTokens: estimateTokens(request.system) + request.messages.reduce((sum, m) => sum + estimateTokens(JSON.stringify(m)), 0),
         completionTokens: words.length + this.options.reasoningDeltas,
       },
     };

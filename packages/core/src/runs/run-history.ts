@@ -10,9 +10,9 @@ export async function loadModelHistory(prisma: PrismaClient, sessionId: string, 
     include: { parts: { where: { type: "text" }, orderBy: { index: "asc" } } },
   });
   return messages
-    .map((message) => ({
+    .map((message): ModelMessage => ({
       role: message.role as "user" | "assistant",
       content: message.parts.map((part) => (part.data as Extract<PartData, { type: "text" }>).text).join(""),
     }))
-    .filter((message) => message.content.length > 0);
+    .filter((message) => "content" in message && message.content.length > 0);
 }
