@@ -13,10 +13,23 @@ const swc = {
   sourceMaps: "inline",
 };
 
+// Packages published as ES modules only (the Vercel AI SDK and what it pulls in): jest's
+// CommonJS runtime loads them once SWC has compiled them, so they are exempted from jest's
+// default "leave node_modules alone".
+const ESM_ONLY = ["ai", "@ai-sdk", "@standard-schema", "@workflow", "eventsource-parser"];
+// The SDK imports zod's locales by their ES file name; jest must load zod's CommonJS twin
+// instead, or zod would be loaded twice.
+const zodDir = path.dirname(require.resolve("zod/package.json", { paths: [path.join(__dirname, "packages/core")] }));
+
 module.exports = {
   testEnvironment: "node",
-  transform: { "^.+\\.ts$": ["@swc/jest", swc] },
+  transform: {
+    "^.+\\.ts$": ["@swc/jest", swc],
+    "^.+\\.m?js$": ["@swc/jest", { jsc: { target: "es2023" }, module: { type: "commonjs" } }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!\\.pnpm/|(${ESM_ONLY.join("|")})/)`],
   moduleNameMapper: {
+    "^zod/v4/locales/(.*)\\.js$": path.join(zodDir, "v4/locales", "$1.cjs"),
     // Generated Prisma sources import siblings as "./x.js"; the source next to them is "./x.ts".
     "^(\\.{1,2}/.*)\\.js$": "$1",
     "^@mix/core$": path.join(__dirname, "packages/core/src/index.ts"),

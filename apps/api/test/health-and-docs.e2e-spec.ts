@@ -25,7 +25,7 @@ it("answers 200 with both dependencies up", async () => {
 });
 
 it("answers 503 and names Postgres when the database is unreachable", async () => {
-  const config = loadConfig({ ...stack.config, DATABASE_URL: "postgresql://nobody@127.0.0.1:1/none", LOG_LEVEL: "silent" } as never);
+  const config = loadConfig({ ...stack.env, DATABASE_URL: "postgresql://nobody@127.0.0.1:1/none", LOG_LEVEL: "silent" });
   const api = await createApiApp(config);
   try {
     const response = await request(api.app.getHttpServer()).get("/health").expect(503);

@@ -14,6 +14,8 @@ export interface TestApi {
 
 export interface TestStack {
   config: Config;
+  /** The raw environment the stack was configured from (to derive variants of it). */
+  env: Record<string, string>;
   apis: TestApi[];
   /** A workspace's key, and a second workspace's key for isolation tests. */
   key: string;
@@ -67,6 +69,7 @@ export async function startTestStack({ label, apiInstances = 1, workers = 1, env
 
   return {
     config,
+    env: baseEnv,
     apis,
     key,
     otherKey,
