@@ -14,10 +14,12 @@ import { MessagesController } from "./messages/messages.controller";
 import { ModelsController } from "./models/models.controller";
 import { PreferencesController } from "./preferences/preferences.controller";
 import { ProviderAuthController } from "./provider-auth/provider-auth.controller";
+import { ProviderOAuthController } from "./provider-auth/provider-oauth.controller";
 import { SessionActionsController } from "./sessions/session-actions.controller";
 import { SessionsController } from "./sessions/sessions.controller";
 import { StreamController } from "./stream/stream.controller";
 import { StreamMessageController } from "./stream/stream-message.controller";
+import { SystemController } from "./system/system.controller";
 
 @Global()
 @Module({})
@@ -38,7 +40,9 @@ export class AppModule {
         ChatController,
         PreferencesController,
         ProviderAuthController,
+        ProviderOAuthController,
         FilesController,
+        SystemController,
       ],
       providers: [
         { provide: API_SERVICES, useValue: services },

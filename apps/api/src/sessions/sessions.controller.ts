@@ -1,11 +1,12 @@
 /** `/api/sessions`: thin HTTP mapping onto the core SessionsService. */
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from "@nestjs/common";
-import { ApiOperation, ApiQuery, ApiTags } from "@nestjs/swagger";
-import { CreateSessionRequest, ListSessionsQuery, SessionData, type ApiServices, type Principal } from "@mix/core";
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Res } from "@nestjs/common";
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from "@nestjs/swagger";
+import { CreateSessionRequest, ListSessionsQuery, MAX_SESSIONS_PAGE, SessionData, type ApiServices, type Principal } from "@mix/core";
+import type { Response } from "express";
 import { z } from "zod";
 import { API_SERVICES } from "../common/api-services.token";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
-import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
+import { ApiErrors, ApiZodBody, ApiZodResponse, toOpenApiSchema } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
 
 @ApiTags("Sessions")
@@ -14,12 +15,43 @@ export class SessionsController {
   constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
 
   @Get()
-  @ApiOperation({ summary: "List all sessions", operationId: "listSessions" })
+  @ApiOperation({
+    summary: "List all sessions",
+    description:
+      "Every session unless `limit` is given. With `limit`, the body is still a plain array (the first page), and when " +
+      "more exist the `Link` (rel=\"next\") and `X-Next-Cursor` headers say how to ask for the next one.",
+    operationId: "listSessions",
+  })
   @ApiQuery({ name: "includeSubagents", required: false, type: Boolean })
-  @ApiZodResponse(200, z.array(SessionData), "Sessions of the caller's workspace, newest first")
+  @ApiQuery({ name: "limit", required: false, type: Number, description: `Page size, 1 to ${MAX_SESSIONS_PAGE}` })
+  @ApiQuery({ name: "cursor", required: false, type: String, description: "Opaque: the X-Next-Cursor of the previous page" })
+  @ApiResponse({
+    status: 200,
+    description: "Sessions of the caller's workspace, newest first",
+    schema: toOpenApiSchema(z.array(SessionData)),
+    headers: {
+      Link: { description: "`<url>; rel=\"next\"` when `limit` left sessions out", schema: { type: "string" } },
+      "X-Next-Cursor": { description: "The cursor of the next page, when there is one", schema: { type: "string" } },
+    },
+  })
   @ApiErrors(400, 401)
-  list(@CurrentPrincipal() principal: Principal, @Query(new ZodPipe(ListSessionsQuery)) query: z.infer<typeof ListSessionsQuery>) {
-    return this.services.sessions.list(principal.workspaceId, query);
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query(new ZodPipe(ListSessionsQuery)) query: z.infer<typeof ListSessionsQuery>,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionData[]> {
+    const page = await this.services.sessions.listPage(principal.workspaceId, query);
+    if (page.nextCursor !== null && query.limit !== undefined) {
+      const next = new URLSearchParams({
+        ...(query.includeSubagents ? { includeSubagents: "true" } : {}),
+        limit: String(query.limit),
+        cursor: page.nextCursor,
+      });
+      // Relative, so it never repeats a Host header a proxy may have rewritten.
+      response.setHeader("Link", `</api/sessions?${next.toString()}>; rel="next"`);
+      response.setHeader("X-Next-Cursor", page.nextCursor);
+    }
+    return page.sessions;
   }
 
   @Post()

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import request, { type Response } from "supertest";
+import { fakeOAuthEnv, startFakeOAuthServer, type FakeOAuthServer } from "../helpers/fake-oauth-server";
 import { createSession, isComplete, openStream, sendMessage } from "../helpers/session-fixtures";
 import { bearer, startTestStack, type TestStack } from "../helpers/test-stack";
 import { ContractSchema, describeErrors } from "./contract-schema";
@@ -19,18 +20,21 @@ const contract = new ContractSchema();
 let stack: TestStack;
 let url: string;
 const walked = new Set<string>();
+let oauthServer: FakeOAuthServer;
 
 const storageDir = mkdtempSync(join(tmpdir(), "mix-contract-"));
 
 beforeAll(async () => {
+  oauthServer = await startFakeOAuthServer();
   stack = await startTestStack({
     label: "contract",
-    env: { STORAGE_DIR: storageDir, CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString("hex") },
+    env: { STORAGE_DIR: storageDir, CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString("hex"), ...fakeOAuthEnv(oauthServer) },
   });
   url = stack.apis[0]!.url;
 });
 afterAll(async () => {
   await stack?.close();
+  await oauthServer?.close();
   rmSync(storageDir, { recursive: true, force: true });
 });
 
@@ -168,6 +172,33 @@ describe("preferences and provider credentials", () => {
     check("GET", "/api/auth/validate", await get("/api/auth/validate"), 200);
     check("DELETE", "/api/auth/{provider}", await request(url).delete("/api/auth/openai").set(bearer(stack.key)), 200);
     check("DELETE", "/api/auth/{provider}", await request(url).delete("/api/auth/nobody").set(bearer(stack.key)), 400);
+  });
+});
+
+describe("system info", () => {
+  it("answers in the contract's shape, with the storage folder as an absolute path", async () => {
+    const info = await get("/api/system/info");
+    check("GET", "/api/system/info", info, 200);
+    expect(info.body).toEqual({ storageBasePath: storageDir });
+    check("GET", "/api/system/info", await request(url).get("/api/system/info"), 401);
+  });
+});
+
+describe("provider OAuth", () => {
+  it("answers in the contract's shapes", async () => {
+    check("GET", "/health/auth", await get("/health/auth"), 200);
+    const started = await post("/api/auth/oauth/anthropic");
+    check("POST", "/api/auth/oauth/{provider}", started, 200);
+    check("POST", "/api/auth/oauth/{provider}", await post("/api/auth/oauth/openai"), 400);
+    const authUrl = new URL(started.body.auth_url as string);
+    oauthServer.expiresIn = 600; // due for a refresh, so the refresh below does one
+    const code = oauthServer.approve(authUrl.searchParams.get("code_challenge")!, authUrl.searchParams.get("redirect_uri")!);
+    const callback = { provider: "anthropic", code, state: started.body.state };
+    check("POST", "/api/auth/oauth-callback", await post("/api/auth/oauth-callback", callback), 200);
+    check("POST", "/api/auth/oauth-callback", await post("/api/auth/oauth-callback", callback), 400);
+    check("POST", "/api/auth/oauth-callback", await post("/api/auth/oauth-callback", { provider: "anthropic" }), 400);
+    check("GET", "/health/auth", await get("/health/auth"), 200);
+    check("POST", "/internal/auth/refresh-tokens", await post("/internal/auth/refresh-tokens"), 200);
   });
 });
 

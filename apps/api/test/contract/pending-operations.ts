@@ -4,16 +4,11 @@
  * not walked: remove an entry when its operation lands, and add its calls to the walk.
  */
 export const PENDING_OPERATIONS: Record<string, string> = {
-  "POST /api/auth/oauth-callback": "issue 4: provider OAuth",
-  "POST /api/auth/oauth/{provider}": "issue 4: provider OAuth",
   "GET /api/mcp": "issue 4: MCP servers (needs the tool registry of issue 3)",
   "POST /api/permissions/{id}/deny": "issue 3: permissions",
   "POST /api/permissions/{id}/grant": "issue 3: permissions",
   "PATCH /api/sessions/{id}/callbacks": "issue 3: callbacks",
-  "GET /api/system/info": "issue 4: system",
   "GET /api/tools": "issue 4: tools (needs the tool registry of issue 3)",
   "GET /api/tools/credentials-status": "issue 4: tools (needs the tool registry of issue 3)",
   "GET /api/tools/status": "issue 4: tools (needs the tool registry of issue 3)",
-  "GET /health/auth": "issue 4: provider OAuth",
-  "POST /internal/auth/refresh-tokens": "issue 4: provider OAuth",
 };

@@ -53,6 +53,8 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(120),
 
   STORAGE_DIR: z.string().min(1).default(".data/storage"),
+  /** Lets the agent's WebFetch reach loopback, private and link-local addresses (off: SSRF guard). */
+  FETCH_ALLOW_PRIVATE_NETWORKS: z.stringbool().default(false),
 
   /** Folder of custom slash commands, one `<name>.md` per command; relative to the working directory. */
   COMMANDS_DIR: z.string().min(1).default(".mix/commands"),
@@ -71,6 +73,16 @@ export const ConfigSchema = z.object({
   OPENROUTER_API_KEY: z.string().optional(),
   GEMINI_API_KEY: z.string().optional(),
   BRAVE_API_KEY: z.string().optional(),
+  /**
+   * Provider OAuth (authorization code + PKCE): a provider offers OAuth only when its client id,
+   * authorize URL, token URL and redirect URI are all set. Only Anthropic supports it.
+   */
+  ANTHROPIC_OAUTH_CLIENT_ID: z.string().optional(),
+  ANTHROPIC_OAUTH_AUTHORIZE_URL: z.url().optional(),
+  ANTHROPIC_OAUTH_TOKEN_URL: z.url().optional(),
+  ANTHROPIC_OAUTH_REDIRECT_URI: z.url().optional(),
+  /** Space-separated scopes asked for. */
+  ANTHROPIC_OAUTH_SCOPES: z.string().default("org:create_api_key user:profile user:inference"),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -15,4 +15,6 @@ export * from "./commands";
 export * from "./stream-message";
 export * from "./preferences";
 export * from "./provider-auth";
+export * from "./provider-oauth";
 export * from "./files";
+export * from "./system";

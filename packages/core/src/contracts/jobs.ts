@@ -8,6 +8,8 @@ import { z } from "zod";
 export const QueueName = {
   /** Agent runs: one job per user message. */
   AgentRuns: "agent-runs",
+  /** Periodic housekeeping (OAuth token refresh), run by a repeatable job. */
+  Maintenance: "maintenance",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -18,12 +20,22 @@ export const RunAgentJob = z.object({
 });
 export type RunAgentJob = z.infer<typeof RunAgentJob>;
 
+/** No payload: the job refreshes every OAuth token that expires soon. */
+export const RefreshOAuthTokensJob = z.object({});
+export type RefreshOAuthTokensJob = z.infer<typeof RefreshOAuthTokensJob>;
+
 export const JobCatalog = {
   "run-agent": {
     queue: QueueName.AgentRuns,
     payload: RunAgentJob,
     /** Attempts after a crash or a stalled worker; a run resumes from its last persisted step. */
     attempts: 3,
+  },
+  "refresh-oauth-tokens": {
+    queue: QueueName.Maintenance,
+    payload: RefreshOAuthTokensJob,
+    /** The next run, 10 minutes later, retries what failed; tokens are refreshed 35 minutes ahead. */
+    attempts: 1,
   },
 } as const;
 export type JobName = keyof typeof JobCatalog;

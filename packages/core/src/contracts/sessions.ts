@@ -57,12 +57,27 @@ export const SessionData = z.object({
 });
 export type SessionData = z.infer<typeof SessionData>;
 
+export const MAX_SESSIONS_PAGE = 200;
+
 export const ListSessionsQuery = z.object({
   includeSubagents: z
     .enum(["true", "false"], { error: "includeSubagents must be true or false" })
     .optional()
     .transform((value) => value === "true"),
+  // Beyond the contract, and optional: without `limit` the answer is every session, as before.
+  limit: z
+    .string({ error: `limit must be an integer from 1 to ${MAX_SESSIONS_PAGE}` })
+    .regex(/^\d{1,3}$/, `limit must be an integer from 1 to ${MAX_SESSIONS_PAGE}`)
+    .transform(Number)
+    .refine((limit) => limit >= 1 && limit <= MAX_SESSIONS_PAGE, `limit must be an integer from 1 to ${MAX_SESSIONS_PAGE}`)
+    .optional(),
+  /** Opaque: the `X-Next-Cursor` of the previous page. */
+  cursor: z
+    .string({ error: "cursor must be a string" })
+    .regex(/^[A-Za-z0-9_-]{1,400}$/, "cursor is not valid")
+    .optional(),
 });
+export type ListSessionsQuery = z.infer<typeof ListSessionsQuery>;
 
 export const CancelResponse = z.object({ cancelled: z.boolean() });
 export type CancelResponse = z.infer<typeof CancelResponse>;

@@ -27,6 +27,29 @@ export function parseCredentialProvider(name: string): CredentialProvider {
   return result.data;
 }
 
+export interface OAuthTokens {
+  accessToken: string;
+  /** undefined: keep the stored refresh token; null: store none. */
+  refreshToken: string | null | undefined;
+  expiresAt: Date | null;
+}
+
+export interface OAuthCredentialInfo {
+  provider: string;
+  expiresAt: Date | null;
+  hasRefreshToken: boolean;
+  /** When the tokens were last stored or refreshed. */
+  updatedAt: Date;
+}
+
+export interface ExpiringOAuthCredential {
+  workspaceId: string;
+  provider: string;
+  expiresAt: Date | null;
+  /** Decrypts the refresh token; throws when it cannot be (e.g. the encryption key changed). */
+  refreshToken(): string;
+}
+
 /** Binds a sealed secret to its row, so a value copied to another workspace or provider does not open. */
 const sealContext = (workspaceId: string, provider: string) => `${workspaceId}:${provider}`;
 
@@ -63,6 +86,53 @@ export class CredentialsService {
     return { status: "success", provider, message: `API key for ${info.displayName} stored` };
   }
 
+  /** Whether credentials can be stored at all (CREDENTIALS_ENCRYPTION_KEY is set). */
+  get canStore(): boolean {
+    return this.box !== null;
+  }
+
+  /**
+   * Stores OAuth tokens, replacing any earlier credentials for the provider. `refreshToken`
+   * undefined keeps the stored one (a refresh that did not rotate it).
+   */
+  async storeOAuthTokens(workspaceId: string, provider: CredentialProvider, tokens: OAuthTokens): Promise<void> {
+    if (!this.box) throw badRequest(ENCRYPTION_KEY_MISSING);
+    const context = sealContext(workspaceId, provider);
+    const refresh = tokens.refreshToken == null ? tokens.refreshToken : this.box.seal(tokens.refreshToken, `${context}:refresh`);
+    const data = {
+      authMethod: "oauth" as const,
+      encryptedSecret: this.box.seal(tokens.accessToken, context),
+      encryptedRefreshToken: refresh,
+      expiresAt: tokens.expiresAt,
+      keyHint: tokens.accessToken.slice(-4),
+    };
+    await this.prisma.providerCredential.upsert({
+      where: { workspaceId_provider: { workspaceId, provider } },
+      create: { workspaceId, provider, ...data, encryptedRefreshToken: refresh ?? null },
+      update: data,
+    });
+  }
+
+  /** The workspace's OAuth credentials, without their secrets (for health reports). */
+  async oauthCredentials(workspaceId: string): Promise<OAuthCredentialInfo[]> {
+    const rows = await this.prisma.providerCredential.findMany({ where: { workspaceId, authMethod: "oauth" } });
+    return rows.map((row) => ({ provider: row.provider, expiresAt: row.expiresAt, hasRefreshToken: row.encryptedRefreshToken !== null, updatedAt: row.updatedAt }));
+  }
+
+  /** OAuth credentials with a refresh token that expire before `cutoff` (all workspaces, or one). */
+  async oauthExpiringBefore(cutoff: Date, workspaceId?: string): Promise<ExpiringOAuthCredential[]> {
+    const rows = await this.prisma.providerCredential.findMany({
+      where: { authMethod: "oauth", encryptedRefreshToken: { not: null }, expiresAt: { lte: cutoff }, ...(workspaceId ? { workspaceId } : {}) },
+      orderBy: { expiresAt: "asc" },
+    });
+    return rows.map((row) => ({
+      workspaceId: row.workspaceId,
+      provider: row.provider,
+      expiresAt: row.expiresAt,
+      refreshToken: () => this.openWith(row.encryptedRefreshToken!, row, ":refresh"),
+    }));
+  }
+
   /** Idempotent: succeeds when nothing was stored. */
   async delete(workspaceId: string, providerName: string): Promise<CredentialActionResponse> {
     const provider = parseCredentialProvider(providerName);
@@ -72,7 +142,7 @@ export class CredentialsService {
     return { status: "success", provider, message };
   }
 
-  /** The key to call `provider` with for this workspace, or null when there is none. */
+  /** The key (an OAuth credential's access token) to call `provider` with for this workspace, or null when there is none. */
   async resolve(workspaceId: string, provider: CredentialProvider): Promise<string | null> {
     const row = await this.prisma.providerCredential.findUnique({ where: { workspaceId_provider: { workspaceId, provider } } });
     if (row) return this.open(row);
@@ -118,10 +188,15 @@ export class CredentialsService {
     return typeof value === "string" && value.length > 0 ? value : null;
   }
 
+  /** The API key, or the access token of an OAuth credential. */
   private open(row: ProviderCredential): string {
+    return this.openWith(row.encryptedSecret, row);
+  }
+
+  private openWith(sealed: string, row: ProviderCredential, contextSuffix = ""): string {
     if (!this.box) {
       throw new Error(`a ${row.provider} credential is stored but CREDENTIALS_ENCRYPTION_KEY is not configured, so it cannot be decrypted`);
     }
-    return this.box.open(row.encryptedSecret, sealContext(row.workspaceId, row.provider));
+    return this.box.open(sealed, sealContext(row.workspaceId, row.provider) + contextSuffix);
   }
 }

@@ -19,6 +19,8 @@ export class RedisKeys {
   controlChannel = () => `${this.prefix}:control`;
   /** Request counter of one rate-limit window (e.g. an API key's); expires with the window. */
   rateLimit = (scope: string) => `${this.prefix}:ratelimit:${scope}`;
+  /** A pending OAuth flow (PKCE verifier, workspace, provider); expires, and is taken once with GETDEL. */
+  oauthState = (state: string) => `${this.prefix}:oauth:state:${state}`;
   /** BullMQ's own prefix. */
   queuePrefix = () => `${this.prefix}:bull`;
 }

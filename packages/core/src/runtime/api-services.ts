@@ -6,6 +6,7 @@ import { ApiKeyService } from "../auth/api-keys";
 import { ChatService } from "../chat/chat.service";
 import { CommandRegistry } from "../commands/command-registry";
 import { CredentialsService } from "../credentials/credentials.service";
+import { ProviderOAuthService } from "../oauth/provider-oauth.service";
 import { EventFanout } from "../events/event-fanout";
 import { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
@@ -50,6 +51,8 @@ export interface ApiServices {
   preferences: PreferencesService;
   /** Provider credentials, encrypted at rest; `resolve` is the one reader of a provider's key. */
   credentials: CredentialsService;
+  /** Provider OAuth flows (state in Redis, so any instance finishes them), token health and refresh. */
+  oauth: ProviderOAuthService;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,7 @@ export function createApiServices(config: Config, logger: Logger): ApiServices {
   const messages = new MessagesService(prisma, sessions, queue, commands);
   const models = new ModelCatalog(config.MODEL_PROVIDER);
   const preferences = new PreferencesService(prisma);
+  const credentials = new CredentialsService(prisma, config, preferences);
 
   return {
     config,
@@ -83,7 +87,7 @@ export function createApiServices(config: Config, logger: Logger): ApiServices {
     cancel: new CancelService(prisma, sessions, new RunControl(redis, keys)),
     commands,
     fork: new ForkService(prisma, events),
-    rewind: new RewindService(prisma, sessions),
+    rewind: new RewindService(prisma, sessions, blobs, logger),
     exports: new ExportService(prisma, sessions),
     history: new MessageHistoryService(prisma),
     models,
@@ -91,7 +95,8 @@ export function createApiServices(config: Config, logger: Logger): ApiServices {
     files: new SessionFilesService(sessions, blobs),
     rateLimiter: new RateLimiter(redis, keys, { limit: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }),
     preferences,
-    credentials: new CredentialsService(prisma, config, preferences),
+    credentials,
+    oauth: new ProviderOAuthService(config, credentials, redis, keys, logger),
     async close() {
       await queue.close();
       await Promise.all([prisma.$disconnect(), redis.quit(), subscriber.quit(), queueConnection.quit()]);

@@ -5,11 +5,26 @@ import { conflict, notFound } from "../errors/app-error";
 import type { EventLog } from "../events/event-log";
 import type { BlobStore } from "../storage/blob-store";
 import { loadSessionCounts } from "./session-counts";
+import { decodeSessionCursor, encodeSessionCursor } from "./session-cursor";
 import { announceSessionCreated } from "./session-events";
 import { toSessionData } from "./session-view";
 import { checkCustomPrompt } from "./system-prompt";
 
 export const ACTIVE_RUN_STATUSES = ["queued", "running"] as const;
+
+export interface ListSessionsOptions {
+  includeSubagents: boolean;
+  /** Page size; without it every session is listed. */
+  limit?: number;
+  /** Start after this session (a nextCursor handed out earlier). */
+  cursor?: string;
+}
+
+export interface SessionPage {
+  sessions: SessionData[];
+  /** Null on the last page, and whenever no `limit` was given. */
+  nextCursor: string | null;
+}
 
 export class SessionsService {
   constructor(
@@ -33,14 +48,31 @@ export class SessionsService {
     return toSessionData(session, { userMessageCount: 0, assistantMessageCount: 0, toolCallCount: 0 });
   }
 
-  /** Newest first; subagent sessions only when asked for. */
-  async list(workspaceId: string, options: { includeSubagents: boolean }): Promise<SessionData[]> {
-    const sessions = await this.prisma.session.findMany({
-      where: { workspaceId, ...(options.includeSubagents ? {} : { sessionType: { not: "subagent" } }) },
+  /** Newest first (ties by id); subagent sessions only when asked for; every session unless `limit`. */
+  async list(workspaceId: string, options: ListSessionsOptions): Promise<SessionData[]> {
+    return (await this.listPage(workspaceId, options)).sessions;
+  }
+
+  /** As list(), with the cursor of the next page when `limit` left sessions out. */
+  async listPage(workspaceId: string, options: ListSessionsOptions): Promise<SessionPage> {
+    const after = options.cursor === undefined ? undefined : decodeSessionCursor(options.cursor);
+    const rows = await this.prisma.session.findMany({
+      where: {
+        workspaceId,
+        ...(options.includeSubagents ? {} : { sessionType: { not: "subagent" } }),
+        ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+      },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      // One more than asked tells whether a next page exists without counting.
+      ...(options.limit === undefined ? {} : { take: options.limit + 1 }),
     });
-    const counts = await loadSessionCounts(this.prisma, sessions.map((session) => session.id));
-    return sessions.map((session) => toSessionData(session, counts.get(session.id)!));
+    const more = options.limit !== undefined && rows.length > options.limit;
+    const page = more ? rows.slice(0, options.limit) : rows;
+    const counts = await loadSessionCounts(this.prisma, page.map((session) => session.id));
+    return {
+      sessions: page.map((session) => toSessionData(session, counts.get(session.id)!)),
+      nextCursor: more ? encodeSessionCursor(page.at(-1)!) : null,
+    };
   }
 
   async get(workspaceId: string, sessionId: string): Promise<SessionData> {

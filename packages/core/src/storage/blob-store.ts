@@ -26,6 +26,11 @@ export interface WriteOptions {
 export interface BlobStore {
   /** Entries at the top of the session folder (the store's own folders hidden); [] when it has none. */
   list(sessionId: string): Promise<BlobEntry[]>;
+  /**
+   * Every file below the session folder, at any depth, with `/`-separated names. Hidden entries
+   * (dot names, which include the store's own folders) and links are skipped.
+   */
+  listFiles(sessionId: string): Promise<BlobEntry[]>;
   /** The entry, or null when it does not exist. */
   stat(sessionId: string, name: string): Promise<BlobEntry | null>;
   /** Streams `source` into `name`, replacing an existing file only once the whole source is stored. */

@@ -1,6 +1,6 @@
 /** The BlobStore driver on a local folder: `<root>/<sessionId>/<name>`. */
 import { randomUUID } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, type Dirent } from "node:fs";
 import { lstat, mkdir, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { Transform, type Readable } from "node:stream";
@@ -32,6 +32,30 @@ export class LocalBlobStore implements BlobStore {
       names.filter((name) => !RESERVED_NAMES.has(name)).map((name) => this.listedEntry(dir, name)),
     );
     return entries.filter((entry): entry is BlobEntry => entry !== null).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async listFiles(sessionId: string): Promise<BlobEntry[]> {
+    const files: BlobEntry[] = [];
+    const walk = async (dir: string, prefix: string): Promise<void> => {
+      let children: Dirent[];
+      try {
+        children = await readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if (isMissing(error)) return;
+        throw error;
+      }
+      for (const child of children) {
+        if (child.name.startsWith(".")) continue;
+        const name = prefix + child.name;
+        if (child.isDirectory()) await walk(path.join(dir, child.name), `${name}/`);
+        else if (child.isFile()) {
+          const entry = await this.entryAt(path.join(dir, child.name), name);
+          if (entry) files.push(entry);
+        }
+      }
+    };
+    await walk(this.sessionDir(sessionId), "");
+    return files.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async stat(sessionId: string, name: string): Promise<BlobEntry | null> {

@@ -90,3 +90,24 @@ async function isDanglingLink(candidate: string): Promise<boolean> {
     throw error;
   }
 }
+
+/**
+ * A path as a model writes it (relative to the session folder, or absolute but inside it) as an
+ * absolute path checked by resolveInside. "", "." and the folder itself name the folder. Throws
+ * a 400 AppError when the path leaves the folder, lexically or through a link.
+ */
+export async function resolveAgentPath(sessionDir: string, given: string): Promise<string> {
+  const root = await realpath(sessionDir);
+  let relative = given.trim();
+  if (path.isAbsolute(relative)) {
+    const absolute = path.resolve(relative);
+    // The folder may be reached through a link (macOS /tmp), so both spellings count as inside.
+    const base = [path.resolve(sessionDir), root].find((dir) => isInside(dir, absolute));
+    if (!base) throw badRequest(`'${given}' is outside the session folder`);
+    relative = path.relative(base, absolute).split(path.sep).join("/");
+  } else {
+    relative = path.posix.normalize(relative).replace(/\/+$/, "");
+  }
+  if (relative === "" || relative === ".") return root;
+  return resolveInside(root, relative, { nested: true });
+}

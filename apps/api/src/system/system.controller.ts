@@ -1,0 +1,26 @@
+/** `GET /api/system/info`: where this deployment keeps session files, for tools running beside it. */
+import path from "node:path";
+import { Controller, Get, Inject } from "@nestjs/common";
+import { ApiOperation, ApiTags } from "@nestjs/swagger";
+import { SystemInfoResponse, type ApiServices } from "@mix/core";
+import { API_SERVICES } from "../common/api-services.token";
+import { ApiErrors, ApiZodResponse } from "../common/openapi/zod-openapi";
+
+@ApiTags("System")
+@Controller("api/system")
+export class SystemController {
+  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+
+  @Get("info")
+  @ApiOperation({
+    summary: "Get system information",
+    description: "The absolute path of the storage folder; session files live under `<storageBasePath>/<sessionId>/`.",
+    operationId: "getSystemInfo",
+  })
+  @ApiZodResponse(200, SystemInfoResponse, "System information")
+  @ApiErrors(401)
+  info(): SystemInfoResponse {
+    // Resolved against the working directory, as the blob store resolves it.
+    return { storageBasePath: path.resolve(this.services.config.STORAGE_DIR) };
+  }
+}

@@ -1,0 +1,62 @@
+/** All built-in agent tools in one place, and their definitions as a model sees them. */
+import type { Config } from "../config/config";
+import type { ToolDefinition } from "../agent/provider";
+import { bashTool } from "./bash";
+import { editTool } from "./edit";
+import { exitPlanModeTool } from "./exit-plan-mode";
+import { globTool } from "./glob";
+import { grepTool } from "./grep";
+import { lsTool } from "./ls";
+import { readTextTool } from "./read-text";
+import { todoWriteTool } from "./todo-write";
+import { failed, inputJsonSchema, type Tool, type ToolContext, type ToolLimits, type ToolResult } from "./tool";
+import { webFetchTool } from "./web-fetch";
+import { writeTool } from "./write";
+
+export const BUILTIN_TOOLS: readonly Tool[] = [
+  bashTool, readTextTool, writeTool, editTool, globTool, grepTool, lsTool, webFetchTool, todoWriteTool, exitPlanModeTool,
+];
+
+export function toolLimits(config: Pick<Config, "FETCH_ALLOW_PRIVATE_NETWORKS">): ToolLimits {
+  return { allowPrivateNetworks: config.FETCH_ALLOW_PRIVATE_NETWORKS };
+}
+
+export class ToolRegistry {
+  private readonly tools = new Map<string, Tool>();
+
+  constructor(tools: readonly Tool[] = BUILTIN_TOOLS) {
+    for (const tool of tools) {
+      // A second tool of the same name would shadow the first without anyone noticing.
+      if (this.tools.has(tool.name)) throw new Error(`Duplicate tool name: ${tool.name}`);
+      this.tools.set(tool.name, tool);
+    }
+  }
+
+  get(name: string): Tool | undefined {
+    return this.tools.get(name);
+  }
+
+  list(): Tool[] {
+    return [...this.tools.values()];
+  }
+
+  /** What the model is offered; plan mode offers the read-only tools only. */
+  definitions(options: { planMode: boolean }): ToolDefinition[] {
+    return this.list()
+      .filter((tool) => !options.planMode || tool.readOnly)
+      .map((tool) => ({ name: tool.name, description: tool.description, inputSchema: inputJsonSchema(tool) }));
+  }
+
+  /** Runs a model's tool call (input as JSON text); an unknown tool or bad JSON is an error result. */
+  async run(name: string, inputJson: string, context: ToolContext): Promise<ToolResult> {
+    const tool = this.tools.get(name);
+    if (!tool) return failed(`Unknown tool ${name}; available: ${[...this.tools.keys()].join(", ")}`);
+    let input: unknown;
+    try {
+      input = inputJson.trim() === "" ? {} : JSON.parse(inputJson);
+    } catch (error) {
+      return failed(`The input of ${name} is not valid JSON: ${(error as Error).message}`);
+    }
+    return tool.run(input, context);
+  }
+}

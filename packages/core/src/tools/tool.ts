@@ -1,0 +1,105 @@
+/**
+ * The shape of a built-in agent tool, and the wrapper that turns failures the model caused
+ * (bad input, a missing file, a refused path) into error results instead of exceptions.
+ */
+import { mkdir } from "node:fs/promises";
+import { z } from "zod";
+import { AppError } from "../errors/app-error";
+import { describeZodError } from "../errors/zod-message";
+
+export interface ToolResult {
+  output: string;
+  isError: boolean;
+}
+
+/** Deployment settings tools obey (from Config; see toolLimits). */
+export interface ToolLimits {
+  /** WebFetch may reach loopback, private, link-local and unique-local addresses. */
+  allowPrivateNetworks: boolean;
+}
+
+export interface ToolContext {
+  /** Absolute path of the session's folder; the tool creates it when missing. */
+  sessionDir: string;
+  /** Aborts the call when the run is cancelled; tools stop and the call throws its reason. */
+  signal: AbortSignal;
+  limits: ToolLimits;
+}
+
+export type ToolCategory = "shell" | "files" | "search" | "web" | "planning";
+
+export interface Tool<Schema extends z.ZodType = z.ZodType> {
+  /** The contract's CoreToolName spelling where there is one. */
+  readonly name: string;
+  readonly description: string;
+  readonly inputSchema: Schema;
+  /** Changes nothing outside its own bookkeeping; the only tools offered in plan mode. */
+  readonly readOnly: boolean;
+  /** The user should approve each call before it runs. */
+  readonly requiresPermission: boolean;
+  readonly category: ToolCategory;
+  /** Validates `input` against inputSchema first; never throws for a failure the model caused. */
+  run(input: unknown, context: ToolContext): Promise<ToolResult>;
+}
+
+/** A failure the model caused and can correct; reported to it as an error result. */
+export class ToolError extends Error {
+  override name = "ToolError";
+}
+
+export const ok = (output: string): ToolResult => ({ output, isError: false });
+export const failed = (output: string): ToolResult => ({ output, isError: true });
+
+type ToolSpec<Schema extends z.ZodType> = Omit<Tool<Schema>, "run"> & {
+  execute(input: z.output<Schema>, context: ToolContext): Promise<ToolResult | string>;
+};
+
+export function defineTool<Schema extends z.ZodType>(spec: ToolSpec<Schema>): Tool<Schema> {
+  const { execute, ...meta } = spec;
+  return {
+    ...meta,
+    async run(input, context) {
+      context.signal.throwIfAborted();
+      const parsed = spec.inputSchema.safeParse(input);
+      if (!parsed.success) return failed(`Invalid input for ${spec.name}: ${describeZodError(parsed.error)}`);
+      await mkdir(context.sessionDir, { recursive: true });
+      let result: ToolResult;
+      try {
+        const value = await execute(parsed.data, context);
+        result = typeof value === "string" ? ok(value) : value;
+      } catch (error) {
+        context.signal.throwIfAborted();
+        const message = modelFault(error);
+        if (message === null) throw error;
+        result = failed(message);
+      }
+      context.signal.throwIfAborted();
+      return result;
+    },
+  };
+}
+
+// File-system codes a model's request can cause; anything else is the server's fault and throws.
+const MODEL_ERRNO: Record<string, string> = {
+  ENOENT: "No such file or directory",
+  ENOTDIR: "A part of the path is not a directory",
+  EISDIR: "Is a directory",
+  EEXIST: "Already exists",
+  ENOTEMPTY: "Directory not empty",
+  EACCES: "Permission denied",
+  ELOOP: "Too many levels of symbolic links",
+};
+
+function modelFault(error: unknown): string | null {
+  if (error instanceof ToolError) return error.message;
+  if (error instanceof AppError && error.status < 500) return error.message;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code && MODEL_ERRNO[code]) return MODEL_ERRNO[code];
+  return null;
+}
+
+/** The tool's input as JSON Schema, for a provider's ToolDefinition. */
+export function inputJsonSchema(tool: Tool): Record<string, unknown> {
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.inputSchema, { io: "input" }) as Record<string, unknown>;
+  return schema;
+}
