@@ -1,25 +1,12 @@
 /** The event log against a real Redis: ids, atomic publish, replay, bounds and expiry. */
-import { Redis } from "ioredis";
-import { deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL } from "@mix/testing";
 import type { LoggedEvent } from "../src/contracts";
-import { EventFanout } from "../src/events/event-fanout";
-import { EventLog } from "../src/events/event-log";
 import { openSessionEventStream } from "../src/events/session-event-stream";
-import { createLogger } from "../src/logging/logger";
-import { RedisKeys } from "../src/redis/keys";
+import { createEventBusFixture } from "./helpers/event-bus-fixture";
 
-const prefix = testRedisPrefix("eventlog");
-const keys = new RedisKeys(prefix);
-const redis = new Redis(TEST_REDIS_URL);
-const subscriber = new Redis(TEST_REDIS_URL);
-const log = new EventLog(redis, keys, { maxLen: 100, ttlSeconds: 120 });
-const fanout = new EventFanout(subscriber, keys, createLogger("test", "silent"));
+const bus = createEventBusFixture("eventlog");
+const { keys, redis, log, fanout } = bus;
 
-afterAll(async () => {
-  await deleteRedisPrefix(prefix);
-  redis.disconnect();
-  subscriber.disconnect();
-});
+afterAll(() => bus.close());
 
 const content = (text: string) => ({ type: "content", content: text });
 

@@ -1,24 +1,12 @@
 /** Following a chat reply against a real Redis event log: replay, live, timeout, stop. */
-import { Redis } from "ioredis";
-import { deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor } from "@mix/testing";
+import { waitFor } from "@mix/testing";
 import { followChatReply, type ReplyOutcome } from "../src/chat/follow-reply";
-import { EventFanout } from "../src/events/event-fanout";
-import { EventLog } from "../src/events/event-log";
-import { createLogger } from "../src/logging/logger";
-import { RedisKeys } from "../src/redis/keys";
+import { createEventBusFixture } from "./helpers/event-bus-fixture";
 
-const prefix = testRedisPrefix("followreply");
-const keys = new RedisKeys(prefix);
-const redis = new Redis(TEST_REDIS_URL);
-const subscriber = new Redis(TEST_REDIS_URL);
-const log = new EventLog(redis, keys, { maxLen: 100, ttlSeconds: 120 });
-const fanout = new EventFanout(subscriber, keys, createLogger("test", "silent"));
+const bus = createEventBusFixture("followreply");
+const { log, fanout } = bus;
 
-afterAll(async () => {
-  await deleteRedisPrefix(prefix);
-  redis.disconnect();
-  subscriber.disconnect();
-});
+afterAll(() => bus.close());
 
 function collector() {
   const texts: string[] = [];
