@@ -19,6 +19,7 @@ import { SessionActionsController } from "./sessions/session-actions.controller"
 import { SessionsController } from "./sessions/sessions.controller";
 import { StreamController } from "./stream/stream.controller";
 import { StreamMessageController } from "./stream/stream-message.controller";
+import { ToolsController } from "./tools/tools.controller";
 import { SystemController } from "./system/system.controller";
 
 @Global()
@@ -33,6 +34,7 @@ export class AppModule {
         MessagesController,
         StreamController,
         StreamMessageController,
+        ToolsController,
         SessionActionsController,
         MessageHistoryController,
         CommandsController,

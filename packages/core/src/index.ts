@@ -45,3 +45,4 @@ export { LocalBlobStore } from "./storage/local-blob-store";
 export type { BlobStore, BlobEntry, ByteRange } from "./storage/blob-store";
 export { ToolRegistry, BUILTIN_TOOLS, toolLimits } from "./tools/tool-registry";
 export { ToolError, type Tool, type ToolCategory, type ToolContext, type ToolLimits, type ToolResult } from "./tools/tool";
+export { ToolsCatalogService } from "./tools/tools-catalog.service";

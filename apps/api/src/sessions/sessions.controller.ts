@@ -1,7 +1,7 @@
 /** `/api/sessions`: thin HTTP mapping onto the core SessionsService. */
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Res } from "@nestjs/common";
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from "@nestjs/common";
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from "@nestjs/swagger";
-import { CreateSessionRequest, ListSessionsQuery, MAX_SESSIONS_PAGE, SessionData, type ApiServices, type Principal } from "@mix/core";
+import { CreateSessionRequest, ListSessionsQuery, MAX_SESSIONS_PAGE, SessionData, UpdateCallbacksRequest, type ApiServices, type Principal } from "@mix/core";
 import type { Response } from "express";
 import { z } from "zod";
 import { API_SERVICES } from "../common/api-services.token";
@@ -69,6 +69,23 @@ export class SessionsController {
   @ApiErrors(401, 404)
   get(@CurrentPrincipal() principal: Principal, @Param("id") id: string) {
     return this.services.sessions.get(principal.workspaceId, id);
+  }
+
+  @Patch(":id/callbacks")
+  @ApiOperation({
+    summary: "Update session callbacks",
+    description: "Replaces the session's callbacks; an empty array clears them.",
+    operationId: "updateSessionCallbacks",
+  })
+  @ApiZodBody(UpdateCallbacksRequest)
+  @ApiZodResponse(200, SessionData, "Session with its new callbacks")
+  @ApiErrors(400, 401, 404)
+  updateCallbacks(
+    @CurrentPrincipal() principal: Principal,
+    @Param("id") id: string,
+    @Body(new ZodPipe(UpdateCallbacksRequest)) body: z.infer<typeof UpdateCallbacksRequest>,
+  ) {
+    return this.services.sessions.updateCallbacks(principal.workspaceId, id, body.callbacks);
   }
 
   @Delete(":id")

@@ -202,6 +202,19 @@ describe("provider OAuth", () => {
   });
 });
 
+describe("tools and callbacks", () => {
+  it("answer in the contract's shapes", async () => {
+    check("GET", "/api/tools", await get("/api/tools"), 200);
+    check("GET", "/api/tools/status", await get("/api/tools/status"), 200);
+    check("GET", "/api/tools/credentials-status", await get("/api/tools/credentials-status"), 200);
+    const sessionId = await createSession(url, stack.key);
+    const patch = (id: string, body: object) => request(url).patch(`/api/sessions/${id}/callbacks`).set(bearer(stack.key)).send(body);
+    check("PATCH", "/api/sessions/{id}/callbacks", await patch(sessionId, { callbacks: [{ type: "send_message", toolName: "Bash", messageContent: "check it" }] }), 200);
+    check("PATCH", "/api/sessions/{id}/callbacks", await patch(sessionId, { callbacks: [{ type: "bash_script", toolName: "*" }] }), 400);
+    check("PATCH", "/api/sessions/{id}/callbacks", await patch("missing", { callbacks: [] }), 404);
+  });
+});
+
 it("walked every operation that is not pending", () => {
   const pending = Object.keys(PENDING_OPERATIONS);
   const expected = contract.operations().map((op) => `${op.method} ${op.path}`).filter((op) => !pending.includes(op));

@@ -7,8 +7,4 @@ export const PENDING_OPERATIONS: Record<string, string> = {
   "GET /api/mcp": "issue 4: MCP servers (needs the tool registry of issue 3)",
   "POST /api/permissions/{id}/deny": "issue 3: permissions",
   "POST /api/permissions/{id}/grant": "issue 3: permissions",
-  "PATCH /api/sessions/{id}/callbacks": "issue 3: callbacks",
-  "GET /api/tools": "issue 4: tools (needs the tool registry of issue 3)",
-  "GET /api/tools/credentials-status": "issue 4: tools (needs the tool registry of issue 3)",
-  "GET /api/tools/status": "issue 4: tools (needs the tool registry of issue 3)",
 };

@@ -18,3 +18,4 @@ export * from "./provider-auth";
 export * from "./provider-oauth";
 export * from "./files";
 export * from "./system";
+export * from "./tools";

@@ -81,3 +81,8 @@ export type ListSessionsQuery = z.infer<typeof ListSessionsQuery>;
 
 export const CancelResponse = z.object({ cancelled: z.boolean() });
 export type CancelResponse = z.infer<typeof CancelResponse>;
+
+export const UpdateCallbacksRequest = z.strictObject({
+  callbacks: CallbackList.refine((list) => Array.isArray(list), "callbacks is required"),
+});
+export type UpdateCallbacksRequest = z.infer<typeof UpdateCallbacksRequest>;

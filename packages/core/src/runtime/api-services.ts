@@ -24,6 +24,8 @@ import { ExportService } from "../sessions/export.service";
 import { ForkService } from "../sessions/fork.service";
 import { RewindService } from "../sessions/rewind.service";
 import { SessionsService } from "../sessions/sessions.service";
+import { ToolRegistry } from "../tools/tool-registry";
+import { ToolsCatalogService } from "../tools/tools-catalog.service";
 import { LocalBlobStore } from "../storage/local-blob-store";
 import { SessionFilesService } from "../storage/session-files.service";
 
@@ -53,6 +55,8 @@ export interface ApiServices {
   credentials: CredentialsService;
   /** Provider OAuth flows (state in Redis, so any instance finishes them), token health and refresh. */
   oauth: ProviderOAuthService;
+  /** The agent's tools as the tools endpoints report them. */
+  tools: ToolsCatalogService;
   close(): Promise<void>;
 }
 
@@ -97,6 +101,7 @@ export function createApiServices(config: Config, logger: Logger): ApiServices {
     preferences,
     credentials,
     oauth: new ProviderOAuthService(config, credentials, redis, keys, logger),
+    tools: new ToolsCatalogService(new ToolRegistry()),
     async close() {
       await queue.close();
       await Promise.all([prisma.$disconnect(), redis.quit(), subscriber.quit(), queueConnection.quit()]);

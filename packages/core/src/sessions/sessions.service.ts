@@ -1,6 +1,6 @@
 /** Sessions of a workspace: create, list, get, delete. Every query is scoped to the workspace. */
 import type { PrismaClient, Session } from "@mix/db";
-import type { CreateSessionRequest, SessionData } from "../contracts";
+import type { Callback, CreateSessionRequest, SessionData } from "../contracts";
 import { conflict, notFound } from "../errors/app-error";
 import type { EventLog } from "../events/event-log";
 import type { BlobStore } from "../storage/blob-store";
@@ -79,6 +79,13 @@ export class SessionsService {
     const session = await this.require(workspaceId, sessionId);
     const counts = await loadSessionCounts(this.prisma, [session.id]);
     return toSessionData(session, counts.get(session.id)!);
+  }
+
+  /** Replaces the session's callbacks (an empty list clears them). */
+  async updateCallbacks(workspaceId: string, sessionId: string, callbacks: Callback[]): Promise<SessionData> {
+    await this.require(workspaceId, sessionId);
+    await this.prisma.session.update({ where: { id: sessionId }, data: { callbacks } });
+    return this.get(workspaceId, sessionId);
   }
 
   /**

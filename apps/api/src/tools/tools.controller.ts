@@ -1,0 +1,40 @@
+/** `/api/tools*`: the agent's tools, as the registry that runs them knows them. */
+import { Controller, Get, Inject } from "@nestjs/common";
+import { ApiOperation, ApiTags } from "@nestjs/swagger";
+import { ToolCredentialsStatusResponse, ToolsListResponse, ToolsStatusResponse, type ApiServices } from "@mix/core";
+import { API_SERVICES } from "../common/api-services.token";
+import { ApiErrors, ApiZodResponse } from "../common/openapi/zod-openapi";
+
+@ApiTags("Tools")
+@Controller("api/tools")
+export class ToolsController {
+  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+
+  @Get()
+  @ApiOperation({ summary: "List LLM tools", operationId: "listLLMTools" })
+  @ApiZodResponse(200, ToolsListResponse, "The tools the agent can call, with their input schemas")
+  @ApiErrors(401)
+  list(): ToolsListResponse {
+    return this.services.tools.list();
+  }
+
+  @Get("status")
+  @ApiOperation({ summary: "Get tools status", operationId: "getToolsStatus" })
+  @ApiZodResponse(200, ToolsStatusResponse, "Tools by category, and whether each is ready to use")
+  @ApiErrors(401)
+  status(): ToolsStatusResponse {
+    return this.services.tools.status();
+  }
+
+  @Get("credentials-status")
+  @ApiOperation({
+    summary: "Get tool credentials status",
+    description: "Tools that need an external service's key. No built-in tool needs one yet, so the list is empty.",
+    operationId: "getToolCredentialsStatus",
+  })
+  @ApiZodResponse(200, ToolCredentialsStatusResponse, "Tool credentials by category")
+  @ApiErrors(401)
+  credentialsStatus(): ToolCredentialsStatusResponse {
+    return this.services.tools.credentialsStatus();
+  }
+}
