@@ -1,5 +1,5 @@
-// Runs the local stack as plain Node processes: migrates the database, starts the API and a
-// worker, waits until the API is healthy, plays a short demo conversation on the scripted model
+// Runs the local stack as plain Node processes: migrates the database, starts the API, a
+// worker and the MCP server, waits until the API is healthy, plays a short demo conversation on the scripted model
 // (printing every streamed event), then keeps the stack running until Ctrl-C.
 //
 //   node scripts/start-stack.mjs [--no-demo]
@@ -137,12 +137,14 @@ try {
   migrate();
   startApp("api", "apps/api/dist/main.js");
   startApp("worker", "apps/worker/dist/main.js");
+  startApp("mcp", "apps/mcp-server/dist/http.js");
   await waitForHealth();
   log(`API healthy at ${baseUrl} (OpenAPI docs: ${baseUrl}/api/docs)`);
   if (!process.argv.includes("--no-demo")) {
     const sessionId = await demo();
     log(`Demo complete. Transcript: curl -H "Authorization: Bearer ${env.MIX_API_KEY}" ${baseUrl}/api/sessions/${sessionId}/messages`);
   }
+  log(`MCP server: http://127.0.0.1:${env.MCP_PORT ?? 8090}/mcp (same API key, as a Bearer header)`);
   log(`The stack keeps running (API key: ${env.MIX_API_KEY}). Press Ctrl-C to stop.`);
 } catch (error) {
   process.stderr.write(`start-stack failed: ${error.message}\n`);

@@ -23,6 +23,8 @@ export const ConfigSchema = z.object({
   HOST: z.string().default("0.0.0.0"),
   /** Largest JSON body the API parses; a larger one is answered with 413. */
   BODY_LIMIT_BYTES: int(1_024, 50 * 1024 * 1024).default(1024 * 1024),
+  /** Port of the MCP server (apps/mcp-server, Streamable HTTP at /mcp). */
+  MCP_PORT: int(0, 65_535).default(8090),
   /** An API key accepted for a local workspace, created at boot if missing (local use only). */
   MIX_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
 

@@ -1,0 +1,50 @@
+/**
+ * The MCP server of one connection (HTTP: one request; stdio: the process): every tool, resource
+ * and prompt bound to the workspace of the API key that opened it. Built per connection so no
+ * state outlives it; everything durable lives in Postgres and Redis, shared by every instance.
+ */
+import type { ApiServices, Principal } from "@mix/core";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { registerContinueSession } from "./prompts/continue-session";
+import { registerSessionTranscripts } from "./resources/session-transcripts";
+import { registerCancelRun } from "./tools/cancel-run";
+import { registerCreateSession } from "./tools/create-session";
+import { registerDeleteSession } from "./tools/delete-session";
+import { registerExportSession } from "./tools/export-session";
+import { registerForkSession } from "./tools/fork-session";
+import { registerGetMessages } from "./tools/get-messages";
+import { registerGetSession } from "./tools/get-session";
+import { registerListModels } from "./tools/list-models";
+import { registerListSessions } from "./tools/list-sessions";
+import { registerRewindSession } from "./tools/rewind-session";
+import { registerSendMessage } from "./tools/send-message";
+import type { RegisterTool } from "./tools/tool-context";
+
+export const SERVER_INFO = { name: "mix-sessions", version: "0.1.0" };
+
+const TOOLS: RegisterTool[] = [
+  registerListSessions,
+  registerCreateSession,
+  registerGetSession,
+  registerDeleteSession,
+  registerGetMessages,
+  registerSendMessage,
+  registerForkSession,
+  registerRewindSession,
+  registerCancelRun,
+  registerExportSession,
+  registerListModels,
+];
+
+export function createServer(services: ApiServices, principal: Principal): McpServer {
+  const server = new McpServer(SERVER_INFO, {
+    instructions:
+      "Agent sessions of one Mix workspace. create_session starts a conversation, send_message talks to its agent and waits for the reply, " +
+      "get_messages reads a transcript. Session transcripts are also resources at mix://sessions/{id}.",
+  });
+  const context = { services, principal };
+  for (const register of TOOLS) register(server, context);
+  registerSessionTranscripts(server, context);
+  registerContinueSession(server, context);
+  return server;
+}
