@@ -4,7 +4,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { createLogger, loadConfig, startRunWorker, type Config, type RunWorker } from "@mix/core";
-import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@mix/testing";
+import { createIsolatedTestEnv, deleteRedisPrefix } from "@mix/testing";
 import { createApiApp, type ApiApp } from "../../src/app";
 
 export interface TestApi {
@@ -33,20 +33,7 @@ export interface TestStackOptions {
 }
 
 export async function startTestStack({ label, apiInstances = 1, workers = 1, env = {} }: TestStackOptions): Promise<TestStack> {
-  const database: TestDatabase = await createTestDatabase(label);
-  const prefix = testRedisPrefix(label);
-  const baseEnv = {
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: prefix,
-    LOG_LEVEL: "warn",
-    SCRIPTED_DELAY_MS: "0",
-    SCRIPTED_CONTENT_DELTAS: "8",
-    SCRIPTED_REASONING_DELTAS: "2",
-    RUN_BUSY_RETRY_MS: "50",
-    SHUTDOWN_GRACE_MS: "5000",
-    ...env,
-  };
+  const { database, prefix, env: baseEnv } = await createIsolatedTestEnv(label, env);
   const config = loadConfig(baseEnv);
   const apis: TestApi[] = [];
   for (let i = 0; i < apiInstances; i++) {

@@ -4,7 +4,7 @@
  * in-process on the scripted model.
  */
 import { createApiServices, createLogger, loadConfig, startRunWorker, type ApiServices, type Config, type RunWorker } from "@mix/core";
-import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL } from "@mix/testing";
+import { createIsolatedTestEnv, deleteRedisPrefix } from "@mix/testing";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { startMcpHttpServer, type McpHttpServer } from "../../src/http";
@@ -32,19 +32,8 @@ export interface McpStackOptions {
 }
 
 export async function startMcpStack({ label, instances = 1, workers = 1 }: McpStackOptions): Promise<McpStack> {
-  const database = await createTestDatabase(label);
-  const prefix = testRedisPrefix(label);
-  const env = {
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: prefix,
-    LOG_LEVEL: "warn",
-    SCRIPTED_DELAY_MS: "5",
-    SCRIPTED_CONTENT_DELTAS: "8",
-    SCRIPTED_REASONING_DELTAS: "2",
-    RUN_BUSY_RETRY_MS: "50",
-    SHUTDOWN_GRACE_MS: "5000",
-  };
+  // A little pace, so progress notifications arrive one by one.
+  const { database, prefix, env } = await createIsolatedTestEnv(label, { SCRIPTED_DELAY_MS: "5" });
   const config = loadConfig(env);
   const logger = createLogger("test-mcp", "warn");
   const started: McpInstance[] = [];
