@@ -84,6 +84,3 @@ export interface LoggedEvent<E extends EventName = EventName> {
   event: E;
   data: EventPayload<E>;
 }
-
-/** Completion `type`s a run can end with. */
-export const CompletionType = z.enum(["complete", "cancelled", "max_steps"]);

@@ -33,10 +33,6 @@ export class RunQueue {
     await job.promote().catch((error: unknown) => this.onWakeRace?.(error));
   }
 
-  get bull(): Queue {
-    return this.queue;
-  }
-
   close(): Promise<void> {
     return this.queue.close();
   }
