@@ -14,10 +14,11 @@ const LIMIT = 1024 * 1024;
 beforeAll(async () => {
   stack = await startTestStack({
     label: "slow",
-    // ~16 MB of output: far more than loopback socket buffers plus the limit.
+    // ~8 MB of deltas (and the same again in the final answer): far more than loopback socket
+    // buffers plus the limit.
     env: {
       SSE_MAX_BUFFERED_BYTES: String(LIMIT),
-      SCRIPTED_CONTENT_DELTAS: "2000",
+      SCRIPTED_CONTENT_DELTAS: "1000",
       SCRIPTED_DELTA_MIN_CHARS: "8000",
       SCRIPTED_REASONING_DELTAS: "0",
     },
@@ -69,8 +70,8 @@ it("disconnects a client that stops reading, and a resume gets every later event
     expect(ids[0]).toBe(lastSeen + 1);
     expect(ids).toEqual(ids.map((_, i) => lastSeen + 1 + i));
     expect(Number(complete.id)).toBe(ids.at(-1));
-    expect(resumed.logEvents.filter((event) => event.event === "content").length).toBeGreaterThan(1_000);
-    // The replay of ~16 MB was paced, not cut off.
+    expect(resumed.logEvents.filter((event) => event.event === "content").length).toBeGreaterThan(100);
+    // The replay of megabytes was paced, not cut off.
     expect(resumed.ended).toBe(false);
   } finally {
     resumed.close();

@@ -74,11 +74,15 @@ export class SseClient {
         let pending = "";
         response.on("data", (chunk: string) => {
           this.body += this.status === 200 ? "" : chunk;
+          // Look for a frame end only in the new bytes (and the one before them): rescanning a
+          // large frame from its start on every chunk would be quadratic.
+          let from = Math.max(0, pending.length - 1);
           pending += chunk;
           let boundary: number;
-          while ((boundary = pending.indexOf("\n\n")) >= 0) {
+          while ((boundary = pending.indexOf("\n\n", from)) >= 0) {
             this.parseFrame(pending.slice(0, boundary));
             pending = pending.slice(boundary + 2);
+            from = 0;
           }
         });
         response.on("close", () => {
