@@ -54,8 +54,8 @@ describe("a key of workspace A", () => {
     ["POST", "/messages"],
     ["POST", "/cancel"],
   ])("gets 404 for %s on workspace B's session%s", async (method, suffix) => {
-    const response = await request(url)
-      [method.toLowerCase() as "get"](`/api/sessions/${foreignSession}${suffix}`)
+    const agent = request(url);
+    const response = await agent[method.toLowerCase() as "get"](`/api/sessions/${foreignSession}${suffix}`)
       .set(bearer(stack.key))
       .send(method === "POST" && suffix === "/messages" ? { text: "hi" } : undefined);
     expect(response.status).toBe(404);

@@ -10,6 +10,7 @@ import { badRequest } from "../errors/app-error";
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([".thumbs", ".uploads"]);
 
 // C0 controls, DEL and C1 controls: never part of a name a person meant to type.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**

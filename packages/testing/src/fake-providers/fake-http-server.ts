@@ -10,7 +10,8 @@ export interface RecordedRequest {
   /** Path with query string, e.g. "/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse". */
   path: string;
   headers: IncomingHttpHeaders;
-  /** The JSON body, parsed. */
+  /** The JSON body, parsed. Tests read it field by field, as the provider's own docs describe it. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an arbitrary provider request body
   body: any;
 }
 

@@ -3,9 +3,10 @@
  * nothing, leaving the model at its default: some models cannot turn reasoning off, and would
  * refuse the request if asked to.
  */
+import type { JSONValue } from "@ai-sdk/provider";
 import type { ProviderKind } from "./provider-kind";
 
-type ProviderOptions = Record<string, Record<string, any>>;
+type ProviderOptions = Record<string, Record<string, JSONValue>>;
 
 export function reasoningOptions(kind: ProviderKind, budget: number): ProviderOptions | undefined {
   if (budget <= 0) return undefined;
