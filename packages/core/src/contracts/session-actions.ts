@@ -1,6 +1,6 @@
 /** Fork, rewind and export of a session, and the message history across sessions. */
 import { z } from "zod";
-import { MAX_TITLE_LENGTH } from "./sessions";
+import { MAX_TITLE_LENGTH, SessionTotals } from "./sessions";
 
 export const DEFAULT_FORK_TITLE = "Forked Session";
 
@@ -63,12 +63,7 @@ export const ExportSession = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   messages: z.array(ExportMessage),
-  userMessageCount: z.number().int(),
-  assistantMessageCount: z.number().int(),
-  toolCallCount: z.number().int(),
-  promptTokens: z.number().int(),
-  completionTokens: z.number().int(),
-  cost: z.number(),
+  ...SessionTotals.shape,
 });
 export type ExportSession = z.infer<typeof ExportSession>;
 

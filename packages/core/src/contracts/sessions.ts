@@ -38,6 +38,16 @@ export const CreateSessionRequest = z.strictObject({
 });
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 
+/** Message counts and spend of a session, summed over the whole session. */
+export const SessionTotals = z.object({
+  userMessageCount: z.number().int(),
+  assistantMessageCount: z.number().int(),
+  toolCallCount: z.number().int(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  cost: z.number(),
+});
+
 export const SessionData = z.object({
   id: z.string(),
   title: z.string(),
@@ -46,12 +56,7 @@ export const SessionData = z.object({
   parentSessionId: z.string().optional(),
   parentToolCallId: z.string().optional(),
   firstUserMessage: z.string().optional(),
-  userMessageCount: z.number().int(),
-  assistantMessageCount: z.number().int(),
-  toolCallCount: z.number().int(),
-  promptTokens: z.number().int(),
-  completionTokens: z.number().int(),
-  cost: z.number(),
+  ...SessionTotals.shape,
   createdAt: z.string(),
   callbacks: z.array(z.record(z.string(), z.unknown())).optional(),
 });

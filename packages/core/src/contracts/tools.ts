@@ -8,21 +8,19 @@ export const ToolsListResponse = z.object({
 });
 export type ToolsListResponse = z.infer<typeof ToolsListResponse>;
 
+/** How the status endpoints describe one tool. */
+const ToolStatus = z.object({
+  display_name: z.string(),
+  description: z.string(),
+  provider: z.string(),
+  api_key_required: z.boolean(),
+  authenticated: z.boolean(),
+});
+
 export const ToolsStatusResponse = z.object({
   categories: z.record(
     z.string(),
-    z.object({
-      display_name: z.string(),
-      tools: z.array(
-        z.object({
-          display_name: z.string(),
-          description: z.string(),
-          provider: z.string(),
-          api_key_required: z.boolean(),
-          authenticated: z.boolean(),
-        }),
-      ),
-    }),
+    z.object({ display_name: z.string(), tools: z.array(ToolStatus) }),
   ),
 });
 export type ToolsStatusResponse = z.infer<typeof ToolsStatusResponse>;
@@ -34,16 +32,7 @@ export const ToolCredentialsStatusResponse = z.object({
       display_name: z.string(),
       description: z.string(),
       icon: z.string(),
-      tools: z.array(
-        z.object({
-          display_name: z.string(),
-          description: z.string(),
-          provider: z.string(),
-          api_key_required: z.boolean(),
-          api_key_format: z.string(),
-          authenticated: z.boolean(),
-        }),
-      ),
+      tools: z.array(ToolStatus.extend({ api_key_format: z.string() })),
     }),
   ),
 });
