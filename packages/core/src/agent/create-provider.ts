@@ -1,4 +1,4 @@
-/** Picks the model provider named by configuration. */
+/** Picks the model provider named by configuration (the deployment's default). */
 import type { Config } from "../config/config";
 import type { ModelProvider } from "./provider";
 import { ScriptedProvider } from "./scripted-provider";
@@ -12,5 +12,7 @@ export function createModelProvider(config: Config): ModelProvider {
         delayMs: config.SCRIPTED_DELAY_MS,
         deltaMinChars: config.SCRIPTED_DELTA_MIN_CHARS,
       });
+    default:
+      throw new Error(`MODEL_PROVIDER=${config.MODEL_PROVIDER} is chosen per run by the model selector`);
   }
 }

@@ -44,7 +44,43 @@ export const ConfigSchema = z.object({
   RUN_BUSY_RETRY_MS: int(10, 60_000).default(500),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(30_000),
 
-  MODEL_PROVIDER: z.enum(["scripted"]).default("scripted"),
+  /** The model provider used when neither the session nor the workspace's preferences name one. */
+  MODEL_PROVIDER: z.enum(["scripted", "anthropic", "openai", "gemini", "openrouter", "openai-compatible"]).default("scripted"),
+  /** The model id used with MODEL_PROVIDER; unset means that provider's default model. */
+  MODEL_ID: z.string().min(1).max(200).optional(),
+  /** API roots (with version) of each provider: proxies, regional endpoints, local servers, test fakes. */
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  GEMINI_BASE_URL: z.url().optional(),
+  OPENROUTER_BASE_URL: z.url().optional(),
+  /** An OpenAI-compatible server (Ollama, vLLM, LM Studio), e.g. http://localhost:11434/v1, and its key if it needs one. */
+  OPENAI_COMPATIBLE_BASE_URL: z.url().optional(),
+  OPENAI_COMPATIBLE_API_KEY: z.string().optional(),
+  /** Model calls per step, counting the first: rate-limit and overload answers are retried with backoff. */
+  MODEL_MAX_ATTEMPTS: int(1, 20).default(4),
+  /** First retry delay; doubles per attempt up to MODEL_RETRY_MAX_MS unless the provider says when. */
+  MODEL_RETRY_BASE_MS: int(0, 600_000).default(1_000),
+  MODEL_RETRY_MAX_MS: int(0, 600_000).default(30_000),
+  /** Model calls a run may make (each may end in tool calls) unless the message sets max_steps. */
+  AGENT_MAX_STEPS: int(1, 1_000).default(50),
+  /**
+   * Prices in USD per million tokens, merged over the built-in table, as JSON:
+   * {"model-id": {"input": 3, "output": 15}}.
+   */
+  MODEL_PRICES_JSON: z.string().optional(),
+  /** How long a tool waits for a permission answer before it counts as denied. */
+  PERMISSION_TIMEOUT_MS: int(100, 24 * 3_600_000).default(300_000),
+  /** Default time limit of a bash_script callback without its own bashTimeout. */
+  CALLBACK_TIMEOUT_MS: int(100, 600_000).default(60_000),
+  /** How often workers look for runs whose worker died (BullMQ stalled-job check). */
+  RUN_STALLED_CHECK_MS: int(500, 600_000).default(30_000),
+  /**
+   * MCP servers offered to every workspace's agent and listed by GET /api/mcp: a JSON file in the
+   * format MCP clients use ({"mcpServers": {"name": {"command", "args", "env"} | {"url", "headers"}}}).
+   */
+  MCP_SERVERS_FILE: z.string().min(1).optional(),
+  /** How often the MCP servers' status and tools are refreshed in the background. */
+  MCP_REFRESH_MS: int(1_000, 24 * 3_600_000).default(60_000),
   SCRIPTED_CONTENT_DELTAS: int(1, 100_000).default(24),
   SCRIPTED_REASONING_DELTAS: int(0, 100_000).default(6),
   SCRIPTED_DELAY_MS: int(0, 60_000).default(25),

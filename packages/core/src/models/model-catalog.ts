@@ -14,8 +14,17 @@ const AUTO_MODEL: ModelInfo = { id: AUTO_MODEL_ID, name: "Auto", task: "Automati
  * Models per provider, the provider's default first (the one Auto resolves to). Keyed by the
  * MODEL_PROVIDER values, so a new provider does not compile until it lists its models.
  */
+const paid = (ids: string[]): ModelInfo[] => ids.map((id) => ({ id, name: id, task: "Text generation", requiresPaid: true }));
+
 const PROVIDER_MODELS: Record<Config["MODEL_PROVIDER"], readonly ModelInfo[]> = {
   scripted: [{ id: "scripted-1", name: "Scripted", task: "Text generation", requiresPaid: false }],
+  // Defaults first; GET /api/preferences/providers lists each provider's full set.
+  anthropic: paid(["claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1"]),
+  openai: paid(["gpt-5", "gpt-5-mini", "gpt-4.1"]),
+  gemini: paid(["gemini-2.5-pro", "gemini-2.5-flash"]),
+  openrouter: paid(["anthropic/claude-sonnet-4.5", "openai/gpt-5"]),
+  // Whatever the local server serves; MODEL_ID names it.
+  "openai-compatible": [{ id: "local", name: "Local model", task: "Text generation", requiresPaid: false }],
 };
 
 export class ModelCatalog {
