@@ -83,7 +83,15 @@ async function api(path, init = {}) {
   return body;
 }
 
-/** Creates a session, streams it, sends one message and prints events until `complete`. */
+// The scripted model calls the tools named by `@tool <Name> <json>` lines, so the demo shows
+// real tool use (each change asks permission first; the demo grants it, as a user would).
+const DEMO_MESSAGE = [
+  "Hello! Please think about what this backend does, then try two tools.",
+  `@tool Write ${JSON.stringify({ file_path: "hello.md", content: "# Hello from the demo\n" })}`,
+  `@tool Bash ${JSON.stringify({ command: "ls -l && wc -c hello.md" })}`,
+].join("\n");
+
+/** Creates a session, streams it, sends one message and prints events until the run ends. */
 async function demo() {
   const session = await api("/api/sessions", { method: "POST", body: JSON.stringify({ title: "Demo session" }) });
   log(`Created session ${session.id}; streaming its events`);
@@ -106,11 +114,15 @@ async function demo() {
       process.stdout.write(`  id=${(id ?? "-").padEnd(4)} ${event.padEnd(22)} ${data}\n`);
       if (event === "connected" && !sent) {
         sent = true;
-        const text = "Hello! Please think about what this backend does.";
-        log(`Sending: "${text}"`);
-        await api(`/api/sessions/${session.id}/messages`, { method: "POST", body: JSON.stringify({ text }) });
+        log(`Sending: ${JSON.stringify(DEMO_MESSAGE)}`);
+        await api(`/api/sessions/${session.id}/messages`, { method: "POST", body: JSON.stringify({ text: DEMO_MESSAGE }) });
       }
-      if (event === "complete" || event === "error") {
+      if (event === "permission") {
+        const request = JSON.parse(data);
+        log(`Granting ${request.toolName}: ${request.description}`);
+        await api(`/api/permissions/${request.id}/grant`, { method: "POST" });
+      }
+      if (event === "complete" || (event === "error" && JSON.parse(data).type === "run_failed")) {
         await reader.cancel();
         return session.id;
       }

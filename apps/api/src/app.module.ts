@@ -9,9 +9,11 @@ import { ApiKeyGuard } from "./common/auth/api-key.guard";
 import { HttpExceptionFilter } from "./common/http-exception.filter";
 import { FilesController } from "./files/files.controller";
 import { HealthController } from "./health/health.controller";
+import { McpServersController } from "./mcp-servers/mcp-servers.controller";
 import { MessageHistoryController } from "./messages/history.controller";
 import { MessagesController } from "./messages/messages.controller";
 import { ModelsController } from "./models/models.controller";
+import { PermissionsController } from "./permissions/permissions.controller";
 import { PreferencesController } from "./preferences/preferences.controller";
 import { ProviderAuthController } from "./provider-auth/provider-auth.controller";
 import { ProviderOAuthController } from "./provider-auth/provider-oauth.controller";
@@ -41,10 +43,12 @@ export class AppModule {
         ModelsController,
         ChatController,
         PreferencesController,
+        PermissionsController,
         ProviderAuthController,
         ProviderOAuthController,
         FilesController,
         SystemController,
+        McpServersController,
       ],
       providers: [
         { provide: API_SERVICES, useValue: services },

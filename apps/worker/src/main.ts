@@ -1,14 +1,17 @@
 /** Worker process entry point: consume agent runs (and maintenance jobs) until SIGTERM, then drain and exit. */
-import { createLogger, loadConfig, runService, startMaintenanceWorker, startRunWorker } from "@mix/core";
+import { createLogger, loadConfig, McpToolSource, runService, startMaintenanceWorker, startRunWorker } from "@mix/core";
 
 runService(async () => {
   const config = loadConfig();
   const logger = createLogger("worker", config.LOG_LEVEL);
-  const worker = await startRunWorker(config, logger);
-  const maintenance = await startMaintenanceWorker(config, logger);
+  // One connection per MCP server for the whole process: the runs' tools and the status refresh share it.
+  const mcp = new McpToolSource({ config, logger });
+  const worker = await startRunWorker(config, logger, { mcp });
+  const maintenance = await startMaintenanceWorker(config, logger, { mcp });
   return async (signal) => {
     logger.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, "draining active runs before exit");
     await Promise.all([worker.close(), maintenance.close()]);
+    await mcp.close();
     logger.info("worker stopped");
   };
 });

@@ -5,3 +5,4 @@ export { SseClient, type SseEvent, type SseClientOptions } from "./sse-client";
 export { parseSseFrame, type SseFrame } from "./sse-frame";
 export * from "./fake-providers";
 export { createIsolatedTestEnv, type IsolatedTestEnv } from "./test-env";
+export { mcpFixtureStdioServer, startMcpHttpFixture, type McpHttpFixture } from "./mcp-fixtures";

@@ -5,11 +5,14 @@
  * their SSE*Event schemas. Operations not built yet are listed with the issue that builds them,
  * and a test fails when the list and the contract drift apart.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import request, { type Response } from "supertest";
+import { createLogger, createRedis, EventLog, PermissionGate, RedisKeys } from "@mix/core";
+import { McpStatusCache, McpToolSource, refreshMcpServerStatus } from "@mix/core";
+import { mcpFixtureStdioServer } from "@mix/testing";
 import { fakeOAuthEnv, startFakeOAuthServer, type FakeOAuthServer } from "../helpers/fake-oauth-server";
 import { createSession, isComplete, openStream, sendMessage } from "../helpers/session-fixtures";
 import { bearer, startTestStack, type TestStack } from "../helpers/test-stack";
@@ -23,12 +26,17 @@ const walked = new Set<string>();
 let oauthServer: FakeOAuthServer;
 
 const storageDir = mkdtempSync(join(tmpdir(), "mix-contract-"));
+// One MCP server that works (the fixture) and one that cannot start, so both shapes are walked.
+const mcpDir = mkdtempSync(join(tmpdir(), "mix-contract-mcp-"));
+const mcpServersFile = join(mcpDir, "mcp.json");
+writeFileSync(mcpServersFile, JSON.stringify({ mcpServers: { fixture: mcpFixtureStdioServer(), broken: { command: join(mcpDir, "absent") } } }));
+afterAll(() => rmSync(mcpDir, { recursive: true, force: true }));
 
 beforeAll(async () => {
   oauthServer = await startFakeOAuthServer();
   stack = await startTestStack({
     label: "contract",
-    env: { STORAGE_DIR: storageDir, CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString("hex"), ...fakeOAuthEnv(oauthServer) },
+    env: { STORAGE_DIR: storageDir, MCP_SERVERS_FILE: mcpServersFile, CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString("hex"), ...fakeOAuthEnv(oauthServer) },
   });
   url = stack.apis[0]!.url;
 });
@@ -212,6 +220,59 @@ describe("tools and callbacks", () => {
     check("PATCH", "/api/sessions/{id}/callbacks", await patch(sessionId, { callbacks: [{ type: "send_message", toolName: "Bash", messageContent: "check it" }] }), 200);
     check("PATCH", "/api/sessions/{id}/callbacks", await patch(sessionId, { callbacks: [{ type: "bash_script", toolName: "*" }] }), 400);
     check("PATCH", "/api/sessions/{id}/callbacks", await patch("missing", { callbacks: [] }), 404);
+  });
+});
+
+describe("permissions", () => {
+  it("answer in the contract's shapes, with the permission event on the stream", async () => {
+    // A gate as a worker runs it (own connections, the stack's prefix) asks for a real session.
+    const redis = createRedis(stack.config.REDIS_URL);
+    const subscriber = createRedis(stack.config.REDIS_URL);
+    const keys = new RedisKeys(stack.config.REDIS_PREFIX);
+    const events = new EventLog(redis, keys, { maxLen: 100, ttlSeconds: 600 });
+    const { prisma } = stack.apis[0]!.api.services;
+    const gate = new PermissionGate({ redis, subscriber, keys, events, prisma, timeoutMs: 30_000, logger: createLogger("contract-gate", "silent") });
+    const sessionId = await createSession(url, stack.key);
+    const stream = await openStream(url, stack.key, sessionId);
+    try {
+      await gate.start();
+      const { workspaceId } = (await stack.apis[0]!.api.services.apiKeys.authenticate(stack.key))!;
+      const ask = { workspaceId, sessionId, streamSessionId: sessionId, runId: "run-walk", toolName: "Bash", defaultRequired: true };
+      const signal = new AbortController().signal;
+      for (const [n, verdict] of [[1, "grant"], [2, "deny"]] as const) {
+        const outcome = gate.ask({ ...ask, toolCallId: `call-${verdict}`, input: { command: `echo ${verdict}` } }, signal);
+        const [event] = (await stream.waitForCount((candidate) => candidate.event === "permission", n)).slice(n - 1);
+        const validate = contract.schema("SSEPermissionEvent");
+        expect(validate({ id: event!.id, event: event!.event, data: event!.data }) ? "" : describeErrors(validate)).toBe("");
+        const path = `/api/permissions/{id}/${verdict}`;
+        check("POST", path, await post(`/api/permissions/${event!.data.id as string}/${verdict}`), 200);
+        expect((await outcome).granted).toBe(verdict === "grant");
+        check("POST", path, await post(`/api/permissions/missing/${verdict}`), 404);
+        check("POST", path, await request(url).post(`/api/permissions/missing/${verdict}`), 401);
+      }
+    } finally {
+      stream.close();
+      redis.disconnect();
+      subscriber.disconnect();
+    }
+  });
+});
+
+describe("MCP servers", () => {
+  it("answer in the contract's shape before and after the background refresh", async () => {
+    check("GET", "/api/mcp", await get("/api/mcp"), 200);
+    check("GET", "/api/mcp", await request(url).get("/api/mcp"), 401);
+    // The maintenance job's work, done here: check the servers and fill the cache the API reads.
+    const { redis, keys } = stack.apis[0]!.api.services;
+    const source = new McpToolSource({ config: stack.config, logger: createLogger("contract-mcp", "silent") });
+    try {
+      await refreshMcpServerStatus({ source, cache: new McpStatusCache(redis, keys, 60), logger: createLogger("contract-mcp", "silent") });
+    } finally {
+      await source.close();
+    }
+    const listed = await get("/api/mcp");
+    check("GET", "/api/mcp", listed, 200);
+    expect(listed.body.map((server: { name: string; connected: boolean }) => [server.name, server.connected])).toEqual([["fixture", true], ["broken", false]]);
   });
 });
 

@@ -32,10 +32,14 @@ export class ChatService {
   /** Resolves (or starts) the conversation and sends the message; the reply is produced by a worker. */
   async send(workspaceId: string, request: ChatRequest): Promise<ChatStarted> {
     // Refuse a bad model before anything is written.
-    const model = this.models.resolve(request.model);
+    const chosen = this.models.choose(request.model);
+    const model = chosen?.modelId ?? this.models.resolve(undefined);
     const conversationId = request.conversationId
       ? (await this.sessions.require(workspaceId, request.conversationId)).id
       : (await this.sessions.create(workspaceId, { title: conversationTitle(request.message), promptMode: "default", sessionType: "main" })).id;
+    // A concrete model becomes the conversation's, so this run and the ones after it use it;
+    // Auto leaves the conversation's choice (or the workspace's) as it was.
+    if (chosen) await this.sessions.setModel(workspaceId, conversationId, { modelProvider: chosen.provider, modelId: chosen.modelId });
     const afterEventId = await this.events.lastId(conversationId);
     const { messageId } = await this.messages.send(workspaceId, conversationId, { text: request.message, plan_mode: false });
     return { conversationId, messageId, model, afterEventId };

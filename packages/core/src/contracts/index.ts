@@ -19,3 +19,4 @@ export * from "./provider-oauth";
 export * from "./files";
 export * from "./system";
 export * from "./tools";
+export * from "./permissions";

@@ -8,7 +8,7 @@ import { z } from "zod";
 export const QueueName = {
   /** Agent runs: one job per user message. */
   AgentRuns: "agent-runs",
-  /** Periodic housekeeping (OAuth token refresh), run by a repeatable job. */
+  /** Periodic housekeeping (OAuth token refresh, MCP server checks), run by repeatable jobs. */
   Maintenance: "maintenance",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
@@ -24,6 +24,10 @@ export type RunAgentJob = z.infer<typeof RunAgentJob>;
 export const RefreshOAuthTokensJob = z.object({});
 export type RefreshOAuthTokensJob = z.infer<typeof RefreshOAuthTokensJob>;
 
+/** No payload: the job checks every configured MCP server and caches what GET /api/mcp shows. */
+export const RefreshMcpServersJob = z.object({});
+export type RefreshMcpServersJob = z.infer<typeof RefreshMcpServersJob>;
+
 export const JobCatalog = {
   "run-agent": {
     queue: QueueName.AgentRuns,
@@ -35,6 +39,12 @@ export const JobCatalog = {
     queue: QueueName.Maintenance,
     payload: RefreshOAuthTokensJob,
     /** The next run, 10 minutes later, retries what failed; tokens are refreshed 35 minutes ahead. */
+    attempts: 1,
+  },
+  "refresh-mcp-servers": {
+    queue: QueueName.Maintenance,
+    payload: RefreshMcpServersJob,
+    /** The next run, MCP_REFRESH_MS later, checks again. */
     attempts: 1,
   },
 } as const;

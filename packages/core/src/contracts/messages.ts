@@ -7,6 +7,9 @@ export type ThinkingLevel = z.infer<typeof ThinkingLevel>;
 /** Longest message text accepted, in characters (a larger body is refused before parsing). */
 export const MAX_MESSAGE_TEXT_LENGTH = 200_000;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+/** Largest `max_steps` a message may ask for (AGENT_MAX_STEPS has the same bound). */
+export const MAX_STEPS_LIMIT = 1_000;
+const MAX_STEPS_MESSAGE = `max_steps must be an integer from 1 to ${MAX_STEPS_LIMIT}`;
 
 export const SendMessageRequest = z.strictObject({
   text: z
@@ -15,6 +18,14 @@ export const SendMessageRequest = z.strictObject({
     .refine((text) => text.length <= MAX_MESSAGE_TEXT_LENGTH, `text must be at most ${MAX_MESSAGE_TEXT_LENGTH} characters`),
   plan_mode: z.boolean().default(false),
   thinking_level: ThinkingLevel.nullable().optional(),
+  // Beyond the contract, and optional: most model calls of this run (each may end in tool
+  // calls); without it AGENT_MAX_STEPS applies.
+  max_steps: z
+    .number({ error: MAX_STEPS_MESSAGE })
+    .int(MAX_STEPS_MESSAGE)
+    .min(1, MAX_STEPS_MESSAGE)
+    .max(MAX_STEPS_LIMIT, MAX_STEPS_MESSAGE)
+    .optional(),
 });
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
 

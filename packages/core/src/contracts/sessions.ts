@@ -10,6 +10,8 @@ export type PromptMode = z.infer<typeof PromptMode>;
 /** Byte limits of the contract, measured on the UTF-8 encoding of the prompt. */
 export const PROMPT_LIMIT_BYTES = { append: 51_200, replace: 102_400 } as const;
 export const MAX_TITLE_LENGTH = 1_000;
+/** Longest model id a session may name (the provider catalog's limit for open model ids). */
+export const MAX_MODEL_ID_LENGTH = 200;
 
 export const CreateSessionRequest = z.strictObject({
   title: z
@@ -35,6 +37,16 @@ export const CreateSessionRequest = z.strictObject({
     })
     .optional(),
   callbacks: CallbackList.optional(),
+  // Beyond the contract, and optional: the model this session runs on. The provider catalog
+  // decides what is valid (SessionsService.create); without them the workspace's preferences,
+  // then the configuration, choose at run time.
+  provider: z.string({ error: "provider must be a string" }).optional(),
+  modelId: z
+    .string({ error: "modelId must be a string" })
+    .trim()
+    .min(1, "modelId must not be empty")
+    .max(MAX_MODEL_ID_LENGTH, `modelId must be at most ${MAX_MODEL_ID_LENGTH} characters`)
+    .optional(),
 });
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 
@@ -59,6 +71,9 @@ export const SessionData = z.object({
   ...SessionTotals.shape,
   createdAt: z.string(),
   callbacks: z.array(z.record(z.string(), z.unknown())).optional(),
+  /** Beyond the contract: the model chosen for this session, when one was. */
+  provider: z.string().optional(),
+  modelId: z.string().optional(),
 });
 export type SessionData = z.infer<typeof SessionData>;
 

@@ -14,6 +14,8 @@ export interface NewUserMessage {
   text: string;
   planMode: boolean;
   thinkingLevel: string | null;
+  /** Most model calls of the run; null: the configured default. */
+  maxSteps?: number | null;
   idempotencyKey: string | null;
 }
 
@@ -34,8 +36,8 @@ export async function insertUserMessage(prisma: PrismaClient, message: NewUserMe
       INSERT INTO "Part" (id, "messageId", index, type, data)
       SELECT ${randomUUID()}, message.id, 0, 'text'::"PartType", ${JSON.stringify(part)}::jsonb FROM message
     )
-    INSERT INTO "Run" (id, "sessionId", "planMode", "thinkingLevel")
-    SELECT message.id, ${message.sessionId}, ${message.planMode}, ${message.thinkingLevel} FROM message
+    INSERT INTO "Run" (id, "sessionId", "planMode", "thinkingLevel", "maxSteps")
+    SELECT message.id, ${message.sessionId}, ${message.planMode}, ${message.thinkingLevel}, ${message.maxSteps ?? null}::int FROM message
     RETURNING id`);
   return rows[0]?.id ?? null;
 }

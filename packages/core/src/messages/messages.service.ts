@@ -62,6 +62,7 @@ export class MessagesService {
         text: request.text,
         planMode: request.plan_mode,
         thinkingLevel: request.thinking_level ?? null,
+        maxSteps: request.max_steps ?? null,
         idempotencyKey: idempotencyKey ?? null,
       });
     } catch (error) {

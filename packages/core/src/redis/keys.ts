@@ -21,6 +21,17 @@ export class RedisKeys {
   rateLimit = (scope: string) => `${this.prefix}:ratelimit:${scope}`;
   /** A pending OAuth flow (PKCE verifier, workspace, provider); expires, and is taken once with GETDEL. */
   oauthState = (state: string) => `${this.prefix}:oauth:state:${state}`;
+  /**
+   * A permission request and its answer (a hash): the decision lives here, so a gate that missed
+   * the answers channel still finds it. Keyed by permission id alone: answers only know the id.
+   */
+  permission = (permissionId: string) => `${this.prefix}:perm:${permissionId}`;
+  /** Tools granted "always" in a top-level session (a set of tool names); expires. */
+  permissionAlways = (sessionId: string) => `${this.prefix}:sess:{${sessionId}}:perm-always`;
+  /** Answers to permission requests, from API instances to the gate of whichever worker waits. */
+  permissionAnswersChannel = () => `${this.prefix}:permission-answers`;
+  /** The MCP servers' last checks (a hash by server fingerprint), replaced by each background refresh; expires. */
+  mcpServerChecks = () => `${this.prefix}:mcp:checks`;
   /** BullMQ's own prefix. */
   queuePrefix = () => `${this.prefix}:bull`;
 }

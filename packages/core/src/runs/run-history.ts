@@ -1,18 +1,64 @@
-/** The conversation a run sends to the model: every text message up to the run's turn. */
+/**
+ * The conversation a run sends to the model: every message up to the run's turn, with each
+ * step's tool calls followed by their results. Callback output reaches the model as part of
+ * the tool result unless the callback said `excludeFromContext`. Errors stay out.
+ */
 import type { PrismaClient } from "@mix/db";
 import type { PartData } from "../messages/parts";
-import type { ModelMessage } from "../agent/provider";
+import type { ModelMessage, ToolCallRequest, ToolResultMessage } from "../agent/provider";
+
+/** What the model is told about a call that never finished (worker died, run cancelled). */
+export const INTERRUPTED_RESULT = "Interrupted: the tool call did not finish (the run was cancelled or its worker stopped), and it was not run again.";
+
+type CallbackResultPart = Extract<PartData, { type: "callback_result" }>;
+
+/** How a callback's result reads to the model, or null when the callback kept it out. */
+export function callbackContextText(data: CallbackResultPart): string | null {
+  const result = data.result;
+  if (result.exclude_from_context === true) return null;
+  const label = [result.callback_type, result.callback_name].filter((value) => typeof value === "string" && value).join(" ");
+  const body = [result.stdout, result.subagent_result, result.error].filter((value) => typeof value === "string" && value).join("\n");
+  return `[callback${label ? ` ${label}` : ""}${result.success === false ? " failed" : ""}] ${body}`.trimEnd();
+}
 
 export async function loadModelHistory(prisma: PrismaClient, sessionId: string, upToTurn: number): Promise<ModelMessage[]> {
   const messages = await prisma.message.findMany({
     where: { sessionId, turn: { lte: upToTurn }, role: { in: ["user", "assistant"] } },
     orderBy: [{ turn: "asc" }, { position: "asc" }],
-    include: { parts: { where: { type: "text" }, orderBy: { index: "asc" } } },
+    include: { parts: { orderBy: { index: "asc" } } },
   });
-  return messages
-    .map((message): ModelMessage => ({
-      role: message.role as "user" | "assistant",
-      content: message.parts.map((part) => (part.data as Extract<PartData, { type: "text" }>).text).join(""),
-    }))
-    .filter((message) => "content" in message && message.content.length > 0);
+  const history: ModelMessage[] = [];
+  for (const message of messages) {
+    const parts = message.parts.map((part) => part.data as PartData);
+    const text = parts.flatMap((data) => (data.type === "text" ? [data.text] : [])).join("");
+    if (message.role === "user") {
+      if (text) history.push({ role: "user", content: text });
+      continue;
+    }
+    const toolCalls: ToolCallRequest[] = parts.flatMap((data) =>
+      data.type === "tool_call" ? [{ id: data.toolCallId, name: data.name, input: data.input }] : [],
+    );
+    if (!text && toolCalls.length === 0) continue;
+    history.push({ role: "assistant", content: text, ...(toolCalls.length ? { toolCalls } : {}) });
+    if (toolCalls.length) history.push({ role: "tool", results: toolResults(toolCalls, parts) });
+  }
+  return history;
+}
+
+function toolResults(calls: ToolCallRequest[], parts: PartData[]): ToolResultMessage[] {
+  const results = new Map<string, ToolResultMessage>();
+  let last: ToolResultMessage | undefined;
+  for (const data of parts) {
+    if (data.type === "tool_result") {
+      const call = calls.find((candidate) => candidate.id === data.toolCallId);
+      last = { toolCallId: data.toolCallId, toolName: call?.name ?? "", result: data.result, isError: data.isError };
+      results.set(data.toolCallId, last);
+    } else if (data.type === "callback_result" && last) {
+      // Callback results follow the tool result that triggered them.
+      const note = callbackContextText(data);
+      if (note) last.result = `${last.result}\n\n${note}`;
+    }
+  }
+  // Every call gets a result, or providers refuse the conversation.
+  return calls.map((call) => results.get(call.id) ?? { toolCallId: call.id, toolName: call.name, result: INTERRUPTED_RESULT, isError: true });
 }

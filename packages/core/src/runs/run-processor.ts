@@ -6,19 +6,40 @@
 import { randomUUID } from "node:crypto";
 import { DelayedError, type Job } from "bullmq";
 import type { PrismaClient } from "@mix/db";
-import { RunAgentJob, ThinkingLevel } from "../contracts";
+import { CallbackList, RunAgentJob, ThinkingLevel } from "../contracts";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
-import { runAgentStep, type Emit } from "../agent/agent-step";
-import type { ModelProvider } from "../agent/provider";
+import type { Emit } from "../agent/loop/model-step";
+import { runAgentLoop } from "../agent/loop/agent-loop";
+import type { RetryPolicy } from "../agent/loop/model-retry";
+import { LeaseLostError, type LoopOutcome, type LoopScope, type LoopServices, type LoopSignals, type PriceLookup } from "../agent/loop/loop-types";
+import { runSubagent, SUBAGENT_SYSTEM_SUFFIX, type SubagentDeps } from "../agent/loop/subagent";
+import type { ToolCallEnv } from "../agent/loop/tool-calls";
+import type { ModelChoice } from "../agent/model-selection/model-selector";
+import { RetryableProviderError, type ModelMessage } from "../agent/provider";
 import { thinkingBudget } from "../agent/thinking";
-import { buildSystemPrompt } from "../sessions/system-prompt";
+import type { CallbackEffects } from "../callbacks/callback-invocation";
+import { insertUserMessage } from "../messages/insert-user-message";
+import type { PermissionGate } from "../permissions/permission-gate";
+import { isGenericTitle, titleFromMessage } from "../sessions/session-title";
+import { BASE_SYSTEM_PROMPT, buildSystemPrompt } from "../sessions/system-prompt";
 import { ACTIVE_RUN_STATUSES } from "../sessions/sessions.service";
+import { createTaskTool, TASK_TOOL_NAME } from "../tools/task";
+import { failed, type Tool, type ToolLimits } from "../tools/tool";
+import { ToolRegistry } from "../tools/tool-registry";
 import type { RunControl, RunControlListener } from "./run-control";
-import { loadModelHistory } from "./run-history";
+import { INTERRUPTED_RESULT, loadModelHistory } from "./run-history";
 import type { RunLeases } from "./run-lease";
 import type { RunQueue } from "./run-queue";
 import { RunStore } from "./run-store";
+
+export interface ModelChooser {
+  select(args: {
+    workspaceId: string;
+    session: { modelProvider: string | null; modelId: string | null };
+    role: "main" | "subagent";
+  }): Promise<ModelChoice>;
+}
 
 export interface RunProcessorDeps {
   prisma: PrismaClient;
@@ -27,7 +48,18 @@ export interface RunProcessorDeps {
   control: RunControl;
   controlListener: RunControlListener;
   queue: RunQueue;
-  provider: ModelProvider;
+  models: ModelChooser;
+  /** The tools a workspace's agent is offered (built-ins and its MCP servers' tools). */
+  tools(workspaceId: string): Promise<Tool[]>;
+  /** Absent: no tool asks permission (tests of other parts, benchmarks). */
+  permissions?: PermissionGate;
+  prices: PriceLookup;
+  retry: RetryPolicy;
+  limits: ToolLimits;
+  /** The folder of a session's files, where its tools work. */
+  sessionDir(sessionId: string): string;
+  defaultMaxSteps: number;
+  callbackTimeoutMs: number;
   logger: Logger;
   busyRetryMs: number;
 }
@@ -72,9 +104,7 @@ export class RunProcessor {
 
     // Listen for cancels before reading the cancel key: one arriving in between is not lost.
     const tracked = this.deps.controlListener.track(run.id);
-    const signal = AbortSignal.any([tracked.signal, leaseLost]);
-    const assistantMessageId = randomUUID();
-    const { provider } = this.deps;
+    const signals: LoopSignals = { signal: AbortSignal.any([tracked.signal, leaseLost]), leaseLost };
     try {
       const firstStart = run.status === "queued" && run.startedAt === null;
       const [, cancelled] = await Promise.all([
@@ -86,38 +116,147 @@ export class RunProcessor {
         await emit("complete", { type: "cancelled", done: true, messageId: run.id });
         return;
       }
-      const [, history] = await Promise.all([
-        this.store.markRunning(run.id),
+      await Promise.all([this.store.markRunning(run.id), firstStart && this.nameSession(run, userText)]);
+      // A resumed run: calls its previous worker started are reported, never run again.
+      await this.reportInterruptedCalls(run, emit);
+      const [history, stepsTaken, model, tools] = await Promise.all([
         loadModelHistory(this.deps.prisma, sessionId, run.message.turn),
+        this.store.stepsTaken(sessionId, run.message.turn),
+        this.deps.models.select({ workspaceId: run.session.workspaceId, session: run.session, role: "main" }),
+        this.deps.tools(run.session.workspaceId),
       ]);
-      const request = {
-        model: provider.defaultModel,
-        system: buildSystemPrompt(run.session, {
-          session_id: sessionId,
-          session_title: run.session.title,
-          date: new Date().toISOString().slice(0, 10),
-          datetime: new Date().toISOString(),
-        }),
-        messages: history,
-        thinkingBudget: thinkingBudget(ThinkingLevel.safeParse(run.thinkingLevel).data, userText),
-      };
-      const step = await runAgentStep(provider, request, assistantMessageId, signal, emit);
-      if (leaseLost.aborted) throw new Error(`run ${run.id} lost its session lease; another worker owns it now`);
-      await this.store.saveAssistantStep({ sessionId, turn: run.message.turn, messageId: assistantMessageId, model: request.model, step });
-      await this.store.finish(run.id, step.interrupted ? "cancelled" : "completed");
-      await emit("complete", {
-        type: step.interrupted ? "cancelled" : "complete",
-        done: true,
-        messageId: assistantMessageId,
-        content: step.text,
-        ...(step.reasoning ? { reasoning: step.reasoning, reasoningDuration: step.reasoningDurationMs } : {}),
-      });
+      const outcome = await this.runLoop(run, { history, stepsTaken, model, tools, userText, emit, signals });
+      await this.finishRun(run, outcome, emit);
     } catch (error) {
-      if (leaseLost.aborted) throw error;
-      await this.failRun(run, assistantMessageId, error);
+      if (leaseLost.aborted || error instanceof LeaseLostError) throw error;
+      await this.failRun(run, randomUUID(), error);
     } finally {
       tracked.release();
     }
+  }
+
+  private async runLoop(
+    run: LoadedRun,
+    args: { history: ModelMessage[]; stepsTaken: number; model: ModelChoice; tools: Tool[]; userText: string; emit: Emit; signals: LoopSignals },
+  ): Promise<LoopOutcome> {
+    const { session } = run;
+    const today = new Date();
+    const variables = { session_id: session.id, session_title: session.title, date: today.toISOString().slice(0, 10), datetime: today.toISOString() };
+    const scope: LoopScope = {
+      workspaceId: session.workspaceId,
+      sessionId: session.id,
+      streamSessionId: session.id,
+      runId: run.id,
+      turn: run.message.turn,
+      sessionDir: this.deps.sessionDir(session.id),
+      planMode: run.planMode,
+      maxSteps: run.maxSteps ?? this.deps.defaultMaxSteps,
+      stepsTaken: args.stepsTaken,
+      thinkingBudget: thinkingBudget(ThinkingLevel.safeParse(run.thinkingLevel).data, args.userText),
+      system: buildSystemPrompt(session, variables),
+      model: args.model,
+      rollUpSessionIds: [],
+      callbacks: CallbackList.safeParse(session.callbacks).data ?? [],
+      sessionModel: { modelProvider: session.modelProvider, modelId: session.modelId },
+    };
+    const subagentTools = new ToolRegistry(args.tools);
+    const subagentDeps: SubagentDeps = {
+      tools: subagentTools,
+      system: `${BASE_SYSTEM_PROMPT}\n\n${SUBAGENT_SYSTEM_SUFFIX}`,
+      selectModel: (sessionModel) => this.deps.models.select({ workspaceId: session.workspaceId, session: sessionModel, role: "subagent" }),
+    };
+    // Filled below: the Task tool and callbacks need the services they are part of.
+    const services: LoopServices = {
+      store: this.store,
+      tools: subagentTools,
+      limits: this.deps.limits,
+      retry: this.deps.retry,
+      prices: this.deps.prices,
+      logger: this.deps.logger,
+      emit: args.emit,
+    };
+    const env: ToolCallEnv = { permissions: this.deps.permissions, callbackTimeoutMs: this.deps.callbackTimeoutMs, callbackEffects: null };
+    const task = createTaskTool((input, context) =>
+      context.toolCallId
+        ? runSubagent({ title: input.description, prompt: input.prompt, parentToolCallId: context.toolCallId }, scope, services, env, args.signals, subagentDeps)
+        : Promise.resolve(failed("Task needs a tool call id")),
+    );
+    services.tools = new ToolRegistry([...args.tools.filter((tool) => tool.name !== TASK_TOOL_NAME), task]);
+    env.callbackEffects = (call) => this.callbackEffects(run, call.id, scope, services, env, args, subagentDeps);
+    return runAgentLoop(scope, args.history, services, env, args.signals);
+  }
+
+  private callbackEffects(
+    run: LoadedRun,
+    toolCallId: string,
+    scope: LoopScope,
+    services: LoopServices,
+    env: ToolCallEnv,
+    args: { history: ModelMessage[]; signals: LoopSignals },
+    subagentDeps: SubagentDeps,
+  ): CallbackEffects {
+    return {
+      runSubAgent: async (prompt, options) => {
+        const context = options.includeFullHistory ? textOnly(args.history) : [];
+        const result = await runSubagent(
+          { title: `Callback after ${toolCallId}`, prompt, parentToolCallId: toolCallId, context },
+          scope,
+          services,
+          env,
+          args.signals,
+          subagentDeps,
+        );
+        if (result.isError) throw new Error(result.output);
+        return result.output;
+      },
+      sendMessage: async (text) => {
+        const messageId = await insertUserMessage(this.deps.prisma, {
+          workspaceId: run.session.workspaceId,
+          sessionId: run.sessionId,
+          text,
+          planMode: false,
+          thinkingLevel: null,
+          idempotencyKey: null,
+        });
+        // Queued behind this run by turn order; it starts when this run ends.
+        if (messageId) await this.deps.queue.enqueue({ runId: messageId, sessionId: run.sessionId, workspaceId: run.session.workspaceId });
+      },
+    };
+  }
+
+  private async finishRun(run: LoadedRun, outcome: LoopOutcome, emit: Emit): Promise<void> {
+    const reasoning = outcome.reasoning ? { reasoning: outcome.reasoning, reasoningDuration: outcome.reasoningDurationMs } : {};
+    const messageId = outcome.lastMessageId ?? run.id;
+    if (outcome.status === "max_steps") {
+      const reason = `Stopped after ${outcome.steps} steps: the run's limit (max_steps) was reached before the agent finished.`;
+      await this.store.finish(run.id, "completed", reason);
+      await emit("error", { type: "max_steps_reached", error: reason });
+      await emit("complete", { type: "max_steps_reached", done: true, messageId, content: outcome.text, ...reasoning });
+      return;
+    }
+    const cancelled = outcome.status === "cancelled";
+    await this.store.finish(run.id, cancelled ? "cancelled" : "completed");
+    await emit("complete", { type: cancelled ? "cancelled" : "complete", done: true, messageId, content: outcome.text, ...reasoning });
+  }
+
+  /** Tool calls the run's previous worker started and never finished get an "interrupted" result. */
+  private async reportInterruptedCalls(run: LoadedRun, emit: Emit): Promise<void> {
+    for (const call of await this.store.danglingToolCalls(run.sessionId, run.message.turn)) {
+      await this.store.appendPart(call.messageId, call.nextIndex, { type: "tool_result", toolCallId: call.toolCallId, result: INTERRUPTED_RESULT, isError: true });
+      await emit("tool_execution_complete", {
+        type: "tool_execution_complete",
+        toolCallId: call.toolCallId,
+        toolName: call.name,
+        progress: "Interrupted",
+        success: false,
+      });
+    }
+  }
+
+  /** A session created with a generic title is named after its first message. */
+  private async nameSession(run: LoadedRun, userText: string): Promise<void> {
+    if (run.message.turn !== 1 || !isGenericTitle(run.session.title)) return;
+    await this.deps.prisma.session.updateMany({ where: { id: run.sessionId, title: run.session.title }, data: { title: titleFromMessage(userText) } });
   }
 
   /** A model failure ends the run for good: persisted, announced, never left hanging. */
@@ -126,7 +265,8 @@ export class RunProcessor {
     this.deps.logger.warn({ err: error, runId: run.id }, "run failed");
     await this.store.saveError({ sessionId: run.sessionId, turn: run.message.turn, messageId, message });
     await this.store.finish(run.id, "failed", message);
-    await this.deps.events.append(run.sessionId, "error", { type: "run_failed", error: message });
+    const retries = error instanceof RetryableProviderError ? { attempt: this.deps.retry.maxAttempts, maxAttempts: this.deps.retry.maxAttempts } : {};
+    await this.deps.events.append(run.sessionId, "error", { type: "run_failed", error: message, ...retries });
   }
 
   /** Marks a run whose job failed for the last time (worker crash loop, infrastructure). */
@@ -163,4 +303,11 @@ export class RunProcessor {
     });
     if (next) await this.deps.queue.wake(next.id);
   }
+}
+
+/** The conversation's words without its tool calls: context a callback's subagent may read. */
+function textOnly(history: ModelMessage[]): ModelMessage[] {
+  return history.flatMap((message): ModelMessage[] =>
+    message.role === "tool" || message.content === "" ? [] : [{ role: message.role, content: message.content }],
+  );
 }

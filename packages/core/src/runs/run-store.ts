@@ -1,7 +1,28 @@
-/** Run state transitions and the persisted result of each step. */
-import type { PrismaClient, RunStatus } from "@mix/db";
-import type { AgentStepResult } from "../agent/agent-step";
+/**
+ * Run state transitions and the persisted steps of the agent loop. Each model call is one
+ * assistant message (reasoning, text and tool_call parts); the results of its tool calls, and
+ * the callbacks they triggered, are appended to that same message as they finish, so a tool
+ * call and its result are never apart, and a call without a result marks a tool that started
+ * but never finished.
+ */
+import { randomUUID } from "node:crypto";
+import type { Prisma, PrismaClient, RunStatus } from "@mix/db";
+import type { ModelStepResult } from "../agent/loop/model-step";
 import type { PartData } from "../messages/parts";
+
+export interface StepUsage {
+  promptTokens: number;
+  completionTokens: number;
+  cost: number;
+}
+
+export interface DanglingToolCall {
+  messageId: string;
+  toolCallId: string;
+  name: string;
+  /** The index the result part takes. */
+  nextIndex: number;
+}
 
 export class RunStore {
   constructor(private readonly prisma: PrismaClient) {}
@@ -20,18 +41,25 @@ export class RunStore {
     });
   }
 
-  /** Stores the assistant message of one model call and adds its tokens to the session. */
-  async saveAssistantStep(args: {
+  /**
+   * Stores the assistant message of one model call, and adds its tokens and cost to the session
+   * and to every session it rolls up into (a subagent's parents), in one transaction.
+   * Returns the index the next part of the message takes.
+   */
+  async saveStep(args: {
     sessionId: string;
+    rollUpSessionIds: readonly string[];
     turn: number;
     messageId: string;
     model: string;
-    step: AgentStepResult;
-  }): Promise<void> {
+    step: ModelStepResult;
+    usage: StepUsage;
+  }): Promise<number> {
     const { step } = args;
     const parts: PartData[] = [];
     if (step.reasoning) parts.push({ type: "reasoning", text: step.reasoning, durationMs: step.reasoningDurationMs });
-    parts.push({ type: "text", text: step.text });
+    if (step.text || step.toolCalls.length === 0) parts.push({ type: "text", text: step.text });
+    for (const call of step.toolCalls) parts.push({ type: "tool_call", toolCallId: call.id, name: call.name, input: call.input });
     await this.prisma.$transaction([
       this.prisma.message.create({
         data: {
@@ -41,17 +69,54 @@ export class RunStore {
           role: "assistant",
           model: args.model,
           finishReason: step.finishReason,
-          parts: { create: parts.map((data, index) => ({ index, type: data.type, data })) },
+          parts: { create: parts.map((data, index) => ({ index, type: data.type, data: data as Prisma.InputJsonValue })) },
         },
       }),
-      this.prisma.session.update({
-        where: { id: args.sessionId },
+      this.prisma.session.updateMany({
+        where: { id: { in: [args.sessionId, ...args.rollUpSessionIds] } },
         data: {
-          promptTokens: { increment: step.usage.promptTokens },
-          completionTokens: { increment: step.usage.completionTokens },
+          promptTokens: { increment: args.usage.promptTokens },
+          completionTokens: { increment: args.usage.completionTokens },
+          cost: { increment: args.usage.cost },
         },
       }),
     ]);
+    return parts.length;
+  }
+
+  /** Appends a part (a tool result, a callback result) to a stored message. */
+  async appendPart(messageId: string, index: number, data: PartData): Promise<void> {
+    await this.prisma.part.create({ data: { messageId, index, type: data.type, data: data as Prisma.InputJsonValue } });
+  }
+
+  /**
+   * Tool calls of a turn that have no result: the worker that ran them died (or lost its lease)
+   * before they finished. The caller reports them as interrupted instead of running them again.
+   */
+  async danglingToolCalls(sessionId: string, turn: number): Promise<DanglingToolCall[]> {
+    const messages = await this.prisma.message.findMany({
+      where: { sessionId, turn, role: "assistant" },
+      orderBy: { position: "asc" },
+      include: { parts: { orderBy: { index: "asc" } } },
+    });
+    const dangling: DanglingToolCall[] = [];
+    for (const message of messages) {
+      const answered = new Set(
+        message.parts.map((part) => part.data as PartData).flatMap((data) => (data.type === "tool_result" ? [data.toolCallId] : [])),
+      );
+      let nextIndex = message.parts.reduce((max, part) => Math.max(max, part.index), -1) + 1;
+      for (const part of message.parts) {
+        const data = part.data as PartData;
+        if (data.type !== "tool_call" || answered.has(data.toolCallId)) continue;
+        dangling.push({ messageId: message.id, toolCallId: data.toolCallId, name: data.name, nextIndex: nextIndex++ });
+      }
+    }
+    return dangling;
+  }
+
+  /** Model calls already made in a turn (a resumed run counts them against max_steps). */
+  stepsTaken(sessionId: string, turn: number): Promise<number> {
+    return this.prisma.message.count({ where: { sessionId, turn, role: "assistant" } });
   }
 
   /** Stores a failure as an assistant message with an error part, so the transcript shows it. */
@@ -67,5 +132,35 @@ export class RunStore {
         parts: { create: [{ index: 0, type: "error", data }] },
       },
     });
+  }
+
+  /** A subagent's own session, with the task's prompt as its first user message. */
+  async createSubagentSession(args: {
+    workspaceId: string;
+    parentSessionId: string;
+    parentToolCallId: string;
+    title: string;
+    prompt: string;
+    modelProvider: string | null;
+    modelId: string | null;
+  }): Promise<string> {
+    const sessionId = randomUUID();
+    const text: PartData = { type: "text", text: args.prompt };
+    await this.prisma.session.create({
+      data: {
+        id: sessionId,
+        workspaceId: args.workspaceId,
+        title: args.title,
+        sessionType: "subagent",
+        subagentType: "general-purpose",
+        parentSessionId: args.parentSessionId,
+        parentToolCallId: args.parentToolCallId,
+        modelProvider: args.modelProvider,
+        modelId: args.modelId,
+        turnCount: 1,
+        messages: { create: { turn: 1, role: "user", parts: { create: { index: 0, type: "text", data: text } } } },
+      },
+    });
+    return sessionId;
   }
 }

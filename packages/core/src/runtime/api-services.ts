@@ -10,9 +10,13 @@ import { ProviderOAuthService } from "../oauth/provider-oauth.service";
 import { EventFanout } from "../events/event-fanout";
 import { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
+import { McpServerCatalog } from "../mcp-servers/mcp-servers-file";
+import { McpServersService } from "../mcp-servers/mcp-servers.service";
+import { McpStatusCache } from "../mcp-servers/mcp-status";
 import { MessageHistoryService } from "../messages/history.service";
 import { MessagesService } from "../messages/messages.service";
 import { ModelCatalog } from "../models/model-catalog";
+import { PermissionsService } from "../permissions/permissions.service";
 import { PreferencesService } from "../preferences/preferences.service";
 import { RateLimiter } from "../rate-limit/rate-limiter";
 import { createBullConnection, createRedis } from "../redis/connection";
@@ -57,10 +61,16 @@ export interface ApiServices {
   oauth: ProviderOAuthService;
   /** The agent's tools as the tools endpoints report them. */
   tools: ToolsCatalogService;
+  /** The MCP servers configured for a workspace, with the status the workers' background refresh cached. */
+  mcp: McpServersService;
+  /** Answers to permission requests (from any instance to the waiting worker) and the workspace policy. */
+  permissions: PermissionsService;
   close(): Promise<void>;
 }
 
 export function createApiServices(config: Config, logger: Logger): ApiServices {
+  // First: a bad MCP servers file stops the process before it connects anything.
+  const mcpCatalog = McpServerCatalog.load(config.MCP_SERVERS_FILE);
   const prisma = createPrismaClient({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   const keys = new RedisKeys(config.REDIS_PREFIX);
   const redis = createRedis(config.REDIS_URL);
@@ -74,7 +84,7 @@ export function createApiServices(config: Config, logger: Logger): ApiServices {
   const sessions = new SessionsService(prisma, events, blobs);
   const commands = new CommandRegistry({ dir: config.COMMANDS_DIR, logger });
   const messages = new MessagesService(prisma, sessions, queue, commands);
-  const models = new ModelCatalog(config.MODEL_PROVIDER);
+  const models = new ModelCatalog(config.MODEL_PROVIDER, config.MODEL_ID);
   const preferences = new PreferencesService(prisma);
   const credentials = new CredentialsService(prisma, config, preferences);
 
@@ -102,6 +112,8 @@ export function createApiServices(config: Config, logger: Logger): ApiServices {
     credentials,
     oauth: new ProviderOAuthService(config, credentials, redis, keys, logger),
     tools: new ToolsCatalogService(new ToolRegistry()),
+    mcp: new McpServersService(mcpCatalog, new McpStatusCache(redis, keys, McpStatusCache.ttlFor(config.MCP_REFRESH_MS))),
+    permissions: new PermissionsService({ prisma, redis, keys, logger }),
     async close() {
       await queue.close();
       await Promise.all([prisma.$disconnect(), redis.quit(), subscriber.quit(), queueConnection.quit()]);

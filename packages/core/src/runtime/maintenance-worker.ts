@@ -1,6 +1,7 @@
 /**
- * A worker process's housekeeping: a BullMQ repeatable job (a job scheduler) on the maintenance
- * queue that refreshes OAuth tokens every 10 minutes. Every worker upserts the same scheduler,
+ * A worker process's housekeeping: BullMQ repeatable jobs (job schedulers) on the maintenance
+ * queue that refresh OAuth tokens every 10 minutes and, when MCP_SERVERS_FILE is set, check the
+ * MCP servers every MCP_REFRESH_MS for GET /api/mcp. Every worker upserts the same schedulers,
  * which is idempotent, and BullMQ hands each occurrence to exactly one worker.
  */
 import { createPrismaClient } from "@mix/db";
@@ -9,9 +10,12 @@ import type { Config } from "../config/config";
 import { JobCatalog, QueueName, type JobName } from "../contracts";
 import { CredentialsService } from "../credentials/credentials.service";
 import type { Logger } from "../logging/logger";
+import { McpStatusCache } from "../mcp-servers/mcp-status";
+import { refreshMcpServerStatus } from "../mcp-servers/mcp-status-refresh";
+import { McpToolSource } from "../mcp-servers/mcp-tool-source";
 import { refreshExpiringTokens } from "../oauth/token-refresh";
 import { PreferencesService } from "../preferences/preferences.service";
-import { createBullConnection } from "../redis/connection";
+import { createBullConnection, createRedis } from "../redis/connection";
 import { RedisKeys } from "../redis/keys";
 
 /** The repeatable jobs, by scheduler id (= job name); changing `every` takes effect on the next boot. */
@@ -19,7 +23,10 @@ export const MAINTENANCE_SCHEDULES = {
   "refresh-oauth-tokens": { everyMs: 10 * 60_000 },
 } as const satisfies Partial<Record<JobName, { everyMs: number }>>;
 
-type MaintenanceJob = keyof typeof MAINTENANCE_SCHEDULES;
+/** Checks the MCP servers; scheduled every MCP_REFRESH_MS, only while a servers file is configured. */
+export const MCP_REFRESH_JOB = "refresh-mcp-servers" satisfies JobName;
+
+type MaintenanceJob = keyof typeof MAINTENANCE_SCHEDULES | typeof MCP_REFRESH_JOB;
 
 export interface MaintenanceWorker {
   /** The maintenance queue, e.g. to inspect its schedulers. */
@@ -28,16 +35,29 @@ export interface MaintenanceWorker {
   close(): Promise<void>;
 }
 
-export async function startMaintenanceWorker(config: Config, logger: Logger): Promise<MaintenanceWorker> {
+export interface MaintenanceWorkerOptions {
+  /** The process's MCP connections, to share them with its run worker; by default the worker opens its own. */
+  mcp?: McpToolSource;
+}
+
+export async function startMaintenanceWorker(config: Config, logger: Logger, options: MaintenanceWorkerOptions = {}): Promise<MaintenanceWorker> {
+  // First: a bad MCP servers file stops the worker before it connects anything.
+  const ownMcp = !options.mcp && config.MCP_SERVERS_FILE ? new McpToolSource({ config, logger }) : undefined;
+  const mcp = options.mcp ?? ownMcp;
   const prisma = createPrismaClient({ url: config.DATABASE_URL, poolSize: 2 });
   const keys = new RedisKeys(config.REDIS_PREFIX);
   const credentials = new CredentialsService(prisma, config, new PreferencesService(prisma));
   const queueConnection = createBullConnection(config.REDIS_URL);
   const workerConnection = createBullConnection(config.REDIS_URL);
   const queue = new Queue(QueueName.Maintenance, { connection: queueConnection, prefix: keys.queuePrefix() });
+  const mcpScheduled = mcp !== undefined && !mcp.catalog.isEmpty;
+  const redis = mcp ? createRedis(config.REDIS_URL) : undefined;
+  const mcpCache = redis && new McpStatusCache(redis, keys, McpStatusCache.ttlFor(config.MCP_REFRESH_MS));
 
   const handlers: Record<MaintenanceJob, () => Promise<unknown>> = {
     "refresh-oauth-tokens": () => refreshExpiringTokens({ config, credentials, logger }, new Date()),
+    // Without servers (a job left from a deployment that had some) there is nothing to check.
+    [MCP_REFRESH_JOB]: async () => (mcp && mcpCache ? refreshMcpServerStatus({ source: mcp, cache: mcpCache, logger }) : { checked: 0, connected: 0 }),
   };
 
   const worker = new Worker(
@@ -60,16 +80,24 @@ export async function startMaintenanceWorker(config: Config, logger: Logger): Pr
       { name, data: {}, opts: { attempts: JobCatalog[name].attempts, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
     );
   }
+  // Its period comes from the configuration; without servers the scheduler is removed.
+  if (mcpScheduled) {
+    const jobOptions = { attempts: JobCatalog[MCP_REFRESH_JOB].attempts, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
+    await queue.upsertJobScheduler(MCP_REFRESH_JOB, { every: config.MCP_REFRESH_MS }, { name: MCP_REFRESH_JOB, data: {}, opts: jobOptions });
+  } else {
+    await queue.removeJobScheduler(MCP_REFRESH_JOB);
+  }
   await worker.waitUntilReady();
   void worker.run();
-  logger.info({ schedules: Object.keys(MAINTENANCE_SCHEDULES) }, "maintenance worker started");
+  logger.info({ schedules: [...Object.keys(MAINTENANCE_SCHEDULES), ...(mcpScheduled ? [MCP_REFRESH_JOB] : [])] }, "maintenance worker started");
 
   return {
     queue,
     async close() {
       await worker.close();
       await queue.close();
-      await Promise.all([prisma.$disconnect(), queueConnection.quit(), workerConnection.quit()]);
+      await ownMcp?.close();
+      await Promise.all([prisma.$disconnect(), queueConnection.quit(), workerConnection.quit(), redis?.quit()]);
     },
   };
 }

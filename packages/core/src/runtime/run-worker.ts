@@ -8,15 +8,23 @@ import { UnrecoverableError, Worker } from "bullmq";
 import { JobCatalog, QueueName, RunAgentJob } from "../contracts";
 import type { Config } from "../config/config";
 import { createModelProvider } from "../agent/create-provider";
+import { ModelSelector } from "../agent/model-selection/model-selector";
 import type { ModelProvider } from "../agent/provider";
+import { CredentialsService } from "../credentials/credentials.service";
 import { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
+import { McpToolSource } from "../mcp-servers/mcp-tool-source";
+import { PriceTable } from "../models/model-prices";
+import { PermissionGate } from "../permissions/permission-gate";
+import { PreferencesService } from "../preferences/preferences.service";
 import { createBullConnection, createRedis } from "../redis/connection";
 import { RedisKeys } from "../redis/keys";
 import { RunControl, RunControlListener } from "../runs/run-control";
 import { RunLeases } from "../runs/run-lease";
 import { RunProcessor } from "../runs/run-processor";
 import { RunQueue } from "../runs/run-queue";
+import { LocalBlobStore } from "../storage/local-blob-store";
+import { BUILTIN_TOOLS, toolLimits } from "../tools/tool-registry";
 
 export interface RunWorker {
   /** Stops taking jobs, waits for active runs (up to SHUTDOWN_GRACE_MS), closes connections. */
@@ -26,8 +34,11 @@ export interface RunWorker {
 export async function startRunWorker(
   config: Config,
   logger: Logger,
-  options: { provider?: ModelProvider } = {},
+  /** `mcp`: a source shared with the maintenance worker (its owner closes it); otherwise the worker has its own. */
+  options: { scripted?: ModelProvider; mcp?: McpToolSource } = {},
 ): Promise<RunWorker> {
+  // Before any connection: a malformed price table stops the worker with a clear message.
+  const prices = PriceTable.fromConfig(config);
   const prisma = createPrismaClient({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   const keys = new RedisKeys(config.REDIS_PREFIX);
   const redis = createRedis(config.REDIS_URL);
@@ -36,17 +47,32 @@ export async function startRunWorker(
   const workerConnection = createBullConnection(config.REDIS_URL);
   const queue = new RunQueue(queueConnection, keys.queuePrefix());
   queue.onWakeRace = (error) => logger.debug({ err: error }, "run to wake had already moved");
+  const events = new EventLog(redis, keys, { maxLen: config.EVENT_LOG_MAX_LEN, ttlSeconds: config.EVENT_LOG_TTL_SECONDS });
+  // One subscriber connection carries both cancels and permission answers.
   const controlListener = new RunControlListener(subscriber, keys, logger);
-  await controlListener.start();
+  const permissions = new PermissionGate({ redis, subscriber, keys, events, prisma, timeoutMs: config.PERMISSION_TIMEOUT_MS, logger });
+  await Promise.all([controlListener.start(), permissions.start()]);
+  const credentials = new CredentialsService(prisma, config, new PreferencesService(prisma));
+  const models = new ModelSelector({ prisma, config, credentials, scripted: options.scripted ?? createModelProvider({ ...config, MODEL_PROVIDER: "scripted" }) });
+  const mcpTools = options.mcp ?? new McpToolSource({ config, logger });
+  const blobs = new LocalBlobStore(config.STORAGE_DIR);
 
   const processor = new RunProcessor({
     prisma,
-    events: new EventLog(redis, keys, { maxLen: config.EVENT_LOG_MAX_LEN, ttlSeconds: config.EVENT_LOG_TTL_SECONDS }),
+    events,
     leases: new RunLeases(redis, keys, config.RUN_LEASE_MS),
     control: new RunControl(redis, keys),
     controlListener,
     queue,
-    provider: options.provider ?? createModelProvider(config),
+    models,
+    tools: async (workspaceId) => [...BUILTIN_TOOLS, ...(await mcpTools.tools(workspaceId))],
+    permissions,
+    prices,
+    retry: { maxAttempts: config.MODEL_MAX_ATTEMPTS, baseDelayMs: config.MODEL_RETRY_BASE_MS, maxDelayMs: config.MODEL_RETRY_MAX_MS },
+    limits: toolLimits(config),
+    sessionDir: (sessionId) => blobs.sessionDir(sessionId),
+    defaultMaxSteps: config.AGENT_MAX_STEPS,
+    callbackTimeoutMs: config.CALLBACK_TIMEOUT_MS,
     logger,
     busyRetryMs: config.RUN_BUSY_RETRY_MS,
   });
@@ -64,6 +90,7 @@ export async function startRunWorker(
       concurrency: config.WORKER_CONCURRENCY,
       autorun: false,
       lockDuration: config.RUN_LEASE_MS,
+      stalledInterval: config.RUN_STALLED_CHECK_MS,
     },
   );
   worker.on("failed", (job, error) => {
@@ -86,7 +113,7 @@ export async function startRunWorker(
         logger.warn("active runs outlived the shutdown grace period; they will be taken over by another worker");
         await worker.close(true);
       }
-      await queue.close();
+      await Promise.all([queue.close(), options.mcp ? undefined : mcpTools.close()]);
       await Promise.all([prisma.$disconnect(), redis.quit(), subscriber.quit(), queueConnection.quit(), workerConnection.quit()]);
     },
   };

@@ -56,6 +56,9 @@ export class ForkService {
             customSystemPrompt: source.customSystemPrompt,
             promptMode: source.promptMode,
             callbacks: (source.callbacks ?? []) as Prisma.InputJsonValue,
+            // A fork goes on with the model its source was talking to.
+            modelProvider: source.modelProvider,
+            modelId: source.modelId,
             turnCount: turns.size,
           },
         });

@@ -27,5 +27,7 @@ export function toSessionData(session: Session, counts: SessionCounts): SessionD
     cost: session.cost,
     createdAt: session.createdAt.toISOString(),
     ...(callbacks.length ? { callbacks } : {}),
+    ...(session.modelProvider ? { provider: session.modelProvider } : {}),
+    ...(session.modelId ? { modelId: session.modelId } : {}),
   };
 }

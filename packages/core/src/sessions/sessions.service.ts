@@ -4,6 +4,7 @@ import type { Callback, CreateSessionRequest, SessionData } from "../contracts";
 import { conflict, notFound } from "../errors/app-error";
 import type { EventLog } from "../events/event-log";
 import type { BlobStore } from "../storage/blob-store";
+import { parseSessionModel, type SessionModel } from "../models/session-model";
 import { loadSessionCounts } from "./session-counts";
 import { decodeSessionCursor, encodeSessionCursor } from "./session-cursor";
 import { announceSessionCreated } from "./session-events";
@@ -35,6 +36,7 @@ export class SessionsService {
 
   async create(workspaceId: string, request: CreateSessionRequest): Promise<SessionData> {
     checkCustomPrompt(request.customSystemPrompt, request.promptMode);
+    const model = parseSessionModel(request.provider, request.modelId);
     const session = await this.prisma.session.create({
       data: {
         workspaceId,
@@ -42,6 +44,8 @@ export class SessionsService {
         promptMode: request.promptMode,
         customSystemPrompt: request.customSystemPrompt ?? null,
         callbacks: request.callbacks ?? [],
+        modelProvider: model.modelProvider,
+        modelId: model.modelId,
       },
     });
     await announceSessionCreated(this.events, session);
@@ -79,6 +83,19 @@ export class SessionsService {
     const session = await this.require(workspaceId, sessionId);
     const counts = await loadSessionCounts(this.prisma, [session.id]);
     return toSessionData(session, counts.get(session.id)!);
+  }
+
+  /**
+   * Sets the model the session's next runs use. The caller has checked it against its catalog
+   * (chat checks the deployment's models, which may include a configured MODEL_ID the provider
+   * catalog does not list).
+   */
+  async setModel(workspaceId: string, sessionId: string, model: SessionModel): Promise<void> {
+    const { count } = await this.prisma.session.updateMany({
+      where: { id: sessionId, workspaceId },
+      data: { modelProvider: model.modelProvider, modelId: model.modelId },
+    });
+    if (count === 0) throw notFound("Session");
   }
 
   /** Replaces the session's callbacks (an empty list clears them). */

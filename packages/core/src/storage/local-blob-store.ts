@@ -107,7 +107,8 @@ export class LocalBlobStore implements BlobStore {
     return dir;
   }
 
-  private sessionDir(sessionId: string): string {
+  /** The session's folder on this machine (the agent's tools work in it); not created here. */
+  sessionDir(sessionId: string): string {
     if (!SESSION_ID.test(sessionId)) throw badRequest("Invalid session id");
     return path.join(this.root, sessionId);
   }

@@ -24,9 +24,12 @@ export interface ToolContext {
   /** Aborts the call when the run is cancelled; tools stop and the call throws its reason. */
   signal: AbortSignal;
   limits: ToolLimits;
+  /** The model's id for this call (the Task tool tags its subagent's events with it). */
+  toolCallId?: string;
 }
 
-export type ToolCategory = "shell" | "files" | "search" | "web" | "planning";
+/** "mcp": a tool of a configured MCP server (mcp-servers/), named `<server>_<tool>`. */
+export type ToolCategory = "shell" | "files" | "search" | "web" | "planning" | "mcp";
 
 export interface Tool<Schema extends z.ZodType = z.ZodType> {
   /** The contract's CoreToolName spelling where there is one. */

@@ -13,6 +13,7 @@ const CATEGORY_NAMES: Record<ToolCategory, string> = {
   search: "Search",
   web: "Web",
   planning: "Planning",
+  mcp: "MCP servers",
 };
 
 const displayName = (name: string) => name.replace(/([a-z])([A-Z])/g, "$1 $2");

@@ -1,7 +1,7 @@
-import { anthropicError, anthropicStream, FakeHttpServer, messageStart, waitFor } from "@mix/testing";
+import { anthropicError, anthropicStream, anthropicTextReply, anthropicToolCallReply, FakeHttpServer, messageStart, waitFor } from "@mix/testing";
 import { RetryableProviderError } from "../../src/agent/provider";
 import { createProviderModel } from "../../src/agent/providers/create-provider-model";
-import { collect, toolRoundTripRequest } from "./collect";
+import { collect, joinedText, toolRoundTripRequest } from "./collect";
 
 const MODEL = "claude-sonnet-4-5";
 
@@ -76,6 +76,34 @@ describe("Anthropic messages adapter", () => {
     });
     // The thinking budget must fit inside max_tokens.
     expect(request?.body.max_tokens).toBeGreaterThan(4_000);
+  });
+
+  it("parses the reply builders: thinking, text and several tool calls, then a text answer", async () => {
+    server
+      .reply(
+        anthropicToolCallReply(
+          [
+            { id: "toolu_a", name: "Bash", input: { command: "ls -la && echo a-long-enough-command" } },
+            { id: "toolu_b", name: "Write", input: { path: "notes.md", content: "hi" } },
+          ],
+          { text: "Running.", reasoning: "Two tools will do.", usage: { promptTokens: 30, completionTokens: 12 } },
+        ),
+      )
+      .reply(anthropicTextReply("All done, both worked.", { usage: { promptTokens: 50, completionTokens: 8 } }));
+
+    const calls = await collect(provider(), toolRoundTripRequest(MODEL, 4_000));
+    expect(calls.filter((p) => p.type === "tool-call")).toEqual([
+      { type: "tool-call", id: "toolu_a", name: "Bash", input: '{"command":"ls -la && echo a-long-enough-command"}' },
+      { type: "tool-call", id: "toolu_b", name: "Write", input: '{"path":"notes.md","content":"hi"}' },
+    ]);
+    expect(calls.filter((p) => p.type === "tool-call-delta" && p.id === "toolu_a").length).toBeGreaterThan(1);
+    expect(joinedText(calls, "reasoning-delta")).toBe("Two tools will do.");
+    expect(joinedText(calls, "text-delta")).toBe("Running.");
+    expect(calls.at(-1)).toEqual({ type: "finish", finishReason: "tool-calls", usage: { promptTokens: 30, completionTokens: 12 } });
+
+    const answer = await collect(provider(), toolRoundTripRequest(MODEL, 0));
+    expect(joinedText(answer, "text-delta")).toBe("All done, both worked.");
+    expect(answer.at(-1)).toEqual({ type: "finish", finishReason: "stop", usage: { promptTokens: 50, completionTokens: 8 } });
   });
 
   it("surfaces a 529 overloaded answer as retryable", async () => {

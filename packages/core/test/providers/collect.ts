@@ -29,3 +29,8 @@ export function toolRoundTripRequest(model: string, thinkingBudget: number): Mod
     ],
   };
 }
+
+/** The streamed text of one kind of delta, joined. */
+export function joinedText(parts: ModelStreamPart[], type: "text-delta" | "reasoning-delta"): string {
+  return parts.flatMap((part) => (part.type === type ? [part.text] : [])).join("");
+}

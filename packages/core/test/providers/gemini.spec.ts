@@ -1,6 +1,6 @@
-import { FakeHttpServer, geminiChunk, geminiStream, waitFor } from "@mix/testing";
+import { FakeHttpServer, geminiChunk, geminiStream, geminiTextReply, geminiToolCallReply, waitFor } from "@mix/testing";
 import { createProviderModel } from "../../src/agent/providers/create-provider-model";
-import { collect, toolRoundTripRequest } from "./collect";
+import { collect, joinedText, toolRoundTripRequest } from "./collect";
 
 const MODEL = "gemini-2.5-pro";
 
@@ -60,6 +60,35 @@ describe("Gemini adapter", () => {
         },
       ],
     });
+  });
+
+  it("parses the reply builders: a thought, text and several function calls, then a text answer", async () => {
+    server
+      .reply(
+        geminiToolCallReply(
+          [
+            { id: "unused", name: "Bash", input: { command: "ls" } },
+            { id: "unused", name: "Write", input: '{"path":"notes.md","content":"hi"}' },
+          ],
+          { text: "Running.", reasoning: "Two tools will do.", usage: { promptTokens: 30, completionTokens: 12 } },
+        ),
+      )
+      .reply(geminiTextReply("All done, both worked.", { usage: { promptTokens: 50, completionTokens: 8 } }));
+
+    const calls = await collect(provider(), toolRoundTripRequest(MODEL, 4_000));
+    const toolCalls = calls.filter((p) => p.type === "tool-call");
+    expect(toolCalls).toEqual([
+      { type: "tool-call", id: expect.any(String), name: "Bash", input: '{"command":"ls"}' },
+      { type: "tool-call", id: expect.any(String), name: "Write", input: '{"path":"notes.md","content":"hi"}' },
+    ]);
+    expect(toolCalls[0]!.id).not.toBe(toolCalls[1]!.id);
+    expect(joinedText(calls, "reasoning-delta")).toBe("Two tools will do.");
+    expect(joinedText(calls, "text-delta")).toBe("Running.");
+    expect(calls.at(-1)).toEqual({ type: "finish", finishReason: "tool-calls", usage: { promptTokens: 30, completionTokens: 12 } });
+
+    const answer = await collect(provider(), toolRoundTripRequest(MODEL, 0));
+    expect(joinedText(answer, "text-delta")).toBe("All done, both worked.");
+    expect(answer.at(-1)).toEqual({ type: "finish", finishReason: "stop", usage: { promptTokens: 50, completionTokens: 8 } });
   });
 
   it("stops the stream when the signal aborts", async () => {

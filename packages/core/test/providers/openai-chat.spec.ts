@@ -1,7 +1,7 @@
-import { chatChunk, FakeHttpServer, openAiChatStream, openAiError, waitFor } from "@mix/testing";
+import { chatChunk, FakeHttpServer, openAiChatStream, openAiError, openAiTextReply, openAiToolCallReply, waitFor } from "@mix/testing";
 import { RetryableProviderError } from "../../src/agent/provider";
 import { createProviderModel } from "../../src/agent/providers/create-provider-model";
-import { collect, toolRoundTripRequest } from "./collect";
+import { collect, joinedText, toolRoundTripRequest } from "./collect";
 
 const toolCallStream = () =>
   openAiChatStream([
@@ -94,6 +94,35 @@ describe("OpenAI chat completions adapter", () => {
     expect(server.requests[0]?.path).toBe("/api/v1/chat/completions");
     expect(server.requests[0]?.headers.authorization).toBe("Bearer sk-or-test");
     expect(server.requests[0]?.body.reasoning_effort).toBeUndefined();
+  });
+
+  it("parses the reply builders: several tool calls in pieces, then a text answer with reasoning", async () => {
+    const provider = createProviderModel({ provider: "openai-compatible", apiKey: "", baseURL: `${server.url}/v1`, model: "qwen3:8b" });
+    server
+      .reply(
+        openAiToolCallReply(
+          [
+            { id: "call_a", name: "Bash", input: { command: "ls -la && echo a-long-enough-command" } },
+            { id: "call_b", name: "Write", input: { path: "notes.md", content: "hi" } },
+          ],
+          { text: "Running.", usage: { promptTokens: 30, completionTokens: 12 } },
+        ),
+      )
+      .reply(openAiTextReply("All done, both worked.", { reasoning: "The tools succeeded.", usage: { promptTokens: 50, completionTokens: 8 } }));
+
+    const calls = await collect(provider, toolRoundTripRequest("qwen3:8b", 0));
+    expect(calls.filter((p) => p.type === "tool-call")).toEqual([
+      { type: "tool-call", id: "call_a", name: "Bash", input: '{"command":"ls -la && echo a-long-enough-command"}' },
+      { type: "tool-call", id: "call_b", name: "Write", input: '{"path":"notes.md","content":"hi"}' },
+    ]);
+    expect(calls.filter((p) => p.type === "tool-call-delta" && p.id === "call_a").length).toBeGreaterThan(1);
+    expect(joinedText(calls, "text-delta")).toBe("Running.");
+    expect(calls.at(-1)).toEqual({ type: "finish", finishReason: "tool-calls", usage: { promptTokens: 30, completionTokens: 12 } });
+
+    const answer = await collect(provider, toolRoundTripRequest("qwen3:8b", 0));
+    expect(joinedText(answer, "reasoning-delta")).toBe("The tools succeeded.");
+    expect(joinedText(answer, "text-delta")).toBe("All done, both worked.");
+    expect(answer.at(-1)).toEqual({ type: "finish", finishReason: "stop", usage: { promptTokens: 50, completionTokens: 8 } });
   });
 
   it("surfaces a 429 as retryable with the advised delay", async () => {

@@ -12,7 +12,15 @@ export interface ProviderModelOptions {
   baseURL?: string;
   /** The default model id; a request may name another. */
   model: string;
+  /**
+   * "oauth": `apiKey` is an OAuth access token. Anthropic takes it as a Bearer token with its
+   * OAuth beta flag rather than as x-api-key; the other APIs send every key as a Bearer token.
+   */
+  authMethod?: "api_key" | "oauth";
 }
+
+/** The beta flag Anthropic's API requires with an OAuth access token. */
+export const ANTHROPIC_OAUTH_BETA = "oauth-2025-04-20";
 
 export const OPENROUTER_BASE_URL = "https://openrouter.ai/api/v1";
 
@@ -31,6 +39,9 @@ function languageModel(sdk: AiSdk, options: ProviderModelOptions, modelId: strin
   const { apiKey, baseURL } = options;
   switch (options.provider) {
     case "anthropic":
+      if (options.authMethod === "oauth") {
+        return sdk.anthropic.createAnthropic({ authToken: apiKey, baseURL, headers: { "anthropic-beta": ANTHROPIC_OAUTH_BETA } })(modelId);
+      }
       return sdk.anthropic.createAnthropic({ apiKey, baseURL })(modelId);
     case "openai":
       // Chat completions rather than the Responses API: the one format every compatible server speaks.

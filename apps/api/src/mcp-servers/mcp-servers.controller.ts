@@ -1,0 +1,28 @@
+/** `GET /api/mcp`: the workspace's MCP servers and their tools, as the workers' background check last found them. */
+import { Controller, Get, Inject } from "@nestjs/common";
+import { ApiOperation, ApiTags } from "@nestjs/swagger";
+import { McpServersResponse, type ApiServices, type Principal } from "@mix/core";
+import { API_SERVICES } from "../common/api-services.token";
+import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { ApiErrors, ApiZodResponse } from "../common/openapi/zod-openapi";
+
+@ApiTags("System")
+@Controller("api/mcp")
+export class McpServersController {
+  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+
+  @Get()
+  @ApiOperation({
+    summary: "List MCP servers",
+    description:
+      "The MCP servers configured for the workspace (MCP_SERVERS_FILE), read from a cache that a worker refreshes every " +
+      "MCP_REFRESH_MS; this request never starts or contacts a server. Until the first check a server is `disconnected`. " +
+      "The agent calls a server's tool as `<server>_<tool>` (characters outside [A-Za-z0-9_] become `_`).",
+    operationId: "listMcpServers",
+  })
+  @ApiZodResponse(200, McpServersResponse, "List of MCP servers")
+  @ApiErrors(401)
+  list(@CurrentPrincipal() principal: Principal): Promise<McpServersResponse> {
+    return this.services.mcp.list(principal.workspaceId);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * A worker killed with SIGKILL in the middle of a tool call: another real worker process takes
+ * the run over once the lease and the job lock expire, reports the started call as interrupted
+ * (it does not run it again), and finishes the run from the last persisted step.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createApiServices, createLogger, loadConfig, type ApiServices } from "@mix/core";
+import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from "@mix/testing";
+
+let database: TestDatabase;
+let services: ApiServices;
+let env: Record<string, string>;
+let storage: string;
+const prefix = testRedisPrefix("recovery");
+
+beforeAll(async () => {
+  database = await createTestDatabase("recovery");
+  storage = await mkdtemp(join(tmpdir(), "mix-recovery-"));
+  env = {
+    DATABASE_URL: database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: prefix,
+    STORAGE_DIR: storage,
+    LOG_LEVEL: "warn",
+    SCRIPTED_DELAY_MS: "5",
+    SCRIPTED_CONTENT_DELTAS: "5",
+    SCRIPTED_REASONING_DELTAS: "0",
+    RUN_BUSY_RETRY_MS: "50",
+    // A dead worker's run is free again after 2 s, and the survivor looks every second.
+    RUN_LEASE_MS: "2000",
+    RUN_STALLED_CHECK_MS: "1000",
+  };
+  services = createApiServices(loadConfig(env), createLogger("test", "silent"));
+});
+afterAll(async () => {
+  await services?.close();
+  await deleteRedisPrefix(prefix);
+  await database?.drop();
+  await rm(storage, { recursive: true, force: true });
+});
+
+function startWorker(): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [join(__dirname, "..", "dist", "main.js")], { env: { ...process.env, ...env }, stdio: "ignore" });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, exited };
+}
+
+const runStatus = async (runId: string) => (await services.prisma.run.findUniqueOrThrow({ where: { id: runId } })).status;
+
+it("resumes a run on another worker after SIGKILL and reports the started tool call as interrupted", async () => {
+  const { workspaceId } = await services.apiKeys.createWorkspace("recovery");
+  // No permission prompts in this workspace: the test is about the crash, not the question.
+  await services.prisma.workspace.update({ where: { id: workspaceId }, data: { permissionPolicy: { tools: [] } } });
+  const session = await services.sessions.create(workspaceId, { title: "crash", promptMode: "default", sessionType: "main" });
+  const command = 'echo $$ > shell.pid; echo started >> runs.log; sleep 30';
+  const first = startWorker();
+  let second: ReturnType<typeof startWorker> | undefined;
+  const sessionDir = join(storage, session.id);
+  try {
+    const sent = await services.messages.send(workspaceId, session.id, { text: `@tool Bash ${JSON.stringify({ command })}`, plan_mode: false });
+    await waitFor(async () => (await readFile(join(sessionDir, "runs.log"), "utf8").catch(() => "")).includes("started"), {
+      timeoutMs: 20_000,
+      what: "the tool to start on the first worker",
+    });
+    second = startWorker();
+    first.child.kill("SIGKILL");
+    await first.exited;
+
+    await waitFor(async () => (await runStatus(sent.messageId)) === "completed", { timeoutMs: 30_000, what: "the second worker to finish the run" });
+    // Executed once: the second worker did not run the command again.
+    expect((await readFile(join(sessionDir, "runs.log"), "utf8")).trim().split("\n")).toEqual(["started"]);
+
+    const events = await services.events.readAfter(session.id, 0);
+    const started = events.find((event) => event.event === "tool_execution_start");
+    const interrupted = events.find((event) => event.event === "tool_execution_complete");
+    expect(interrupted?.data).toMatchObject({ toolName: "Bash", success: false, progress: "Interrupted" });
+    expect(interrupted?.data).toMatchObject({ toolCallId: (started?.data as { toolCallId: string }).toolCallId });
+    expect(events.at(-1)).toMatchObject({ event: "complete", data: { type: "complete" } });
+
+    const messages = await services.messages.list(workspaceId, session.id);
+    const call = messages.flatMap((message) => message.toolCalls ?? []).find((candidate) => candidate.name === "Bash");
+    expect(call).toMatchObject({ finished: true, isError: true, result: expect.stringMatching(/^Interrupted/) });
+    // The model was told, and answered after it.
+    expect(messages.at(-1)).toMatchObject({ role: "assistant", assistantResponse: expect.stringContaining("Bash failed") });
+  } finally {
+    if (first.child.exitCode === null) first.child.kill("SIGKILL");
+    if (second) {
+      second.child.kill("SIGTERM");
+      await second.exited;
+    }
+    // The killed worker's shell was in its own process group; end it too.
+    const pid = Number(await readFile(join(sessionDir, "shell.pid"), "utf8").catch(() => "0"));
+    if (pid > 0) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}, 90_000);

@@ -1,0 +1,65 @@
+/**
+ * The agent loop: call the model, persist the step, run the tools it asked for, feed their
+ * results back, and repeat until the model answers without tools, the run is cancelled, or it
+ * has used its steps. Each step is in Postgres before the next starts, so a run taken over by
+ * another worker resumes from the last persisted step.
+ */
+import { randomUUID } from "node:crypto";
+import type { ModelMessage } from "../provider";
+import { runModelStep } from "./model-step";
+import { withModelRetries } from "./model-retry";
+import { LeaseLostError, type LoopOutcome, type LoopScope, type LoopServices, type LoopSignals } from "./loop-types";
+import { runToolCalls, type ToolCallEnv } from "./tool-calls";
+
+export async function runAgentLoop(
+  scope: LoopScope,
+  history: ModelMessage[],
+  services: LoopServices,
+  env: ToolCallEnv,
+  signals: LoopSignals,
+): Promise<LoopOutcome> {
+  const { store, emit } = services;
+  const { model } = scope;
+  const outcome: LoopOutcome = { status: "completed", text: "", reasoning: "", reasoningDurationMs: 0, steps: scope.stepsTaken };
+  const tools = services.tools.definitions({ planMode: scope.planMode });
+
+  for (;;) {
+    if (outcome.steps >= scope.maxSteps) return { ...outcome, status: "max_steps" };
+    if (signals.signal.aborted) return { ...outcome, status: "cancelled" };
+    const messageId = randomUUID();
+    const request = {
+      model: model.modelId,
+      system: scope.system,
+      messages: history,
+      thinkingBudget: scope.thinkingBudget,
+      tools,
+      ...(model.maxOutputTokens ? { maxOutputTokens: model.maxOutputTokens } : {}),
+    };
+    const step = await withModelRetries(services.retry, signals.signal, emit, () =>
+      runModelStep(model.provider, request, messageId, signals.signal, emit),
+    );
+    if (signals.leaseLost.aborted) throw new LeaseLostError(`run ${scope.runId} lost its session lease; another worker owns it now`);
+    const cost = services.prices.costOf(model.modelId, step.usage);
+    const nextIndex = await store.saveStep({
+      sessionId: scope.sessionId,
+      rollUpSessionIds: scope.rollUpSessionIds,
+      turn: scope.turn,
+      messageId,
+      model: model.modelId,
+      step,
+      usage: { ...step.usage, cost },
+    });
+    outcome.steps++;
+    outcome.lastMessageId = messageId;
+    outcome.text = step.text;
+    outcome.reasoning += step.reasoning;
+    outcome.reasoningDurationMs += step.reasoningDurationMs;
+    if (step.interrupted) return { ...outcome, status: "cancelled" };
+    if (step.toolCalls.length === 0) return outcome;
+
+    history.push({ role: "assistant", content: step.text, toolCalls: step.toolCalls });
+    const ran = await runToolCalls(step.toolCalls, { messageId, nextIndex }, scope, services, env, signals);
+    history.push({ role: "tool", results: ran.results });
+    if (ran.cancelled) return { ...outcome, status: "cancelled" };
+  }
+}

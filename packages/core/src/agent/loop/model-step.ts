@@ -1,0 +1,101 @@
+/**
+ * One model call of a run: streams the provider's output to the session's events (reasoning,
+ * text and tool calls as their input arrives) and accumulates what must be persisted.
+ * Cancellation stops it between two parts and keeps what had streamed so far.
+ */
+import type { EventName, EventPayload } from "../../contracts";
+import type { ModelProvider, ModelRequest, TokenUsage, ToolCallRequest } from "../provider";
+
+export type Emit = <E extends EventName>(event: E, data: EventPayload<E>) => Promise<unknown>;
+
+export interface ModelStepResult {
+  text: string;
+  reasoning: string;
+  reasoningDurationMs: number;
+  /** Complete tool calls, in the order the model made them. */
+  toolCalls: ToolCallRequest[];
+  finishReason: string;
+  usage: TokenUsage;
+  /** True when the signal stopped the stream before the model finished. */
+  interrupted: boolean;
+}
+
+export async function runModelStep(
+  provider: ModelProvider,
+  request: ModelRequest,
+  assistantMessageId: string,
+  signal: AbortSignal,
+  emit: Emit,
+): Promise<ModelStepResult> {
+  const result: ModelStepResult = {
+    text: "",
+    reasoning: "",
+    reasoningDurationMs: 0,
+    toolCalls: [],
+    finishReason: "stop",
+    usage: { promptTokens: 0, completionTokens: 0 },
+    interrupted: false,
+  };
+  let reasoningStartedAt: number | undefined;
+  const endReasoning = () => {
+    if (reasoningStartedAt === undefined) return;
+    result.reasoningDurationMs += Date.now() - reasoningStartedAt;
+    reasoningStartedAt = undefined;
+  };
+  // Providers that send a call whole (no start, no deltas) still get a start event first.
+  const started = new Set<string>();
+  const startCall = async (id: string, name: string) => {
+    if (started.has(id)) return;
+    started.add(id);
+    await emit("tool_use_start", { type: "tool_use_start", id, name, assistantMessageId });
+  };
+
+  try {
+    for await (const part of provider.stream(request, signal)) {
+      switch (part.type) {
+        case "reasoning-delta":
+          reasoningStartedAt ??= Date.now();
+          result.reasoning += part.text;
+          await emit("thinking", { type: "thinking", content: part.text, assistantMessageId });
+          break;
+        case "text-delta":
+          endReasoning();
+          result.text += part.text;
+          await emit("content", { type: "content", content: part.text, assistantMessageId });
+          break;
+        case "tool-call-start":
+          endReasoning();
+          await startCall(part.id, part.name);
+          break;
+        case "tool-call-delta":
+          await emit("tool_use_parameter_delta", { type: "tool_use_parameter_delta", toolCallId: part.id, input: part.inputDelta, assistantMessageId });
+          break;
+        case "tool-call":
+          endReasoning();
+          await startCall(part.id, part.name);
+          result.toolCalls.push({ id: part.id, name: part.name, input: part.input });
+          await emit("tool_use_parameter_streaming_complete", {
+            type: "tool_use_parameter_streaming_complete",
+            id: part.id,
+            name: part.name,
+            input: part.input,
+            assistantMessageId,
+          });
+          break;
+        case "finish":
+          result.finishReason = part.finishReason;
+          result.usage = part.usage;
+          break;
+      }
+    }
+  } catch (error) {
+    if (!signal.aborted) throw error;
+    result.interrupted = true;
+    result.finishReason = "cancelled";
+    // A call cut off mid-stream never runs: the model did not finish asking for it.
+    result.toolCalls = [];
+  } finally {
+    endReasoning();
+  }
+  return result;
+}

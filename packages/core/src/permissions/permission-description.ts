@@ -1,0 +1,88 @@
+/**
+ * What a permission request shows the user: one line saying what the tool is about to do, the
+ * kind of action, the file or address it touches, and its input. The input comes from the
+ * model, so nothing here trusts its shape.
+ */
+import type { EventPayload } from "../contracts";
+
+export type PermissionAction = "execute" | "write" | "edit" | "fetch" | "read" | "call";
+
+export interface PermissionDescription {
+  description: string;
+  action: PermissionAction;
+  path?: string;
+}
+
+/** Longest piece of model input quoted in the one-line description. */
+const QUOTE_MAX_CHARS = 200;
+/** Longest string value of the input carried in `params` (a Write's content can be megabytes). */
+export const PARAM_STRING_MAX_CHARS = 16_000;
+
+export function describePermission(toolName: string, input: unknown): PermissionDescription {
+  const field = (name: string) => stringField(input, name);
+  switch (toolName) {
+    case "Bash": {
+      const command = field("command");
+      return { action: "execute", description: command ? `Run \`${quote(command)}\`` : "Run a shell command" };
+    }
+    case "Write":
+      return fileAction("write", "Write", field("file_path"));
+    case "Edit":
+      return fileAction("edit", "Edit", field("file_path"));
+    case "ReadText":
+      return fileAction("read", "Read", field("file_path"));
+    case "WebFetch": {
+      const url = field("url");
+      return url ? { action: "fetch", description: `Fetch ${quote(url)}`, path: url } : { action: "fetch", description: "Fetch a web page" };
+    }
+    case "LS":
+      return { action: "read", description: `List ${quote(field("path") ?? ".")}`, path: field("path") };
+    case "Glob":
+    case "Grep": {
+      const pattern = field("pattern");
+      const where = field("path");
+      return {
+        action: "read",
+        description: `Search for ${pattern ? `\`${quote(pattern)}\`` : "files"}${where ? ` in ${quote(where)}` : ""}`,
+        path: where,
+      };
+    }
+    default:
+      return { action: "call", description: `Call ${toolName}` };
+  }
+}
+
+/** The tool's input as the event's `params` (an object), with very long strings shortened. */
+export function permissionParams(input: unknown): EventPayload<"permission">["params"] {
+  if (input === undefined || input === null) return undefined;
+  const object = isRecord(input) ? input : { input };
+  return shortenStrings(object) as Record<string, unknown>;
+}
+
+function fileAction(action: PermissionAction, verb: string, path: string | undefined): PermissionDescription {
+  return path ? { action, description: `${verb} ${quote(path)}`, path } : { action, description: `${verb} a file` };
+}
+
+function quote(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > QUOTE_MAX_CHARS ? `${line.slice(0, QUOTE_MAX_CHARS)}…` : line;
+}
+
+function stringField(input: unknown, name: string): string | undefined {
+  const value = isRecord(input) ? input[name] : undefined;
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function shortenStrings(value: unknown): unknown {
+  if (typeof value === "string") {
+    if (value.length <= PARAM_STRING_MAX_CHARS) return value;
+    return `${value.slice(0, PARAM_STRING_MAX_CHARS)}… (${value.length - PARAM_STRING_MAX_CHARS} more characters)`;
+  }
+  if (Array.isArray(value)) return value.map(shortenStrings);
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shortenStrings(item)]));
+  return value;
+}

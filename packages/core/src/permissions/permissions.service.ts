@@ -1,0 +1,99 @@
+/**
+ * Answers to permission requests and the workspace's permission policy, for every transport
+ * (the REST API, the MCP server's answer tool). An answer settles the request in Redis and
+ * tells the waiting gate, on whichever worker it runs.
+ *
+ * Answer rules:
+ * - unknown, expired, or another workspace's id: 404;
+ * - the same answer again (grant after grant, deny after deny): 200, changing nothing more than
+ *   a grant's `always` (a client may retry after a lost response);
+ * - the opposite answer, or any answer after the request timed out or its run was cancelled: 409.
+ */
+import type { PrismaClient } from "@mix/db";
+import type { Redis } from "ioredis";
+import type {
+  DenyPermissionResponse,
+  GrantPermissionRequest,
+  GrantPermissionResponse,
+  PermissionPolicyResponse,
+  UpdatePermissionPolicyRequest,
+} from "../contracts";
+import { conflict, notFound } from "../errors/app-error";
+import type { Logger } from "../logging/logger";
+import type { RedisKeys } from "../redis/keys";
+import type { Tool } from "../tools/tool";
+import { PermissionPolicies } from "./permission-policy";
+import { PermissionStore, type PermissionRecord } from "./permission-store";
+
+export interface PermissionsServiceDeps {
+  prisma: PrismaClient;
+  redis: Redis;
+  keys: RedisKeys;
+  /** The built-in tools a policy may name (default: BUILTIN_TOOLS). */
+  tools?: readonly Tool[];
+  logger?: Logger;
+}
+
+type Answer = "granted" | "denied";
+
+export class PermissionsService {
+  private readonly store: PermissionStore;
+  private readonly policies: PermissionPolicies;
+
+  constructor(deps: PermissionsServiceDeps) {
+    this.store = new PermissionStore(deps.redis, deps.keys);
+    this.policies = new PermissionPolicies(deps.prisma, deps.tools, deps.logger);
+  }
+
+  async grant(workspaceId: string, permissionId: string, options: GrantPermissionRequest = {}): Promise<GrantPermissionResponse> {
+    const always = options.always === true;
+    const record = await this.answer(workspaceId, permissionId, "granted", always);
+    // Recorded before the waiting gate hears of the grant, so the run's next call of this tool
+    // already finds it. A repeated grant may add "always" to a grant given without it.
+    if (always) await this.store.addAlways(record.streamSessionId, record.toolName);
+    await this.store.publishAnswer({ id: permissionId, status: "granted" });
+    return { granted: true };
+  }
+
+  async deny(workspaceId: string, permissionId: string): Promise<DenyPermissionResponse> {
+    await this.answer(workspaceId, permissionId, "denied", false);
+    await this.store.publishAnswer({ id: permissionId, status: "denied" });
+    return { denied: true };
+  }
+
+  getPolicy(workspaceId: string): Promise<PermissionPolicyResponse> {
+    return this.policies.view(workspaceId);
+  }
+
+  setPolicy(workspaceId: string, request: UpdatePermissionPolicyRequest): Promise<PermissionPolicyResponse> {
+    return this.policies.set(workspaceId, request);
+  }
+
+  resetPolicy(workspaceId: string): Promise<PermissionPolicyResponse> {
+    return this.policies.reset(workspaceId);
+  }
+
+  /** Settles the request with `answer`; a repeat of the same answer is accepted as it stands. */
+  private async answer(workspaceId: string, permissionId: string, answer: Answer, always: boolean): Promise<PermissionRecord> {
+    const existing = await this.store.get(permissionId);
+    // Another workspace's request is reported exactly like a missing one: ids reveal nothing.
+    if (!existing || existing.workspaceId !== workspaceId) throw notFound(`Permission ${permissionId}`);
+    const { settled, record } = await this.store.settle(permissionId, answer, { always });
+    if (!record) throw notFound(`Permission ${permissionId}`);
+    if (settled || record.status === answer) return record;
+    throw conflict(alreadySettledMessage(permissionId, record));
+  }
+}
+
+function alreadySettledMessage(permissionId: string, record: PermissionRecord): string {
+  switch (record.status) {
+    case "granted":
+      return `Permission ${permissionId} was already granted`;
+    case "denied":
+      return `Permission ${permissionId} was already denied`;
+    case "timeout":
+      return `Permission ${permissionId} was not answered in time and was denied; the run went on without it`;
+    default:
+      return `Permission ${permissionId} can no longer be answered: its run was cancelled`;
+  }
+}
