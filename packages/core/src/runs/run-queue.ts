@@ -25,6 +25,11 @@ export class RunQueue {
     });
   }
 
+  /** Whether BullMQ still holds a job for the run, in any state. */
+  async has(runId: string): Promise<boolean> {
+    return (await this.queue.getJob(runId)) !== undefined;
+  }
+
   /** Moves a delayed job (a run waiting for its session) to the front of the line. */
   async wake(runId: string): Promise<void> {
     const job = await this.queue.getJob(runId);

@@ -1,7 +1,8 @@
 /**
  * A worker process's housekeeping: BullMQ repeatable jobs (job schedulers) on the maintenance
  * queue that refresh OAuth tokens every 10 minutes and, when MCP_SERVERS_FILE is set, check the
- * MCP servers every MCP_REFRESH_MS for GET /api/mcp. Every worker upserts the same schedulers,
+ * MCP servers every MCP_REFRESH_MS for GET /api/mcp, and every minute re-enqueue runs whose
+ * queue job was lost. Every worker upserts the same schedulers,
  * which is idempotent, and BullMQ hands each occurrence to exactly one worker.
  */
 import { createPrismaClient } from "@mix/db";
@@ -17,10 +18,13 @@ import { refreshExpiringTokens } from "../oauth/token-refresh";
 import { PreferencesService } from "../preferences/preferences.service";
 import { createBullConnection, createRedis } from "../redis/connection";
 import { RedisKeys } from "../redis/keys";
+import { requeueOrphanRuns } from "../runs/orphan-runs";
+import { RunQueue } from "../runs/run-queue";
 
 /** The repeatable jobs, by scheduler id (= job name); changing `every` takes effect on the next boot. */
 export const MAINTENANCE_SCHEDULES = {
   "refresh-oauth-tokens": { everyMs: 10 * 60_000 },
+  "requeue-orphan-runs": { everyMs: 60_000 },
 } as const satisfies Partial<Record<JobName, { everyMs: number }>>;
 
 /** Checks the MCP servers; scheduled every MCP_REFRESH_MS, only while a servers file is configured. */
@@ -50,12 +54,18 @@ export async function startMaintenanceWorker(config: Config, logger: Logger, opt
   const queueConnection = createBullConnection(config.REDIS_URL);
   const workerConnection = createBullConnection(config.REDIS_URL);
   const queue = new Queue(QueueName.Maintenance, { connection: queueConnection, prefix: keys.queuePrefix() });
+  const runQueue = new RunQueue(queueConnection, keys.queuePrefix());
   const mcpScheduled = mcp !== undefined && !mcp.catalog.isEmpty;
   const redis = mcp ? createRedis(config.REDIS_URL) : undefined;
   const mcpCache = redis && new McpStatusCache(redis, keys, McpStatusCache.ttlFor(config.MCP_REFRESH_MS));
 
   const handlers: Record<MaintenanceJob, () => Promise<unknown>> = {
     "refresh-oauth-tokens": () => refreshExpiringTokens({ config, credentials, logger }, new Date()),
+    "requeue-orphan-runs": async () => {
+      const result = await requeueOrphanRuns({ prisma, queue: runQueue });
+      if (result.requeued.length > 0) logger.warn({ runIds: result.requeued }, "re-enqueued runs whose queue job was lost");
+      return result;
+    },
     // Without servers (a job left from a deployment that had some) there is nothing to check.
     [MCP_REFRESH_JOB]: async () => (mcp && mcpCache ? refreshMcpServerStatus({ source: mcp, cache: mcpCache, logger }) : { checked: 0, connected: 0 }),
   };
@@ -95,7 +105,7 @@ export async function startMaintenanceWorker(config: Config, logger: Logger, opt
     queue,
     async close() {
       await worker.close();
-      await queue.close();
+      await Promise.all([queue.close(), runQueue.close()]);
       await ownMcp?.close();
       await Promise.all([prisma.$disconnect(), queueConnection.quit(), workerConnection.quit(), redis?.quit()]);
     },
