@@ -118,10 +118,10 @@ export class RunProcessor {
       }
       await Promise.all([this.store.markRunning(run.id), firstStart && this.nameSession(run, userText)]);
       // A resumed run: calls its previous worker started are reported, never run again.
-      await this.reportInterruptedCalls(run, emit);
+      if (!firstStart) await this.reportInterruptedCalls(run, emit);
       const [history, stepsTaken, model, tools] = await Promise.all([
         loadModelHistory(this.deps.prisma, sessionId, run.message.turn),
-        this.store.stepsTaken(sessionId, run.message.turn),
+        firstStart ? 0 : this.store.stepsTaken(sessionId, run.message.turn),
         this.deps.models.select({ workspaceId: run.session.workspaceId, session: run.session, role: "main" }),
         this.deps.tools(run.session.workspaceId),
       ]);

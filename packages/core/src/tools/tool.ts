@@ -101,8 +101,16 @@ function modelFault(error: unknown): string | null {
   return null;
 }
 
-/** The tool's input as JSON Schema, for a provider's ToolDefinition. */
+// Converting a schema costs more than a short run's database work, and every model call sends them.
+const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
+
+/** The tool's input as JSON Schema, for a provider's ToolDefinition (computed once per schema). */
 export function inputJsonSchema(tool: Tool): Record<string, unknown> {
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.inputSchema, { io: "input" }) as Record<string, unknown>;
-  return schema;
+  let schema = jsonSchemas.get(tool.inputSchema);
+  if (!schema) {
+    const { $schema: _ignored, ...converted } = z.toJSONSchema(tool.inputSchema, { io: "input" }) as Record<string, unknown>;
+    schema = converted;
+    jsonSchemas.set(tool.inputSchema, schema);
+  }
+  return { ...schema };
 }
