@@ -1,4 +1,5 @@
 import { FakeHttpServer, geminiChunk, geminiStream, geminiTextReply, geminiToolCallReply, waitFor } from "@mix/testing";
+import { RetryableProviderError } from "../../src/agent/provider";
 import { createProviderModel } from "../../src/agent/providers/create-provider-model";
 import { collect, joinedText, toolRoundTripRequest } from "./collect";
 
@@ -32,6 +33,7 @@ describe("Gemini adapter", () => {
     expect(callId).toEqual(expect.any(String));
     expect(parts).toEqual([
       { type: "reasoning-delta", text: "Rome is in Italy." },
+      { type: "reasoning-end" },
       { type: "text-delta", text: "Checking " },
       { type: "text-delta", text: "Rome." },
       { type: "tool-call-start", id: callId, name: "get_weather" },
@@ -89,6 +91,18 @@ describe("Gemini adapter", () => {
     const answer = await collect(provider(), toolRoundTripRequest(MODEL, 0));
     expect(joinedText(answer, "text-delta")).toBe("All done, both worked.");
     expect(answer.at(-1)).toEqual({ type: "finish", finishReason: "stop", usage: { promptTokens: 50, completionTokens: 8 } });
+  });
+
+  it.each([
+    [429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."],
+    [503, "UNAVAILABLE", "The model is overloaded. Please try again later."],
+  ])("surfaces a %i %s answer as retryable, with its Retry-After", async (status, reason, message) => {
+    // Google's error body, as the Generative Language API sends it.
+    server.reply({ kind: "json", status, headers: { "retry-after": "2" }, body: { error: { code: status, message, status: reason } } });
+    const error = await collect(provider(), toolRoundTripRequest(MODEL, 0)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetryableProviderError);
+    expect(error).toMatchObject({ status, retryAfterMs: 2_000 });
+    expect(server.requests).toHaveLength(1);
   });
 
   it("stops the stream when the signal aborts", async () => {
