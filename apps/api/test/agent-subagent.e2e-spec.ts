@@ -56,4 +56,8 @@ it("runs a subagent in a child session, on the parent's stream, with costs rolle
   expect(parent).toMatchObject({ promptTokens: 330, completionTokens: 33 });
   const parentMessages = (await request(stack.url).get(`/api/sessions/${sessionId}/messages`).set(bearer(stack.key)).expect(200)).body;
   expect(parentMessages[1].toolCalls[0]).toMatchObject({ name: "Task", isError: false, result: "There are 0 files." });
+
+  // Deleting the parent deletes its subagents' sessions too.
+  await request(stack.url).delete(`/api/sessions/${sessionId}`).set(bearer(stack.key)).expect(204);
+  await request(stack.url).get(`/api/sessions/${child.id}`).set(bearer(stack.key)).expect(404);
 });

@@ -113,7 +113,8 @@ export class SessionsService {
     await this.require(workspaceId, sessionId);
     const active = await this.prisma.run.count({ where: { sessionId, status: { in: [...ACTIVE_RUN_STATUSES] } } });
     if (active > 0) throw conflict("Session has an active run; cancel it (POST /api/sessions/{id}/cancel) before deleting");
-    await this.prisma.session.delete({ where: { id: sessionId } });
+    // Its subagents' sessions go with it: they live inside its runs and share its files and stream.
+    await this.prisma.session.deleteMany({ where: { workspaceId, OR: [{ id: sessionId }, { parentSessionId: sessionId, sessionType: "subagent" }] } });
     // Tell open streams before the log goes, so they can close.
     await this.events.append(sessionId, "session_deleted", { type: "session_deleted", sessionId });
     await this.events.delete(sessionId);
