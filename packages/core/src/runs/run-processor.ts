@@ -159,7 +159,9 @@ export class RunProcessor {
       callbacks: CallbackList.safeParse(session.callbacks).data ?? [],
       sessionModel: { modelProvider: session.modelProvider, modelId: session.modelId },
     };
-    const subagentTools = new ToolRegistry(args.tools);
+    // Subagents cannot start subagents: they get every tool but Task.
+    const withoutTask = args.tools.filter((tool) => tool.name !== TASK_TOOL_NAME);
+    const subagentTools = new ToolRegistry(withoutTask);
     const subagentDeps: SubagentDeps = {
       tools: subagentTools,
       system: `${BASE_SYSTEM_PROMPT}\n\n${SUBAGENT_SYSTEM_SUFFIX}`,
@@ -181,7 +183,7 @@ export class RunProcessor {
         ? runSubagent({ title: input.description, prompt: input.prompt, parentToolCallId: context.toolCallId }, scope, services, env, args.signals, subagentDeps)
         : Promise.resolve(failed("Task needs a tool call id")),
     );
-    services.tools = new ToolRegistry([...args.tools.filter((tool) => tool.name !== TASK_TOOL_NAME), task]);
+    services.tools = new ToolRegistry([...withoutTask, task]);
     env.callbackEffects = (call) => this.callbackEffects(run, call.id, scope, services, env, args, subagentDeps);
     return runAgentLoop(scope, args.history, services, env, args.signals);
   }

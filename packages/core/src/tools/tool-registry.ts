@@ -8,13 +8,20 @@ import { globTool } from "./glob";
 import { grepTool } from "./grep";
 import { lsTool } from "./ls";
 import { readTextTool } from "./read-text";
+import { createTaskTool } from "./task";
 import { todoWriteTool } from "./todo-write";
 import { failed, inputJsonSchema, type Tool, type ToolContext, type ToolLimits, type ToolResult } from "./tool";
 import { webFetchTool } from "./web-fetch";
 import { writeTool } from "./write";
 
+/**
+ * Task as listed (GET /api/tools) and named in permission policies; each run replaces it with
+ * one bound to that run, since a subagent runs inside the run that starts it.
+ */
+export const UNBOUND_TASK_TOOL = createTaskTool(async () => failed("The Task tool runs only inside an agent run"));
+
 export const BUILTIN_TOOLS: readonly Tool[] = [
-  bashTool, readTextTool, writeTool, editTool, globTool, grepTool, lsTool, webFetchTool, todoWriteTool, exitPlanModeTool,
+  bashTool, readTextTool, writeTool, editTool, globTool, grepTool, lsTool, webFetchTool, todoWriteTool, exitPlanModeTool, UNBOUND_TASK_TOOL,
 ];
 
 export function toolLimits(config: Pick<Config, "FETCH_ALLOW_PRIVATE_NETWORKS">): ToolLimits {

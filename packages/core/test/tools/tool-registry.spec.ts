@@ -23,6 +23,8 @@ describe("ToolRegistry", () => {
       WebFetch: { readOnly: true, permission: true },
       TodoWrite: { readOnly: true, permission: false },
       ExitPlanMode: { readOnly: true, permission: false },
+      // Its subagent asks for permission itself, and obeys plan mode.
+      Task: { readOnly: true, permission: false },
     });
     expect(registry.get("Edit")?.category).toBe("files");
     expect(registry.get("Nope")).toBeUndefined();
@@ -35,7 +37,7 @@ describe("ToolRegistry", () => {
   it("offers only read-only tools in plan mode", () => {
     const names = (planMode: boolean) => registry.definitions({ planMode }).map((definition) => definition.name);
     expect(names(false)).toHaveLength(BUILTIN_TOOLS.length);
-    expect(names(true).sort()).toEqual(["ExitPlanMode", "Glob", "Grep", "LS", "ReadText", "TodoWrite", "WebFetch"]);
+    expect(names(true).sort()).toEqual(["ExitPlanMode", "Glob", "Grep", "LS", "ReadText", "Task", "TodoWrite", "WebFetch"]);
     for (const name of names(true)) expect(registry.get(name)?.readOnly).toBe(true);
   });
 
