@@ -18,21 +18,13 @@ import {
   PENDING_TTL_MARGIN_MS,
   PermissionAnswerMessage,
   PermissionStore,
+  type PermissionOwner,
   type PermissionRecord,
   type PermissionStatus,
 } from "./permission-store";
 
-export interface PermissionAsk {
-  workspaceId: string;
-  /** The session whose tool asks (a subagent's own session). */
-  sessionId: string;
-  /** The session whose event stream shows the request (the top-level parent); equals sessionId for a main session. */
-  streamSessionId: string;
-  /** The top-level run. */
-  runId: string;
-  toolCallId: string;
-  /** e.g. "Bash", "Write", "Edit", "WebFetch", or an MCP tool "server_tool". */
-  toolName: string;
+/** Who asks (see PermissionOwner: the asking session, the stream that shows it, the run, the call). */
+export interface PermissionAsk extends PermissionOwner {
   /** The parsed tool input. */
   input: unknown;
   /** Whether this tool asks by default (tool.requiresPermission) when the workspace has no policy. */
