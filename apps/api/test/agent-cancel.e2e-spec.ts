@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import request from "supertest";
-import { openAiTextReply, openAiToolCallReply, type FakeReply } from "@mix/testing";
+import { openAiTextReply, openAiToolCallReply, waitFor, type FakeReply } from "@mix/testing";
 import { createSession, isComplete, openStream } from "./helpers/session-fixtures";
 import { allowAllTools, named, startAgentStack, type AgentStack } from "./helpers/agent-stack";
 import { bearer } from "./helpers/test-stack";
@@ -17,6 +17,15 @@ beforeAll(async () => {
   await allowAllTools(stack.url, stack.key);
 });
 afterAll(() => stack?.close());
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function sendAndCancelWhen(sessionId: string, when: (event: { event: string }) => boolean) {
   const stream = await openStream(stack.url, stack.key, sessionId);
@@ -55,9 +64,10 @@ it("stops a running tool, reports the call as interrupted, and asks the model no
     expect.objectContaining({ id: "call_sleep", finished: true, isError: true, result: expect.stringMatching(/^Interrupted/) }),
     expect.objectContaining({ id: "call_next", finished: true, isError: true, result: expect.stringMatching(/^Interrupted/) }),
   ]);
-  // The shell and its children were killed: the process group is gone.
+  // The shell and its children were killed: the process group is gone once the kernel has
+  // reaped it (a killed child stays signalable until its parent collects it).
   const pid = Number(await readFile(join(stack.storage, sessionId, "pid.txt"), "utf8"));
-  expect(() => process.kill(-pid, 0)).toThrow();
+  await waitFor(() => !groupAlive(pid), { timeoutMs: 5_000, what: "the killed shell's process group to be gone" });
   const run = await stack.apis[0]!.api.services.prisma.run.findFirstOrThrow({ where: { sessionId } });
   expect(run.status).toBe("cancelled");
 });

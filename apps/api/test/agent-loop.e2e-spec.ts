@@ -120,3 +120,26 @@ it("ends the run with an error event and a persisted error part when retries run
   const stored = await stack.apis[0]!.api.services.prisma.part.findMany({ where: { message: { sessionId }, type: "error" } });
   expect(stored).toHaveLength(1);
 });
+
+it("ends a plan-mode run with the plan when the model calls ExitPlanMode", async () => {
+  const plan = "1. Read the code\n2. Change it";
+  stack.fake.reply(openAiToolCallReply([{ id: "call_exit", name: "ExitPlanMode", input: { plan } }], { text: "My plan:" }));
+  const before = stack.fake.requests.length;
+  const { events } = await converse(stack, "plan the change", { body: { plan_mode: true } });
+  expect(stack.fake.requests.length - before).toBe(1);
+  expect(named(events, "tool_execution_complete")[0]!.data).toMatchObject({ toolName: "ExitPlanMode", success: true });
+  expect(events.at(-1)!.data).toMatchObject({ type: "complete", content: `My plan:\n\n${plan}` });
+});
+
+it("names a session created with a generic title after its first message", async () => {
+  const created = await request(stack.url).post("/api/sessions").set(bearer(stack.key)).send({ title: "New Session" }).expect(201);
+  stack.fake.reply(openAiTextReply("Sure."));
+  await converse(stack, "Refactor the payment module to use async/await everywhere", { sessionId: created.body.id });
+  const session = (await request(stack.url).get(`/api/sessions/${created.body.id}`).set(bearer(stack.key)).expect(200)).body;
+  expect(session.title).toMatch(/^Refactor the payment module/);
+  // A title the user chose is kept.
+  const chosen = await request(stack.url).post("/api/sessions").set(bearer(stack.key)).send({ title: "Payments" }).expect(201);
+  stack.fake.reply(openAiTextReply("Ok."));
+  await converse(stack, "Something else entirely", { sessionId: chosen.body.id });
+  expect((await request(stack.url).get(`/api/sessions/${chosen.body.id}`).set(bearer(stack.key)).expect(200)).body.title).toBe("Payments");
+});

@@ -14,6 +14,7 @@ export { MessagesService } from "./messages/messages.service";
 export { CancelService } from "./runs/cancel.service";
 export { ChatService, type ChatStarted } from "./chat/chat.service";
 export { followChatReply, type FollowedReply, type ReplyHandlers, type ReplyOutcome } from "./chat/follow-reply";
+export { ChatReplyFilter, type ReplyStep } from "./chat/chat-reply";
 export { ModelCatalog, AUTO_MODEL_ID, type ChosenModel } from "./models/model-catalog";
 export { PriceTable, parseModelPrices, BUILT_IN_PRICES, type ModelPrice } from "./models/model-prices";
 export { parseSessionModel, type SessionModel } from "./models/session-model";
@@ -36,7 +37,7 @@ export { startMaintenanceWorker, MAINTENANCE_SCHEDULES, MCP_REFRESH_JOB, type Ma
 export { ProviderOAuthService } from "./oauth/provider-oauth.service";
 export { refreshExpiringTokens, REFRESH_AHEAD_MS, type RefreshOutcome } from "./oauth/token-refresh";
 export { OAUTH_STATE_TTL_SECONDS } from "./oauth/oauth-state";
-export type { ModelProvider, ModelRequest, ModelStreamPart, ModelMessage, ToolDefinition, ToolCallRequest, ToolResultMessage, TokenUsage } from "./agent/provider";
+export type { ModelProvider, ModelRequest, ModelStreamPart, ModelMessage, ToolDefinition, ToolCallRequest, ToolResultMessage, TokenUsage, ReasoningBlock, ProviderMetadata } from "./agent/provider";
 export { RetryableProviderError } from "./agent/provider";
 export { ScriptedProvider } from "./agent/scripted-provider";
 export { inferThinkingLevel, THINKING_BUDGETS } from "./agent/thinking";
@@ -60,6 +61,7 @@ export { PermissionsService, type PermissionsServiceDeps } from "./permissions/p
 export { PermissionPolicies, policyRequiresPermission, MCP_TOOL_NAME_PATTERN, type StoredPermissionPolicy } from "./permissions/permission-policy";
 export { describePermission, type PermissionAction, type PermissionDescription } from "./permissions/permission-description";
 export { SETTLED_PERMISSION_TTL_MS, ALWAYS_GRANT_TTL_SECONDS } from "./permissions/permission-store";
+export { PermissionStore, type PermissionRecord, type PermissionOwner } from "./permissions/permission-store";
 export { McpToolSource, MCP_CALL_TIMEOUT_MS, MCP_REQUEST_TIMEOUT_MS, type McpToolSourceDeps, type McpServerCheck } from "./mcp-servers/mcp-tool-source";
 export { McpServerCatalog, resolveMcpServerSpec, type McpServerEntry, type McpServerSpec } from "./mcp-servers/mcp-servers-file";
 export { McpServersService } from "./mcp-servers/mcp-servers.service";

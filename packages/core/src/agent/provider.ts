@@ -1,6 +1,7 @@
 /**
- * The one shape every model provider streams in: reasoning and text deltas, tool calls (their
- * input streamed as JSON text, then complete), and a finish with token usage.
+ * The one shape every model provider streams in: reasoning and text deltas (reasoning in blocks
+ * that may carry provider metadata), tool calls (their input streamed as JSON text, then
+ * complete), and a finish with token usage.
  */
 export interface ToolCallRequest {
   id: string;
@@ -16,9 +17,24 @@ export interface ToolResultMessage {
   isError: boolean;
 }
 
+type JsonValue = null | string | number | boolean | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * What a provider attached to its output and wants back with it (Anthropic's thinking
+ * signature or redacted thinking data), keyed by the provider's SDK name ("anthropic"):
+ * opaque to us, stored and replayed as received.
+ */
+export type ProviderMetadata = Record<string, { [key: string]: JsonValue }>;
+
+/** One reasoning (thinking) block of an assistant turn, with what it must be sent back with. */
+export interface ReasoningBlock {
+  text: string;
+  providerMetadata?: ProviderMetadata;
+}
+
 export type ModelMessage =
   | { role: "user"; content: string }
-  | { role: "assistant"; content: string; toolCalls?: ToolCallRequest[] }
+  | { role: "assistant"; content: string; toolCalls?: ToolCallRequest[]; reasoning?: ReasoningBlock[] }
   | { role: "tool"; results: ToolResultMessage[] };
 
 export interface ToolDefinition {
@@ -45,6 +61,8 @@ export interface TokenUsage {
 
 export type ModelStreamPart =
   | { type: "reasoning-delta"; text: string }
+  /** Closes the current reasoning block (one may have no deltas: redacted thinking). */
+  | { type: "reasoning-end"; providerMetadata?: ProviderMetadata }
   | { type: "text-delta"; text: string }
   | { type: "tool-call-start"; id: string; name: string }
   | { type: "tool-call-delta"; id: string; inputDelta: string }

@@ -46,7 +46,8 @@ export function toBackendMessage(message: MessageWithParts): BackendMessage {
     ...base,
     userInput: "",
     assistantResponse: text,
-    ...(reasoning.length ? { reasoning: reasoning.join(""), reasoningDuration } : {}),
+    // Redacted reasoning has no text to show: only readable reasoning is reported.
+    ...(reasoning.join("") ? { reasoning: reasoning.join(""), reasoningDuration } : {}),
     ...(toolCalls.size ? { toolCalls: [...toolCalls.values()] } : {}),
     ...(callbackResults.length ? { callbackResults } : {}),
   };

@@ -1,7 +1,10 @@
 /** The JSON stored in `Part.data`, one shape per part type. */
+import type { ProviderMetadata } from "../agent/provider";
+
 export type PartData =
   | { type: "text"; text: string }
-  | { type: "reasoning"; text: string; durationMs?: number }
+  /** `providerMetadata`: what the provider needs this block sent back with (never shown to clients). */
+  | { type: "reasoning"; text: string; durationMs?: number; providerMetadata?: ProviderMetadata }
   | { type: "tool_call"; toolCallId: string; name: string; input: string }
   | { type: "tool_result"; toolCallId: string; result: string; isError: boolean }
   | { type: "callback_result"; result: { [key: string]: string | number | boolean | null } }

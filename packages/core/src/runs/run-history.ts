@@ -1,11 +1,12 @@
 /**
  * The conversation a run sends to the model: every message up to the run's turn, with each
  * step's tool calls followed by their results. Callback output reaches the model as part of
- * the tool result unless the callback said `excludeFromContext`. Errors stay out.
+ * the tool result unless the callback said `excludeFromContext`. Errors stay out; reasoning
+ * comes along with what its provider attached to it.
  */
 import type { PrismaClient } from "@mix/db";
 import type { PartData } from "../messages/parts";
-import type { ModelMessage, ToolCallRequest, ToolResultMessage } from "../agent/provider";
+import type { ModelMessage, ReasoningBlock, ToolCallRequest, ToolResultMessage } from "../agent/provider";
 
 /** What the model is told about a call that never finished (worker died, run cancelled). */
 export const INTERRUPTED_RESULT = "Interrupted: the tool call did not finish (the run was cancelled or its worker stopped), and it was not run again.";
@@ -39,7 +40,11 @@ export async function loadModelHistory(prisma: PrismaClient, sessionId: string, 
       data.type === "tool_call" ? [{ id: data.toolCallId, name: data.name, input: data.input }] : [],
     );
     if (!text && toolCalls.length === 0) continue;
-    history.push({ role: "assistant", content: text, ...(toolCalls.length ? { toolCalls } : {}) });
+    // Reasoning is kept with its provider metadata; the provider adapter decides whether it goes back.
+    const reasoning: ReasoningBlock[] = parts.flatMap((data) =>
+      data.type === "reasoning" ? [{ text: data.text, ...(data.providerMetadata ? { providerMetadata: data.providerMetadata } : {}) }] : [],
+    );
+    history.push({ role: "assistant", content: text, ...(toolCalls.length ? { toolCalls } : {}), ...(reasoning.length ? { reasoning } : {}) });
     if (toolCalls.length) history.push({ role: "tool", results: toolResults(toolCalls, parts) });
   }
   return history;

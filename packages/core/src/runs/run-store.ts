@@ -57,7 +57,11 @@ export class RunStore {
   }): Promise<number> {
     const { step } = args;
     const parts: PartData[] = [];
-    if (step.reasoning) parts.push({ type: "reasoning", text: step.reasoning, durationMs: step.reasoningDurationMs });
+    // One part per reasoning block: a provider may need each back as it was (Anthropic's signatures).
+    for (const block of step.reasoningBlocks) {
+      if (!block.text && !block.providerMetadata) continue;
+      parts.push({ type: "reasoning", text: block.text, durationMs: block.durationMs, ...(block.providerMetadata ? { providerMetadata: block.providerMetadata } : {}) });
+    }
     if (step.text || step.toolCalls.length === 0) parts.push({ type: "text", text: step.text });
     for (const call of step.toolCalls) parts.push({ type: "tool_call", toolCallId: call.id, name: call.name, input: call.input });
     await this.prisma.$transaction([

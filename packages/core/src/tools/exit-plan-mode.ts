@@ -6,11 +6,13 @@ const input = z.strictObject({
   plan: z.string().min(1).max(100_000).describe("The plan, in Markdown: the steps you will take once the user approves"),
 });
 
+export const EXIT_PLAN_MODE = "ExitPlanMode";
+
 export const exitPlanModeTool = defineTool({
-  name: "ExitPlanMode",
+  name: EXIT_PLAN_MODE,
   description:
-    "Call this in plan mode when your plan is ready, with the plan as Markdown. The user reviews it; " +
-    "only after approval may you change files or run commands.",
+    "Call this in plan mode when your plan is ready, with the plan as Markdown. The run ends here and the user " +
+    "reviews the plan; only after approval may you change files or run commands.",
   inputSchema: input,
   readOnly: true,
   requiresPermission: false,

@@ -39,6 +39,8 @@ describe("Anthropic messages adapter", () => {
     expect(await collect(provider(), toolRoundTripRequest(MODEL, 4_000))).toEqual([
       { type: "reasoning-delta", text: "Rome is " },
       { type: "reasoning-delta", text: "in Italy." },
+      // The block's signature, to send the block back with the tool results.
+      { type: "reasoning-end", providerMetadata: { anthropic: { signature: "sig-abc" } } },
       { type: "text-delta", text: "Checking Rome." },
       { type: "tool-call-start", id: "toolu_2", name: "get_weather" },
       { type: "tool-call-delta", id: "toolu_2", inputDelta: '{"city": ' },

@@ -34,12 +34,20 @@ export function anthropicError(status: number, type: string, message: string, he
 }
 
 /** One content block as its start, delta and stop events, at `index` of the message. */
-export function anthropicThinkingBlock(index: number, thinking: string, pieceChars?: number): AnthropicEvent[] {
+export function anthropicThinkingBlock(index: number, thinking: string, pieceChars?: number, signature = "sig-fake"): AnthropicEvent[] {
   return [
     { type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } },
     ...pieces(thinking, pieceChars).map((piece) => ({ type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: piece } })),
     // Anthropic signs every thinking block; the SDK keeps the signature to send the block back.
-    { type: "content_block_delta", index, delta: { type: "signature_delta", signature: "sig-fake" } },
+    { type: "content_block_delta", index, delta: { type: "signature_delta", signature } },
+    { type: "content_block_stop", index },
+  ];
+}
+
+/** Thinking the safety systems encrypted: no text, only data that must be sent back as is. */
+export function anthropicRedactedThinkingBlock(index: number, data: string): AnthropicEvent[] {
+  return [
+    { type: "content_block_start", index, content_block: { type: "redacted_thinking", data } },
     { type: "content_block_stop", index },
   ];
 }
@@ -61,13 +69,20 @@ export function anthropicToolUseBlock(index: number, call: FakeToolCall, pieceCh
   ];
 }
 
+/** Anthropic-only options of the reply builders. */
+export interface AnthropicReplyOptions {
+  model?: string;
+  /** The signature of the thinking block (when `reasoning` is given); default "sig-fake". */
+  signature?: string;
+}
+
 /** A streamed text answer (stop_reason "end_turn"), after a thinking block when `reasoning` is given. */
-export function anthropicTextReply(text: string, options: FakeReplyOptions & { model?: string } = {}): FakeReply {
+export function anthropicTextReply(text: string, options: FakeReplyOptions & AnthropicReplyOptions = {}): FakeReply {
   return anthropicReply(options, "end_turn", (next) => [anthropicTextBlock(next(), text, options.pieceChars)]);
 }
 
 /** A streamed answer that calls tools (stop_reason "tool_use"), optionally after thinking and text. */
-export function anthropicToolCallReply(calls: FakeToolCall[], options: FakeToolCallReplyOptions & { model?: string } = {}): FakeReply {
+export function anthropicToolCallReply(calls: FakeToolCall[], options: FakeToolCallReplyOptions & AnthropicReplyOptions = {}): FakeReply {
   return anthropicReply(options, "tool_use", (next) => [
     ...(options.text ? [anthropicTextBlock(next(), options.text, options.pieceChars)] : []),
     ...calls.map((call) => anthropicToolUseBlock(next(), call, options.pieceChars)),
@@ -75,14 +90,14 @@ export function anthropicToolCallReply(calls: FakeToolCall[], options: FakeToolC
 }
 
 function anthropicReply(
-  options: FakeReplyOptions & { model?: string },
+  options: FakeReplyOptions & AnthropicReplyOptions,
   stopReason: string,
   blocks: (nextIndex: () => number) => AnthropicEvent[][],
 ): FakeReply {
   const usage = options.usage ?? DEFAULT_FAKE_USAGE;
   let index = 0;
   const next = () => index++;
-  const thinking = options.reasoning ? [anthropicThinkingBlock(next(), options.reasoning, options.pieceChars)] : [];
+  const thinking = options.reasoning ? [anthropicThinkingBlock(next(), options.reasoning, options.pieceChars, options.signature)] : [];
   return anthropicStream([
     messageStart(options.model ?? "claude-fake", usage.promptTokens),
     ...thinking.flat(),

@@ -7,9 +7,11 @@ export {
   anthropicTextReply,
   anthropicToolCallReply,
   anthropicThinkingBlock,
+  anthropicRedactedThinkingBlock,
   anthropicTextBlock,
   anthropicToolUseBlock,
   type AnthropicEvent,
+  type AnthropicReplyOptions,
 } from "./anthropic-messages";
 export { geminiStream, geminiChunk, geminiTextReply, geminiToolCallReply } from "./gemini";
 export { DEFAULT_FAKE_USAGE, type FakeToolCall, type FakeUsage, type FakeReplyOptions, type FakeToolCallReplyOptions } from "./scripted-reply";

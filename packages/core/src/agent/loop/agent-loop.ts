@@ -1,12 +1,13 @@
 /**
  * The agent loop: call the model, persist the step, run the tools it asked for, feed their
- * results back, and repeat until the model answers without tools, the run is cancelled, or it
- * has used its steps. Each step is in Postgres before the next starts, so a run taken over by
+ * results back, and repeat until the model answers without tools, hands in a plan
+ * (ExitPlanMode), the run is cancelled, or it has used its steps. Each step is in Postgres before the next starts, so a run taken over by
  * another worker resumes from the last persisted step.
  */
 import { randomUUID } from "node:crypto";
+import { EXIT_PLAN_MODE } from "../../tools/exit-plan-mode";
 import type { ModelMessage } from "../provider";
-import { runModelStep } from "./model-step";
+import { assistantMessageOf, runModelStep } from "./model-step";
 import { withModelRetries } from "./model-retry";
 import { LeaseLostError, type LoopOutcome, type LoopScope, type LoopServices, type LoopSignals } from "./loop-types";
 import { runToolCalls, type ToolCallEnv } from "./tool-calls";
@@ -57,9 +58,13 @@ export async function runAgentLoop(
     if (step.interrupted) return { ...outcome, status: "cancelled" };
     if (step.toolCalls.length === 0) return outcome;
 
-    history.push({ role: "assistant", content: step.text, toolCalls: step.toolCalls });
+    history.push(assistantMessageOf(step));
     const ran = await runToolCalls(step.toolCalls, { messageId, nextIndex }, scope, services, env, signals);
     history.push({ role: "tool", results: ran.results });
     if (ran.cancelled) return { ...outcome, status: "cancelled" };
+    // A finished plan goes to the user for review: the run ends with it, and the user's next
+    // message (approval, changes) starts the work.
+    const plan = ran.results.find((result) => result.toolName === EXIT_PLAN_MODE && !result.isError);
+    if (plan) return { ...outcome, text: [step.text, plan.result].filter(Boolean).join("\n\n") };
   }
 }

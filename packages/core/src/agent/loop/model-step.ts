@@ -4,14 +4,22 @@
  * Cancellation stops it between two parts and keeps what had streamed so far.
  */
 import type { EventName, EventPayload } from "../../contracts";
-import type { ModelProvider, ModelRequest, TokenUsage, ToolCallRequest } from "../provider";
+import type { ModelMessage, ModelProvider, ModelRequest, ReasoningBlock, TokenUsage, ToolCallRequest } from "../provider";
 
 export type Emit = <E extends EventName>(event: E, data: EventPayload<E>) => Promise<unknown>;
 
+/** A reasoning block of a step, and how long the model spent on it. */
+export interface StepReasoningBlock extends ReasoningBlock {
+  durationMs: number;
+}
+
 export interface ModelStepResult {
   text: string;
+  /** All the step's reasoning text, and the time spent on it (the sums of `reasoningBlocks`). */
   reasoning: string;
   reasoningDurationMs: number;
+  /** The reasoning as the model's blocks, with what the provider needs them sent back with. */
+  reasoningBlocks: StepReasoningBlock[];
   /** Complete tool calls, in the order the model made them. */
   toolCalls: ToolCallRequest[];
   finishReason: string;
@@ -31,16 +39,25 @@ export async function runModelStep(
     text: "",
     reasoning: "",
     reasoningDurationMs: 0,
+    reasoningBlocks: [],
     toolCalls: [],
     finishReason: "stop",
     usage: { promptTokens: 0, completionTokens: 0 },
     interrupted: false,
   };
-  let reasoningStartedAt: number | undefined;
+  // The block being streamed; a provider that never ends its blocks has one closed by its text or calls.
+  let block: { data: StepReasoningBlock; startedAt: number } | undefined;
+  const openBlock = () => {
+    if (block) return block.data;
+    block = { data: { text: "", durationMs: 0 }, startedAt: Date.now() };
+    result.reasoningBlocks.push(block.data);
+    return block.data;
+  };
   const endReasoning = () => {
-    if (reasoningStartedAt === undefined) return;
-    result.reasoningDurationMs += Date.now() - reasoningStartedAt;
-    reasoningStartedAt = undefined;
+    if (!block) return;
+    block.data.durationMs = Date.now() - block.startedAt;
+    result.reasoningDurationMs += block.data.durationMs;
+    block = undefined;
   };
   // Providers that send a call whole (no start, no deltas) still get a start event first.
   const started = new Set<string>();
@@ -54,9 +71,14 @@ export async function runModelStep(
     for await (const part of provider.stream(request, signal)) {
       switch (part.type) {
         case "reasoning-delta":
-          reasoningStartedAt ??= Date.now();
+          openBlock().text += part.text;
           result.reasoning += part.text;
           await emit("thinking", { type: "thinking", content: part.text, assistantMessageId });
+          break;
+        case "reasoning-end":
+          // A block without deltas (redacted thinking) is kept for its metadata.
+          if (part.providerMetadata) openBlock().providerMetadata = part.providerMetadata;
+          endReasoning();
           break;
         case "text-delta":
           endReasoning();
@@ -98,4 +120,10 @@ export async function runModelStep(
     endReasoning();
   }
   return result;
+}
+
+/** The step as the conversation's next assistant message, its reasoning blocks included. */
+export function assistantMessageOf(step: ModelStepResult): ModelMessage {
+  const reasoning = step.reasoningBlocks.map(({ text, providerMetadata }) => ({ text, ...(providerMetadata ? { providerMetadata } : {}) }));
+  return { role: "assistant", content: step.text, toolCalls: step.toolCalls, ...(reasoning.length ? { reasoning } : {}) };
 }

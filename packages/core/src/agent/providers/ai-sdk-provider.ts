@@ -3,12 +3,13 @@
  * parts out as ours. The SDK never retries (our loop decides, from RetryableProviderError) and
  * never runs tools (they have no `execute`; the loop runs them).
  */
-import type { LanguageModel } from "ai";
-import type { ModelProvider, ModelRequest, ModelStreamPart } from "../provider";
+import type { LanguageModel, ProviderMetadata as SdkProviderMetadata } from "ai";
+import type { ModelProvider, ModelRequest, ModelStreamPart, ProviderMetadata } from "../provider";
 import { loadAiSdk, type AiSdk } from "./ai-sdk";
 import { toProviderError } from "./provider-errors";
 import type { ProviderKind } from "./provider-kind";
 import { reasoningOptions } from "./reasoning-options";
+import { mergeProviderMetadata } from "./reasoning-replay";
 import { toSdkMessages, toSdkTools } from "./to-sdk-prompt";
 
 export interface AiSdkProviderOptions {
@@ -33,7 +34,7 @@ export class AiSdkProvider implements ModelProvider {
     const result = sdk.ai.streamText({
       model: this.options.languageModel(sdk, request.model || this.defaultModel),
       instructions: request.system || undefined,
-      messages: toSdkMessages(request.messages),
+      messages: toSdkMessages(request.messages, this.options.kind),
       tools: toSdkTools(request.tools, sdk.ai),
       maxOutputTokens: request.maxOutputTokens,
       providerOptions: reasoningOptions(this.options.kind, request.thinkingBudget),
@@ -43,11 +44,28 @@ export class AiSdkProvider implements ModelProvider {
       onError: () => undefined,
     });
 
+    // A reasoning block's metadata (Anthropic: redacted data on its start, signature in a delta)
+    // is gathered by block id and handed on when the block ends.
+    const reasoningMetadata = new Map<string, ProviderMetadata | undefined>();
+    const gather = (id: string, metadata: SdkProviderMetadata | undefined) =>
+      reasoningMetadata.set(id, mergeProviderMetadata(reasoningMetadata.get(id), asStoredJson(metadata)));
+
     for await (const part of result.fullStream) {
       switch (part.type) {
+        case "reasoning-start":
+          gather(part.id, part.providerMetadata);
+          break;
         case "reasoning-delta":
+          gather(part.id, part.providerMetadata);
           if (part.text) yield { type: "reasoning-delta", text: part.text };
           break;
+        case "reasoning-end": {
+          gather(part.id, part.providerMetadata);
+          const providerMetadata = reasoningMetadata.get(part.id);
+          reasoningMetadata.delete(part.id);
+          yield { type: "reasoning-end", ...(providerMetadata ? { providerMetadata } : {}) };
+          break;
+        }
         case "text-delta":
           if (part.text) yield { type: "text-delta", text: part.text };
           break;
@@ -83,4 +101,9 @@ export class AiSdkProvider implements ModelProvider {
     }
     signal.throwIfAborted();
   }
+}
+
+/** The metadata as the JSON it is stored as (the SDK's type allows undefined fields). */
+function asStoredJson(metadata: SdkProviderMetadata | undefined): ProviderMetadata | undefined {
+  return metadata ? (JSON.parse(JSON.stringify(metadata)) as ProviderMetadata) : undefined;
 }

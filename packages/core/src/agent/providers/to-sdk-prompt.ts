@@ -2,8 +2,11 @@
 import type { ModelMessage as SdkMessage, ToolSet } from "ai";
 import type { ModelMessage, ToolDefinition } from "../provider";
 import type { AiModule } from "./ai-sdk";
+import type { ProviderKind } from "./provider-kind";
+import { replayedReasoning } from "./reasoning-replay";
 
-export function toSdkMessages(messages: ModelMessage[]): SdkMessage[] {
+/** The conversation for `kind`: reasoning goes back only where that provider needs it. */
+export function toSdkMessages(messages: ModelMessage[], kind: ProviderKind): SdkMessage[] {
   return messages.map((message): SdkMessage => {
     switch (message.role) {
       case "user":
@@ -12,6 +15,8 @@ export function toSdkMessages(messages: ModelMessage[]): SdkMessage[] {
         return {
           role: "assistant",
           content: [
+            // Thinking blocks come first, as the model wrote them, before its text and tool calls.
+            ...replayedReasoning(kind, message.reasoning).map((block) => ({ type: "reasoning" as const, ...block })),
             ...(message.content ? [{ type: "text" as const, text: message.content }] : []),
             ...(message.toolCalls ?? []).map((call) => ({
               type: "tool-call" as const,
