@@ -7,6 +7,7 @@ import type { ApiServices, Principal } from "@mix/core";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { registerContinueSession } from "./prompts/continue-session";
 import { registerSessionTranscripts } from "./resources/session-transcripts";
+import { registerAnswerPermission } from "./tools/answer-permission";
 import { registerCancelRun } from "./tools/cancel-run";
 import { registerCreateSession } from "./tools/create-session";
 import { registerDeleteSession } from "./tools/delete-session";
@@ -19,6 +20,7 @@ import { registerListSessions } from "./tools/list-sessions";
 import { registerRewindSession } from "./tools/rewind-session";
 import { registerSendMessage } from "./tools/send-message";
 import type { RegisterTool } from "./tools/tool-context";
+import { registerWaitForReply } from "./tools/wait-for-reply";
 
 export const SERVER_INFO = { name: "mix-sessions", version: "0.1.0" };
 
@@ -29,6 +31,8 @@ const TOOLS: RegisterTool[] = [
   registerDeleteSession,
   registerGetMessages,
   registerSendMessage,
+  registerWaitForReply,
+  registerAnswerPermission,
   registerForkSession,
   registerRewindSession,
   registerCancelRun,
@@ -40,7 +44,8 @@ export function createServer(services: ApiServices, principal: Principal): McpSe
   const server = new McpServer(SERVER_INFO, {
     instructions:
       "Agent sessions of one Mix workspace. create_session starts a conversation, send_message talks to its agent and waits for the reply, " +
-      "get_messages reads a transcript. Session transcripts are also resources at mix://sessions/{id}.",
+      "get_messages reads a transcript. When the agent asks permission to use a tool, send_message returns 'awaiting_permission': " +
+      "answer with answer_permission (ask your user first), then wait_for_reply follows the rest. Session transcripts are also resources at mix://sessions/{id}.",
   });
   const context = { services, principal };
   for (const register of TOOLS) register(server, context);

@@ -32,6 +32,7 @@ describe("MCP server over Streamable HTTP", () => {
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
     expect([...byName.keys()].sort()).toEqual(
       [
+        "answer_permission",
         "cancel_run",
         "create_session",
         "delete_session",
@@ -43,6 +44,7 @@ describe("MCP server over Streamable HTTP", () => {
         "list_sessions",
         "rewind_session",
         "send_message",
+        "wait_for_reply",
       ].sort(),
     );
     for (const tool of tools) {

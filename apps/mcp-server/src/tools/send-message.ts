@@ -1,18 +1,16 @@
 /**
- * send_message: sends a user message and waits for the agent's reply, reporting its text as MCP
- * progress notifications while it is generated. A reply slower than the timeout is returned as
- * far as it got; the run continues and the rest can be read with get_messages.
+ * send_message: sends a user message and follows the agent's reply, reporting its text, tool
+ * starts and ends as MCP progress notifications. It returns when the reply is finished, when the
+ * agent waits for a permission (answer_permission, then wait_for_reply), or at the timeout; the
+ * run goes on in every case.
  */
-import { SendMessageRequest, type BackendMessage } from "@mix/core";
+import { SendMessageRequest } from "@mix/core";
 import { z } from "zod";
 import { followRun } from "./follow-run";
+import { ReplyOutput, replyResult, timeoutSecondsInput } from "./reply-result";
+import { replyProgress } from "./reply-progress";
 import type { RegisterTool } from "./tool-context";
-import { dataResult, guarded } from "./tool-result";
-
-export const DEFAULT_TIMEOUT_SECONDS = 120;
-export const MAX_TIMEOUT_SECONDS = 600;
-
-const ToolCallSummary = z.object({ name: z.string(), finished: z.boolean(), isError: z.boolean() });
+import { guarded } from "./tool-result";
 
 export const registerSendMessage: RegisterTool = (server, { services, principal }) => {
   server.registerTool(
@@ -20,28 +18,16 @@ export const registerSendMessage: RegisterTool = (server, { services, principal 
     {
       title: "Send message",
       description:
-        "Sends a message to the agent of a session and waits for its reply (streamed as progress notifications). " +
-        "Returns the answer text and the tools the agent called. If the reply takes longer than timeout_seconds, " +
-        "returns the text so far with status 'timeout': the agent keeps working; read the rest later with get_messages.",
+        "Sends a message to the agent of a session and waits for its reply (text and tool use streamed as progress notifications). " +
+        "Returns the answer text and the tools the agent called with how each went. Status 'awaiting_permission': the agent wants to " +
+        "run a tool that needs the user's consent; answer with answer_permission, then call wait_for_reply. Status 'timeout': " +
+        "the agent is still working; call wait_for_reply to keep waiting.",
       inputSchema: {
         session_id: z.string().min(1).describe("The session to talk to (create_session makes one)"),
         text: z.string().min(1).describe("The message; '/name args' runs a custom command"),
-        timeout_seconds: z
-          .number()
-          .int()
-          .min(1)
-          .max(MAX_TIMEOUT_SECONDS)
-          .default(DEFAULT_TIMEOUT_SECONDS)
-          .describe(`How long to wait for the reply (1-${MAX_TIMEOUT_SECONDS} s)`),
+        timeout_seconds: timeoutSecondsInput,
       },
-      outputSchema: {
-        sessionId: z.string(),
-        messageId: z.string(),
-        status: z.enum(["completed", "failed", "timeout"]),
-        answer: z.string(),
-        toolCalls: z.array(ToolCallSummary),
-        note: z.string().optional(),
-      },
+      outputSchema: ReplyOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     ({ session_id, text, timeout_seconds }, extra) =>
@@ -53,53 +39,14 @@ export const registerSendMessage: RegisterTool = (server, { services, principal 
         const afterEventId = await services.events.lastId(session_id);
         const { messageId } = await services.messages.send(principal.workspaceId, session_id, request);
 
-        const progressToken = extra._meta?.progressToken;
-        let deltas = 0;
-        let notifications = Promise.resolve();
-        let clientGone = false;
-        const onText = (delta: string) => {
-          if (progressToken === undefined || clientGone) return;
-          const progress = ++deltas;
-          // Chained so they arrive in order.
-          notifications = notifications
-            .then(() => extra.sendNotification({ method: "notifications/progress", params: { progressToken, progress, message: delta } }))
-            .catch(() => {
-              // A client that went away only loses its progress; the reply is still awaited and stored.
-              clientGone = true;
-            });
-        };
+        const progress = replyProgress(extra);
         const followed = await followRun(
           services,
           { sessionId: session_id, messageId, afterEventId },
-          { timeoutMs: timeout_seconds * 1000, signal: extra.signal, onText },
+          { timeoutMs: timeout_seconds * 1000, signal: extra.signal, onStep: progress.onStep },
         );
-        await notifications;
-
-        const toolCalls = summarizeToolCalls(await services.messages.list(principal.workspaceId, session_id), messageId);
-        const base = { sessionId: session_id, messageId, answer: followed.text, toolCalls };
-        switch (followed.outcome.kind) {
-          case "complete":
-            return dataResult({ ...base, status: "completed" as const });
-          case "failed":
-            return { ...dataResult({ ...base, status: "failed" as const, note: followed.outcome.error }), isError: true };
-          default:
-            // Timed out (or the client cancelled the request, which then ignores this result).
-            return dataResult({
-              ...base,
-              status: "timeout" as const,
-              note: `The reply was not finished after ${timeout_seconds} s; the agent is still working. Call get_messages with session_id ${session_id} to read the rest.`,
-            });
-        }
+        await progress.flushed();
+        return replyResult({ sessionId: session_id, messageId, timeoutSeconds: timeout_seconds }, followed);
       }),
   );
 };
-
-/** The tool calls of the reply: those of the messages stored after the user message. */
-function summarizeToolCalls(messages: BackendMessage[], userMessageId: string): z.infer<typeof ToolCallSummary>[] {
-  const start = messages.findIndex((message) => message.id === userMessageId);
-  if (start < 0) return [];
-  return messages
-    .slice(start + 1)
-    .flatMap((message) => message.toolCalls ?? [])
-    .map((call) => ({ name: call.name, finished: call.finished, isError: call.isError ?? false }));
-}

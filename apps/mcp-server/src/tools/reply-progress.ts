@@ -1,0 +1,51 @@
+/**
+ * MCP progress notifications for a followed reply: one per text delta (its text as the message,
+ * so the deltas together spell the answer), one per tool start and end, and one for a
+ * permission request. Sent only when the caller asked for progress (a progressToken).
+ */
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { FollowOptions } from "./follow-run";
+
+type Step = Parameters<FollowOptions["onStep"]>[0];
+
+export interface ReplyProgress {
+  onStep(step: Step): void;
+  /** Resolves once every notification was sent (or the client went away). */
+  flushed(): Promise<void>;
+}
+
+export function replyProgress(extra: RequestHandlerExtra<ServerRequest, ServerNotification>): ReplyProgress {
+  const progressToken = extra._meta?.progressToken;
+  let progress = 0;
+  let notifications = Promise.resolve();
+  let clientGone = false;
+  return {
+    onStep(step) {
+      if (progressToken === undefined || clientGone) return;
+      const message = progressMessage(step);
+      const params = { progressToken, progress: ++progress, message };
+      // Chained so they arrive in order.
+      notifications = notifications
+        .then(() => extra.sendNotification({ method: "notifications/progress", params }))
+        .catch(() => {
+          // A client that went away only loses its progress; the reply is still followed and stored.
+          clientGone = true;
+        });
+    },
+    flushed: () => notifications,
+  };
+}
+
+function progressMessage(step: Step): string {
+  switch (step.kind) {
+    case "text":
+      return step.text;
+    case "tool_started":
+      return `[tool ${step.call.name} started]`;
+    case "tool_finished":
+      return `[tool ${step.call.name} ${step.call.status}]`;
+    case "permission":
+      return `[waiting for permission ${step.permission.permissionId}: ${step.permission.description}]`;
+  }
+}

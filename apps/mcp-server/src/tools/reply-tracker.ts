@@ -1,0 +1,132 @@
+/**
+ * What an MCP caller learns about one run from its session's events: the reply text, the tool
+ * calls and how they went, and the permission request the run is waiting on. Where the run
+ * starts and ends, and which text is the reply, is core's ChatReplyFilter's call; this adds the
+ * tool and permission events that the filter leaves out.
+ */
+import { ChatReplyFilter, type EventPayload, type LoggedEvent } from "@mix/core";
+
+export type ToolCallStatus = "requested" | "awaiting_permission" | "running" | "succeeded" | "failed";
+
+export interface ToolCallSummary {
+  id: string;
+  name: string;
+  status: ToolCallStatus;
+}
+
+export interface PendingPermission {
+  permissionId: string;
+  toolName: string;
+  description: string;
+  action: string;
+  path?: string;
+  /** Asked by a subagent the run started (its Task call), not by the run's own tool call. */
+  bySubagent: boolean;
+}
+
+export type ReplyEnd = { kind: "complete" } | { kind: "failed"; error: string };
+
+export type ReplyStep =
+  | { kind: "text"; text: string }
+  | { kind: "tool_started"; call: ToolCallSummary }
+  | { kind: "tool_finished"; call: ToolCallSummary }
+  | { kind: "permission"; permission: PendingPermission }
+  | { kind: "end"; end: ReplyEnd };
+
+export class ReplyTracker {
+  text = "";
+  /** The request the run waits on: set by its `permission` event, cleared once the tool starts or fails. */
+  pending: PendingPermission | null = null;
+  private started = false;
+  private readonly calls = new Map<string, ToolCallSummary>();
+  private readonly filter: ChatReplyFilter;
+
+  constructor(private readonly messageId: string) {
+    this.filter = new ChatReplyFilter(messageId);
+  }
+
+  /** Whether the run's first event (its user message) was seen. */
+  get inRun(): boolean {
+    return this.started;
+  }
+
+  toolCalls(): ToolCallSummary[] {
+    return [...this.calls.values()].map((call) => ({ ...call }));
+  }
+
+  /**
+   * The pending request was answered, though its tool's events are still to come. What comes
+   * next is the call's start (a denied call starts too, to end as failed), so it counts as running.
+   */
+  answered(): void {
+    for (const call of this.calls.values()) if (call.status === "awaiting_permission") call.status = "running";
+    this.pending = null;
+  }
+
+  accept(event: LoggedEvent): ReplyStep | null {
+    const step = this.filter.accept(event);
+    if (step?.kind === "text") {
+      this.text += step.text;
+      return step;
+    }
+    if (step) {
+      this.pending = null;
+      return { kind: "end", end: step };
+    }
+    if (!this.started) {
+      this.started = isRunStart(event, this.messageId);
+      return null;
+    }
+    return this.acceptToolEvent(event);
+  }
+
+  private acceptToolEvent(event: LoggedEvent): ReplyStep | null {
+    const bySubagent = (event.data as { parentToolCallId?: string }).parentToolCallId !== undefined;
+    switch (event.event) {
+      case "permission": {
+        const data = event.data as EventPayload<"permission">;
+        // Calls run one at a time: a new request means the previous one was answered.
+        this.answered();
+        this.pending = {
+          permissionId: data.id,
+          toolName: data.toolName,
+          description: data.description,
+          action: data.action,
+          ...(data.path !== undefined ? { path: data.path } : {}),
+          bySubagent,
+        };
+        // The event names no call; calls run one at a time, so it is the first of that tool not yet run.
+        const call = bySubagent ? undefined : [...this.calls.values()].find((c) => c.name === data.toolName && c.status === "requested");
+        if (call) call.status = "awaiting_permission";
+        return { kind: "permission", permission: this.pending };
+      }
+      case "tool_use_start": {
+        if (bySubagent) return null;
+        const data = event.data as EventPayload<"tool_use_start">;
+        this.calls.set(data.id, { id: data.id, name: data.name, status: "requested" });
+        return null;
+      }
+      case "tool_execution_start":
+      case "tool_execution_complete": {
+        const data = event.data as EventPayload<"tool_execution_start"> & Partial<EventPayload<"tool_execution_complete">>;
+        // A tool that starts or ends (a refusal ends without running) is no longer waiting.
+        if (this.pending?.toolName === data.toolName && this.pending.bySubagent === bySubagent) this.pending = null;
+        if (bySubagent) return null;
+        const finished = event.event === "tool_execution_complete";
+        const status: ToolCallStatus = !finished ? "running" : data.success ? "succeeded" : "failed";
+        const call = this.calls.get(data.toolCallId) ?? { id: data.toolCallId, name: data.toolName, status };
+        call.status = status;
+        this.calls.set(call.id, call);
+        return { kind: finished ? "tool_finished" : "tool_started", call: { ...call } };
+      }
+      default:
+        return null;
+    }
+  }
+}
+
+function isRunStart(event: LoggedEvent, messageId: string): boolean {
+  if (event.event !== "user_message_created") return false;
+  const data = event.data as EventPayload<"user_message_created">;
+  return data.messageId === messageId && data.parentToolCallId === undefined;
+}
