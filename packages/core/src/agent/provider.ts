@@ -8,6 +8,8 @@ export interface ToolCallRequest {
   name: string;
   /** The complete JSON input, as text. */
   input: string;
+  /** What the provider wants back with the call (Gemini's thought signature). */
+  providerMetadata?: ProviderMetadata;
 }
 
 export interface ToolResultMessage {
@@ -21,7 +23,7 @@ type JsonValue = null | string | number | boolean | JsonValue[] | { [key: string
 
 /**
  * What a provider attached to its output and wants back with it (Anthropic's thinking
- * signature or redacted thinking data), keyed by the provider's SDK name ("anthropic"):
+ * signature or redacted thinking data, Gemini's thought signature on a call), keyed by the provider's SDK name ("anthropic"):
  * opaque to us, stored and replayed as received.
  */
 export type ProviderMetadata = Record<string, { [key: string]: JsonValue }>;
@@ -66,7 +68,7 @@ export type ModelStreamPart =
   | { type: "text-delta"; text: string }
   | { type: "tool-call-start"; id: string; name: string }
   | { type: "tool-call-delta"; id: string; inputDelta: string }
-  | { type: "tool-call"; id: string; name: string; input: string }
+  | { type: "tool-call"; id: string; name: string; input: string; providerMetadata?: ProviderMetadata }
   | { type: "finish"; finishReason: string; usage: TokenUsage };
 
 /** A provider's refusal worth retrying later (rate limit, overload), with its advice if any. */

@@ -5,7 +5,7 @@ export type PartData =
   | { type: "text"; text: string }
   /** `providerMetadata`: what the provider needs this block sent back with (never shown to clients). */
   | { type: "reasoning"; text: string; durationMs?: number; providerMetadata?: ProviderMetadata }
-  | { type: "tool_call"; toolCallId: string; name: string; input: string }
+  | { type: "tool_call"; toolCallId: string; name: string; input: string; providerMetadata?: ProviderMetadata }
   | { type: "tool_result"; toolCallId: string; result: string; isError: boolean }
   | { type: "callback_result"; result: { [key: string]: string | number | boolean | null } }
   | { type: "error"; message: string; code?: string };

@@ -37,7 +37,9 @@ export async function loadModelHistory(prisma: PrismaClient, sessionId: string, 
       continue;
     }
     const toolCalls: ToolCallRequest[] = parts.flatMap((data) =>
-      data.type === "tool_call" ? [{ id: data.toolCallId, name: data.name, input: data.input }] : [],
+      data.type === "tool_call"
+        ? [{ id: data.toolCallId, name: data.name, input: data.input, ...(data.providerMetadata ? { providerMetadata: data.providerMetadata } : {}) }]
+        : [],
     );
     if (!text && toolCalls.length === 0) continue;
     // Reasoning is kept with its provider metadata; the provider adapter decides whether it goes back.

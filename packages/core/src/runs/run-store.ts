@@ -63,7 +63,9 @@ export class RunStore {
       parts.push({ type: "reasoning", text: block.text, durationMs: block.durationMs, ...(block.providerMetadata ? { providerMetadata: block.providerMetadata } : {}) });
     }
     if (step.text || step.toolCalls.length === 0) parts.push({ type: "text", text: step.text });
-    for (const call of step.toolCalls) parts.push({ type: "tool_call", toolCallId: call.id, name: call.name, input: call.input });
+    for (const call of step.toolCalls) {
+      parts.push({ type: "tool_call", toolCallId: call.id, name: call.name, input: call.input, ...(call.providerMetadata ? { providerMetadata: call.providerMetadata } : {}) });
+    }
     await this.prisma.$transaction([
       this.prisma.message.create({
         data: {

@@ -11,6 +11,8 @@ import {
   anthropicToolCallReply,
   anthropicToolUseBlock,
   FakeHttpServer,
+  geminiChunk,
+  geminiStream,
   geminiTextReply,
   messageStart,
   openAiTextReply,
@@ -170,6 +172,30 @@ describe("reasoning sent back to the model", () => {
       expect(assistant).not.toHaveProperty("reasoning_content");
       expect(assistant.tool_calls).toHaveLength(1);
       expect(JSON.stringify(body)).not.toContain("Claude's thought.");
+    });
+  });
+
+  it("sends Gemini's thought signature back with the function call it signed", async () => {
+    const gemini = createProviderModel({ provider: "gemini", apiKey: "gm-test", baseURL: `${server.url}/v1beta`, model: "gemini-3-pro-preview" });
+    server
+      .reply(
+        geminiStream([
+          geminiChunk([{ functionCall: { name: "get_weather", args: { city: "Rome" } }, thoughtSignature: "sig-gemini-1" }], {
+            finishReason: "STOP",
+            usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 },
+          }),
+        ]),
+      )
+      .reply(geminiTextReply("18C in Rome."));
+    const history: ModelMessage[] = [{ role: "user", content: "Weather in Rome?" }];
+    const step = await stepWithToolResult(gemini, history, "18C, sunny");
+    expect(step.toolCalls[0]!.providerMetadata).toEqual({ google: { thoughtSignature: "sig-gemini-1" } });
+
+    await runModelStep(gemini, request(history, "gemini-3-pro-preview"), "msg-2", new AbortController().signal, emit);
+    const second = server.requests[1]!.body;
+    expect(second.contents[1]).toEqual({
+      role: "model",
+      parts: [{ functionCall: expect.objectContaining({ name: "get_weather", args: { city: "Rome" } }), thoughtSignature: "sig-gemini-1" }],
     });
   });
 });

@@ -82,6 +82,7 @@ export class AiSdkProvider implements ModelProvider {
             name: part.toolName,
             // A call whose input did not parse carries the model's raw text.
             input: typeof part.input === "string" ? part.input : JSON.stringify(part.input ?? {}),
+            ...(part.providerMetadata ? { providerMetadata: asStoredJson(part.providerMetadata) } : {}),
           };
           break;
         case "finish":

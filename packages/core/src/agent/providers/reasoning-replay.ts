@@ -22,6 +22,18 @@ export function replayedReasoning(kind: ProviderKind, blocks: ReasoningBlock[] |
   });
 }
 
+/**
+ * Gemini signs its function calls (thoughtSignature) and wants each signature back with its
+ * call: Gemini 3 refuses a history without them. Other providers' metadata stays home.
+ */
+const CALL_REPLAY_KEY: Partial<Record<ProviderKind, string>> = { gemini: "google" };
+
+export function replayedCallMetadata(kind: ProviderKind, metadata: ProviderMetadata | undefined): { providerOptions?: ProviderMetadata } {
+  const key = CALL_REPLAY_KEY[kind];
+  const own = key ? metadata?.[key] : undefined;
+  return own && key ? { providerOptions: { [key]: own } } : {};
+}
+
 /** Metadata of one block gathered from its start, delta and end parts; later fields win. */
 export function mergeProviderMetadata(into: ProviderMetadata | undefined, next: ProviderMetadata | undefined): ProviderMetadata | undefined {
   if (!next) return into;

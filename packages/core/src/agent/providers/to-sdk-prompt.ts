@@ -3,7 +3,7 @@ import type { ModelMessage as SdkMessage, ToolSet } from "ai";
 import type { ModelMessage, ToolDefinition } from "../provider";
 import type { AiModule } from "./ai-sdk";
 import type { ProviderKind } from "./provider-kind";
-import { replayedReasoning } from "./reasoning-replay";
+import { replayedCallMetadata, replayedReasoning } from "./reasoning-replay";
 
 /** The conversation for `kind`: reasoning goes back only where that provider needs it. */
 export function toSdkMessages(messages: ModelMessage[], kind: ProviderKind): SdkMessage[] {
@@ -23,6 +23,7 @@ export function toSdkMessages(messages: ModelMessage[], kind: ProviderKind): Sdk
               toolCallId: call.id,
               toolName: call.name,
               input: parseToolInput(call.input),
+              ...replayedCallMetadata(kind, call.providerMetadata),
             })),
           ],
         };
