@@ -44,6 +44,18 @@ describe("GET /api/ai/models", () => {
 });
 
 describe("POST /api/chat", () => {
+  it("answers without tools: a chat reply never waits on a permission", async () => {
+    const key = await freshKey();
+    const reply = await chat(key, { message: 'List the files\n@tool Bash {"command":"ls"}' });
+    expect(reply.status).toBe(200);
+    // The scripted model says so when the tool it was told to call is not offered.
+    expect(reply.text).toContain("Bash is not available");
+    const conversationId = reply.headers["x-conversation-id"] as string;
+    const messages = await messagesOf(key, conversationId);
+    expect(messages.map((message) => message.role)).toEqual(["user", "assistant"]);
+    expect(messages[1]).not.toHaveProperty("toolCalls");
+  });
+
   it("streams the reply in several chunks that add up to the session's assistant message", async () => {
     const key = await freshKey();
     const reply = await chat(key, { message: "Summarize our Q3 strategy", model: "ml-auto" });

@@ -41,7 +41,8 @@ export class ChatService {
     // Auto leaves the conversation's choice (or the workspace's) as it was.
     if (chosen) await this.sessions.setModel(workspaceId, conversationId, { modelProvider: chosen.provider, modelId: chosen.modelId });
     const afterEventId = await this.events.lastId(conversationId);
-    const { messageId } = await this.messages.send(workspaceId, conversationId, { text: request.message, plan_mode: false });
+    // A chat reply is text only: a tool asking permission would stall a plain-text stream.
+    const { messageId } = await this.messages.send(workspaceId, conversationId, { text: request.message, plan_mode: false }, undefined, { withTools: false });
     return { conversationId, messageId, model, afterEventId };
   }
 }

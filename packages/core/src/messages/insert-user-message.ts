@@ -16,6 +16,8 @@ export interface NewUserMessage {
   thinkingLevel: string | null;
   /** Most model calls of the run; null: the configured default. */
   maxSteps?: number | null;
+  /** False: the run offers the model no tools (chat replies). Default true. */
+  withTools?: boolean;
   idempotencyKey: string | null;
 }
 
@@ -36,8 +38,8 @@ export async function insertUserMessage(prisma: PrismaClient, message: NewUserMe
       INSERT INTO "Part" (id, "messageId", index, type, data)
       SELECT ${randomUUID()}, message.id, 0, 'text'::"PartType", ${JSON.stringify(part)}::jsonb FROM message
     )
-    INSERT INTO "Run" (id, "sessionId", "planMode", "thinkingLevel", "maxSteps")
-    SELECT message.id, ${message.sessionId}, ${message.planMode}, ${message.thinkingLevel}, ${message.maxSteps ?? null}::int FROM message
+    INSERT INTO "Run" (id, "sessionId", "planMode", "thinkingLevel", "maxSteps", "withTools")
+    SELECT message.id, ${message.sessionId}, ${message.planMode}, ${message.thinkingLevel}, ${message.maxSteps ?? null}::int, ${message.withTools ?? true} FROM message
     RETURNING id`);
   return rows[0]?.id ?? null;
 }

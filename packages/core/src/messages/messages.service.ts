@@ -36,11 +36,12 @@ export class MessagesService {
     sessionId: string,
     request: SendMessageRequest,
     idempotencyKey?: string,
+    options: { withTools?: boolean } = {},
   ): Promise<SendMessageAccepted & { messageId: string; duplicate: boolean }> {
     const existing = idempotencyKey ? await this.findByIdempotencyKey(workspaceId, sessionId, idempotencyKey) : null;
     // `/name args` of a known command is stored as the command's prompt; other text as typed.
     const text = existing ? request.text : ((await this.commands.expandCommand(request.text)) ?? request.text);
-    const messageId = existing ?? (await this.store(workspaceId, sessionId, { ...request, text }, idempotencyKey));
+    const messageId = existing ?? (await this.store(workspaceId, sessionId, { ...request, text }, idempotencyKey, options.withTools));
     await this.queue.enqueue({ runId: messageId, sessionId, workspaceId });
     return { status: "processing", sessionId, messageId, duplicate: existing !== null };
   }
@@ -53,7 +54,7 @@ export class MessagesService {
     return found?.id ?? null;
   }
 
-  private async store(workspaceId: string, sessionId: string, request: SendMessageRequest, idempotencyKey?: string): Promise<string> {
+  private async store(workspaceId: string, sessionId: string, request: SendMessageRequest, idempotencyKey?: string, withTools?: boolean): Promise<string> {
     let id: string | null;
     try {
       id = await insertUserMessage(this.prisma, {
@@ -63,6 +64,7 @@ export class MessagesService {
         planMode: request.plan_mode,
         thinkingLevel: request.thinking_level ?? null,
         maxSteps: request.max_steps ?? null,
+        withTools,
         idempotencyKey: idempotencyKey ?? null,
       });
     } catch (error) {

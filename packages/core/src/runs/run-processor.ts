@@ -123,7 +123,7 @@ export class RunProcessor {
         loadModelHistory(this.deps.prisma, sessionId, run.message.turn),
         firstStart ? 0 : this.store.stepsTaken(sessionId, run.message.turn),
         this.deps.models.select({ workspaceId: run.session.workspaceId, session: run.session, role: "main" }),
-        this.deps.tools(run.session.workspaceId),
+        run.withTools ? this.deps.tools(run.session.workspaceId) : [],
       ]);
       const outcome = await this.runLoop(run, { history, stepsTaken, model, tools, userText, emit, signals });
       await this.finishRun(run, outcome, emit);
@@ -183,7 +183,8 @@ export class RunProcessor {
         ? runSubagent({ title: input.description, prompt: input.prompt, parentToolCallId: context.toolCallId }, scope, services, env, args.signals, subagentDeps)
         : Promise.resolve(failed("Task needs a tool call id")),
     );
-    services.tools = new ToolRegistry([...withoutTask, task]);
+    // A run without tools (a chat reply) gets no Task either.
+    services.tools = new ToolRegistry(run.withTools ? [...withoutTask, task] : []);
     env.callbackEffects = (call) => this.callbackEffects(run, call.id, scope, services, env, args, subagentDeps);
     return runAgentLoop(scope, args.history, services, env, args.signals);
   }

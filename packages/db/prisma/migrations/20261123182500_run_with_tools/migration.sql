@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN     "withTools" BOOLEAN NOT NULL DEFAULT true;
