@@ -46,7 +46,7 @@ it("stops a running tool, reports the call as interrupted, and asks the model no
   stack.fake.reply(
     openAiToolCallReply([
       { id: "call_sleep", name: "Bash", input: { command: "echo $$ > pid.txt; sleep 30; echo finished > after.txt" } },
-      { id: "call_next", name: "LS", input: {} },
+      { id: "call_next", name: "list_directory", input: {} },
     ]),
   );
   const before = stack.fake.requests.length;

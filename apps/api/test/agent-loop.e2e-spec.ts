@@ -75,7 +75,7 @@ it("offers only read-only tools in plan mode and refuses a change anyway asked f
   const before = stack.fake.requests.length;
   const { sessionId, events } = await converse(stack, "plan it", { body: { plan_mode: true } });
   const offered = stack.fake.requests[before]!.body.tools.map((tool: { function: { name: string } }) => tool.function.name);
-  expect(offered).toEqual(expect.arrayContaining(["ReadText", "Glob", "Grep", "LS", "ExitPlanMode"]));
+  expect(offered).toEqual(expect.arrayContaining(["ReadText", "Glob", "Grep", "list_directory", "ExitPlanMode"]));
   expect(offered).not.toEqual(expect.arrayContaining(["Bash"]));
   expect(offered).not.toContain("Write");
   expect(named(events, "tool_execution_complete")[0]!.data).toMatchObject({ success: false });
@@ -86,8 +86,8 @@ it("offers only read-only tools in plan mode and refuses a change anyway asked f
 
 it("stops at max_steps with a clear reason", async () => {
   stack.fake
-    .reply(openAiToolCallReply([{ id: "call_ls_1", name: "LS", input: {} }]))
-    .reply(openAiToolCallReply([{ id: "call_ls_2", name: "LS", input: {} }]));
+    .reply(openAiToolCallReply([{ id: "call_ls_1", name: "list_directory", input: {} }]))
+    .reply(openAiToolCallReply([{ id: "call_ls_2", name: "list_directory", input: {} }]));
   const before = stack.fake.requests.length;
   const { events } = await converse(stack, "list forever", { body: { max_steps: 2 } });
   expect(stack.fake.requests.length - before).toBe(2);

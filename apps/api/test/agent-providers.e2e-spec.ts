@@ -55,7 +55,7 @@ const messagesOf = (sessionId: string) => request(stack.url).get(`/api/sessions/
 describe("a session on Anthropic", () => {
   it("runs thinking, a tool call and the answer on the workspace's key, sending the signed thinking back", async () => {
     anthropic
-      .reply(anthropicToolCallReply([{ id: "toolu_ls", name: "LS", input: {} }], { reasoning: "Listing the folder first.", signature: "sig-turn-1", model: HAIKU }))
+      .reply(anthropicToolCallReply([{ id: "toolu_ls", name: "list_directory", input: {} }], { reasoning: "Listing the folder first.", signature: "sig-turn-1", model: HAIKU }))
       .reply(anthropicTextReply("The folder is empty.", { model: HAIKU }));
     const before = anthropic.requests.length;
     const sessionId = await haikuSession();
@@ -66,7 +66,7 @@ describe("a session on Anthropic", () => {
     expect(order.map((name) => names.indexOf(name)).every((index) => index >= 0)).toBe(true);
     expect(order.map((name) => names.indexOf(name))).toEqual([...order.map((name) => names.indexOf(name))].sort((a, b) => a - b));
     expect(named(events, "thinking").map((event) => event.data.content).join("")).toBe("Listing the folder first.");
-    expect(named(events, "tool_execution_complete")[0]!.data).toMatchObject({ toolCallId: "toolu_ls", toolName: "LS", success: true });
+    expect(named(events, "tool_execution_complete")[0]!.data).toMatchObject({ toolCallId: "toolu_ls", toolName: "list_directory", success: true });
     expect(events.at(-1)!.data).toMatchObject({
       type: "complete",
       content: "The folder is empty.",
@@ -82,14 +82,14 @@ describe("a session on Anthropic", () => {
       expect(sent.body.model).toBe(HAIKU);
       expect(sent.body.thinking).toEqual({ type: "enabled", budget_tokens: 4_000 });
     }
-    expect(first!.body.tools.map((tool: { name: string }) => tool.name)).toEqual(expect.arrayContaining(["LS", "Bash", "Task"]));
+    expect(first!.body.tools.map((tool: { name: string }) => tool.name)).toEqual(expect.arrayContaining(["list_directory", "Bash", "Task"]));
     // The thinking block goes back, signed, before the tool_use it led to, then the result.
     expect(second!.body.messages.slice(1)).toEqual([
       {
         role: "assistant",
         content: [
           { type: "thinking", thinking: "Listing the folder first.", signature: "sig-turn-1" },
-          { type: "tool_use", id: "toolu_ls", name: "LS", input: {} },
+          { type: "tool_use", id: "toolu_ls", name: "list_directory", input: {} },
         ],
       },
       { role: "user", content: [expect.objectContaining({ type: "tool_result", tool_use_id: "toolu_ls" })] },
@@ -155,13 +155,13 @@ describe("a workspace that prefers Gemini", () => {
     await allowAllTools(stack.url, apiKey);
     await request(stack.url).post("/api/preferences").set(bearer(apiKey)).send({ preferred_provider: "gemini", main_agent_model: "gemini-2.5-flash" }).expect(200);
     gemini
-      .reply(geminiToolCallReply([{ id: "unused", name: "LS", input: {} }], { text: "Looking.", reasoning: "A listing will tell." }))
+      .reply(geminiToolCallReply([{ id: "unused", name: "list_directory", input: {} }], { text: "Looking.", reasoning: "A listing will tell." }))
       .reply(geminiTextReply("Nothing here."));
     const before = gemini.requests.length;
 
     const { events } = await converse(stack, "What is in the folder?", { key: apiKey });
 
-    expect(named(events, "tool_execution_complete")[0]!.data).toMatchObject({ toolName: "LS", success: true });
+    expect(named(events, "tool_execution_complete")[0]!.data).toMatchObject({ toolName: "list_directory", success: true });
     expect(events.at(-1)!.data).toMatchObject({ type: "complete", content: "Nothing here." });
     const [first, second] = gemini.requests.slice(before);
     expect(gemini.requests.length - before).toBe(2);
@@ -171,8 +171,8 @@ describe("a workspace that prefers Gemini", () => {
     }
     // The call, then its result by the function's name.
     expect(second!.body.contents.slice(1)).toEqual([
-      { role: "model", parts: [{ text: "Looking." }, { functionCall: expect.objectContaining({ name: "LS", args: {} }) }] },
-      { role: "user", parts: [{ functionResponse: expect.objectContaining({ name: "LS" }) }] },
+      { role: "model", parts: [{ text: "Looking." }, { functionCall: expect.objectContaining({ name: "list_directory", args: {} }) }] },
+      { role: "user", parts: [{ functionResponse: expect.objectContaining({ name: "list_directory" }) }] },
     ]);
   });
 });

@@ -200,21 +200,21 @@ describe("the answer rules", () => {
 describe("the permission policy", () => {
   const policy = (url = a, key = stack.key) => request(url).get("/api/permissions/policy").set(bearer(key));
   const setPolicy = (body: unknown, url = a) => request(url).put("/api/permissions/policy").set(bearer(stack.key)).send(body as object);
-  const DEFAULT = { tools: ["Bash", "Write", "Edit", "WebFetch"], isDefault: true };
+  const DEFAULT = { tools: ["Bash", "Write", "Edit", "web_fetch"], isDefault: true };
 
   it("starts at the default, is set per workspace, and resets", async () => {
     await policy().expect(200, DEFAULT);
-    await setPolicy({ tools: ["LS", "Bash", "LS", "github_create_issue"] }).expect(200, { tools: ["LS", "Bash", "github_create_issue"], isDefault: false });
-    await policy(b).expect(200, { tools: ["LS", "Bash", "github_create_issue"], isDefault: false });
+    await setPolicy({ tools: ["list_directory", "Bash", "list_directory", "github_create_issue"] }).expect(200, { tools: ["list_directory", "Bash", "github_create_issue"], isDefault: false });
+    await policy(b).expect(200, { tools: ["list_directory", "Bash", "github_create_issue"], isDefault: false });
     await policy(a, stack.otherKey).expect(200, DEFAULT);
 
-    // The gate follows it: LS (which does not ask by default) now asks, Write no longer does.
+    // The gate follows it: list_directory (which does not ask by default) now asks, Write no longer does.
     const { sessionId, stream } = await sessionWithStream();
     const signal = new AbortController().signal;
     await expect(gate.ask(bashAsk(sessionId, { toolName: "Write", input: { file_path: "x" } }), signal)).resolves.toEqual({ granted: true, via: "not_required" });
-    const ls = startAsk(bashAsk(sessionId, { toolName: "LS", input: { path: "src" }, defaultRequired: false }));
+    const ls = startAsk(bashAsk(sessionId, { toolName: "list_directory", input: { path: "src" }, defaultRequired: false }));
     const event = await nthPermission(stream);
-    expect(event.data).toMatchObject({ toolName: "LS", description: "List src", action: "read" });
+    expect(event.data).toMatchObject({ toolName: "list_directory", description: "List src", action: "read" });
     await answer(b, event.data.id as string, "grant").expect(200);
     await expect(ls.promise).resolves.toEqual({ granted: true, via: "granted" });
 

@@ -93,10 +93,10 @@ describe("MCP Inspector CLI as an outside client", () => {
     expect(created.result.structuredContent).toMatchObject({ title: "From the inspector", sessionType: "main", userMessageCount: 0 });
     const sessionId = created.result.structuredContent.id as string;
 
-    const args = JSON.stringify({ session_id: sessionId, text: "look\n@tool LS {}" });
+    const args = JSON.stringify({ session_id: sessionId, text: "look\n@tool list_directory {}" });
     const sent = parsed<ToolCalled>(await overHttp(stack.key, "--method", "tools/call", "--tool-name", "send_message", "--tool-args-json", args));
     expect(sent.result.isError).toBeFalsy();
-    expect(sent.result.structuredContent).toMatchObject({ status: "completed", sessionId, toolCalls: [{ name: "LS", status: "succeeded" }] });
+    expect(sent.result.structuredContent).toMatchObject({ status: "completed", sessionId, toolCalls: [{ name: "list_directory", status: "succeeded" }] });
   });
 
   it("a wrong key fails the run with the server's 401 message", async () => {

@@ -71,15 +71,15 @@ describe("tool use and permissions over MCP", () => {
   });
 
   it("reports a tool that needs no permission in the summary and in progress", async () => {
-    const sessionId = await createSession("LS");
+    const sessionId = await createSession("list_directory");
     const progress: string[] = [];
-    const reply = await send(sessionId, "look around\n@tool LS {}", progress);
+    const reply = await send(sessionId, "look around\n@tool list_directory {}", progress);
     expect(reply.status).toBe("completed");
-    expect(reply.toolCalls).toEqual([{ id: expect.any(String), name: "LS", status: "succeeded" }]);
+    expect(reply.toolCalls).toEqual([{ id: expect.any(String), name: "list_directory", status: "succeeded" }]);
     expect(reply.pendingPermission).toBeUndefined();
-    expect(reply.answer).toContain("LS succeeded");
-    expect(progress).toEqual(expect.arrayContaining(["[tool LS started]", "[tool LS succeeded]"]));
-    expect(progress.indexOf("[tool LS started]")).toBeLessThan(progress.indexOf("[tool LS succeeded]"));
+    expect(reply.answer).toContain("list_directory succeeded");
+    expect(progress).toEqual(expect.arrayContaining(["[tool list_directory started]", "[tool list_directory succeeded]"]));
+    expect(progress.indexOf("[tool list_directory started]")).toBeLessThan(progress.indexOf("[tool list_directory succeeded]"));
   });
 
   it("stops at a permission request; a grant lets the tool run and wait_for_reply follows it to the end", async () => {
@@ -196,12 +196,12 @@ describe("tool use and permissions over MCP", () => {
 
   it("wait_for_reply reads a finished reply whose events expired from the stored transcript", async () => {
     const sessionId = await createSession("Expired events");
-    const reply = await send(sessionId, "list\n@tool LS {}");
+    const reply = await send(sessionId, "list\n@tool list_directory {}");
     expect(reply.status).toBe("completed");
     await services().events.delete(sessionId);
     expect(await services().events.lastId(sessionId)).toBe(0);
 
     const stored = await waitForReply(sessionId, reply.messageId);
-    expect(stored).toEqual({ ...reply, toolCalls: [{ id: reply.toolCalls[0]!.id, name: "LS", status: "succeeded" }] });
+    expect(stored).toEqual({ ...reply, toolCalls: [{ id: reply.toolCalls[0]!.id, name: "list_directory", status: "succeeded" }] });
   });
 });

@@ -5,9 +5,9 @@ it("describes each kind of tool call in one line", () => {
   expect(describePermission("Bash", { command: "ls -la" })).toEqual({ action: "execute", description: "Run `ls -la`" });
   expect(describePermission("Write", { file_path: "notes.md", content: "x" })).toEqual({ action: "write", description: "Write notes.md", path: "notes.md" });
   expect(describePermission("Edit", { file_path: "src/a.ts" })).toEqual({ action: "edit", description: "Edit src/a.ts", path: "src/a.ts" });
-  expect(describePermission("WebFetch", { url: "https://example.com" })).toEqual({ action: "fetch", description: "Fetch https://example.com", path: "https://example.com" });
+  expect(describePermission("web_fetch", { url: "https://example.com" })).toEqual({ action: "fetch", description: "Fetch https://example.com", path: "https://example.com" });
   expect(describePermission("ReadText", { file_path: "a.txt" })).toEqual({ action: "read", description: "Read a.txt", path: "a.txt" });
-  expect(describePermission("LS", {})).toEqual({ action: "read", description: "List .", path: undefined });
+  expect(describePermission("list_directory", {})).toEqual({ action: "read", description: "List .", path: undefined });
   expect(describePermission("Grep", { pattern: "TODO", path: "src" })).toEqual({ action: "read", description: "Search for `TODO` in src", path: "src" });
   expect(describePermission("github_create_issue", { title: "x" })).toEqual({ action: "call", description: "Call github_create_issue" });
 });
@@ -16,7 +16,7 @@ it("falls back to a generic line when the input is missing, malformed or blank",
   expect(describePermission("Bash", undefined)).toEqual({ action: "execute", description: "Run a shell command" });
   expect(describePermission("Bash", { command: 42 })).toEqual({ action: "execute", description: "Run a shell command" });
   expect(describePermission("Write", ["notes.md"])).toEqual({ action: "write", description: "Write a file" });
-  expect(describePermission("WebFetch", { url: "   " })).toEqual({ action: "fetch", description: "Fetch a web page" });
+  expect(describePermission("web_fetch", { url: "   " })).toEqual({ action: "fetch", description: "Fetch a web page" });
 });
 
 it("keeps the line short and on one line for a huge multi-line command", () => {

@@ -89,7 +89,7 @@ async function expectAppError(promise: Promise<unknown>, status: number, message
 
 describe("the default policy", () => {
   it("lets a tool that does not ask by default run at once, without any event", async () => {
-    const ask = bashAsk({ toolName: "LS", input: {}, defaultRequired: false });
+    const ask = bashAsk({ toolName: "list_directory", input: {}, defaultRequired: false });
     await expect(gate.ask(ask, new AbortController().signal)).resolves.toEqual({ granted: true, via: "not_required" });
     expect(await events.readAfter(ask.streamSessionId, 0)).toEqual([]);
   });
@@ -242,14 +242,14 @@ describe("always for this session", () => {
 
   it("puts a subagent's request on the parent's stream, tagged with the parent tool call", async () => {
     const parent = randomUUID();
-    const ask = bashAsk({ streamSessionId: parent, toolName: "WebFetch", input: { url: "https://example.com/a" }, parentToolCallId: "task-call-7" });
+    const ask = bashAsk({ streamSessionId: parent, toolName: "web_fetch", input: { url: "https://example.com/a" }, parentToolCallId: "task-call-7" });
     const { promise } = startAsk(ask);
     const event = await nthPermission(parent);
     expect(event.data).toEqual({
       type: "permission",
       id: expect.any(String),
       sessionId: ask.sessionId,
-      toolName: "WebFetch",
+      toolName: "web_fetch",
       description: "Fetch https://example.com/a",
       action: "fetch",
       path: "https://example.com/a",
@@ -266,7 +266,7 @@ describe("a workspace policy", () => {
   afterEach(() => service.resetPolicy(workspaceId));
 
   it("makes exactly the listed tools ask", async () => {
-    await service.setPolicy(workspaceId, { tools: ["LS", "github_create_issue"] });
+    await service.setPolicy(workspaceId, { tools: ["list_directory", "github_create_issue"] });
     const signal = new AbortController().signal;
     await expect(gate.ask(bashAsk(), signal)).resolves.toEqual({ granted: true, via: "not_required" });
     const mcp = bashAsk({ toolName: "github_create_issue", input: { title: "x" }, defaultRequired: false });
@@ -276,7 +276,7 @@ describe("a workspace policy", () => {
     await service.grant(workspaceId, event.data.id);
     await expect(promise).resolves.toEqual({ granted: true, via: "granted" });
     // Another workspace keeps the default.
-    const other = bashAsk({ workspaceId: otherWorkspaceId, toolName: "LS", input: {}, defaultRequired: false });
+    const other = bashAsk({ workspaceId: otherWorkspaceId, toolName: "list_directory", input: {}, defaultRequired: false });
     await expect(gate.ask(other, signal)).resolves.toEqual({ granted: true, via: "not_required" });
   });
 
@@ -285,7 +285,7 @@ describe("a workspace policy", () => {
     const signal = new AbortController().signal;
     await expect(gate.ask(bashAsk(), signal)).resolves.toEqual({ granted: true, via: "not_required" });
     const reset = await service.resetPolicy(workspaceId);
-    expect(reset).toEqual({ tools: ["Bash", "Write", "Edit", "WebFetch"], isDefault: true });
+    expect(reset).toEqual({ tools: ["Bash", "Write", "Edit", "web_fetch"], isDefault: true });
     const ask = bashAsk();
     const { promise } = startAsk(ask);
     await service.deny(workspaceId, (await nthPermission(ask.streamSessionId)).data.id);
@@ -294,8 +294,8 @@ describe("a workspace policy", () => {
 
   it("falls back to the default when the stored policy is unreadable", async () => {
     await prisma.workspace.update({ where: { id: workspaceId }, data: { permissionPolicy: { tools: "Bash" } } });
-    expect(await service.getPolicy(workspaceId)).toEqual({ tools: ["Bash", "Write", "Edit", "WebFetch"], isDefault: true });
-    await expect(gate.ask(bashAsk({ toolName: "LS", input: {}, defaultRequired: false }), new AbortController().signal)).resolves.toEqual({
+    expect(await service.getPolicy(workspaceId)).toEqual({ tools: ["Bash", "Write", "Edit", "web_fetch"], isDefault: true });
+    await expect(gate.ask(bashAsk({ toolName: "list_directory", input: {}, defaultRequired: false }), new AbortController().signal)).resolves.toEqual({
       granted: true,
       via: "not_required",
     });

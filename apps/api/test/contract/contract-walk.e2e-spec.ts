@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import request, { type Response } from "supertest";
-import { createLogger, createRedis, EventLog, PermissionGate, RedisKeys } from "@mix/core";
+import { BUILTIN_TOOLS, createLogger, createRedis, EventLog, PermissionGate, RedisKeys } from "@mix/core";
 import { McpStatusCache, McpToolSource, refreshMcpServerStatus } from "@mix/core";
 import { mcpFixtureStdioServer } from "@mix/testing";
 import { fakeOAuthEnv, startFakeOAuthServer, type FakeOAuthServer } from "../helpers/fake-oauth-server";
@@ -274,6 +274,12 @@ describe("MCP servers", () => {
     check("GET", "/api/mcp", listed, 200);
     expect(listed.body.map((server: { name: string; connected: boolean }) => [server.name, server.connected])).toEqual([["fixture", true], ["broken", false]]);
   });
+});
+
+it("names every built-in tool as the contract's ToolName allows, so tool events and tool calls validate", () => {
+  const toolName = contract.schema("ToolName");
+  const invalid = BUILTIN_TOOLS.map((tool) => tool.name).filter((name) => !toolName(name));
+  expect(invalid).toEqual([]);
 });
 
 it("walked every operation that is not pending", () => {

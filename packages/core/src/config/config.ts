@@ -91,7 +91,7 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(120),
 
   STORAGE_DIR: z.string().min(1).default(".data/storage"),
-  /** Lets the agent's WebFetch reach loopback, private and link-local addresses (off: SSRF guard). */
+  /** Lets the agent's web_fetch reach loopback, private and link-local addresses (off: SSRF guard). */
   FETCH_ALLOW_PRIVATE_NETWORKS: z.stringbool().default(false),
 
   /** Folder of custom slash commands, one `<name>.md` per command; relative to the working directory. */

@@ -31,11 +31,11 @@ export function describePermission(toolName: string, input: unknown): Permission
       return fileAction("edit", "Edit", field("file_path"));
     case "ReadText":
       return fileAction("read", "Read", field("file_path"));
-    case "WebFetch": {
+    case "web_fetch": {
       const url = field("url");
       return url ? { action: "fetch", description: `Fetch ${quote(url)}`, path: url } : { action: "fetch", description: "Fetch a web page" };
     }
-    case "LS":
+    case "list_directory":
       return { action: "read", description: `List ${quote(field("path") ?? ".")}`, path: field("path") };
     case "Glob":
     case "Grep": {

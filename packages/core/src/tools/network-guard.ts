@@ -1,4 +1,4 @@
-/** Which addresses WebFetch may connect to: public unicast only, unless the deployment allows more. */
+/** Which addresses web_fetch may connect to: public unicast only, unless the deployment allows more. */
 import { lookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
 
@@ -43,7 +43,7 @@ export async function resolveTarget(hostname: string, allowPrivate: boolean): Pr
   if (!allowPrivate) {
     const blocked = addresses.find((entry) => !isPublicAddress(entry.address));
     if (blocked) {
-      return `${hostname} resolves to ${blocked.address}, a loopback, private, link-local or reserved address; WebFetch reaches public addresses only`;
+      return `${hostname} resolves to ${blocked.address}, a loopback, private, link-local or reserved address; web_fetch reaches public addresses only`;
     }
   }
   const first = addresses[0]!;

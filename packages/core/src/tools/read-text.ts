@@ -32,7 +32,7 @@ export const readTextTool = defineTool({
       if (error.code === "ENOENT") throw new ToolError(`File not found: ${file_path}`);
       throw error;
     });
-    if (info.isDirectory()) throw new ToolError(`${file_path} is a directory; use LS or Glob to see its contents`);
+    if (info.isDirectory()) throw new ToolError(`${file_path} is a directory; use list_directory or Glob to see its contents`);
     if (info.size > READ_MAX_BYTES) throw new ToolError(`${file_path} is ${info.size} bytes, over the ${READ_MAX_BYTES}-byte limit of ReadText`);
     const bytes = await readAll(file);
     if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) throw new ToolError(`${file_path} is a binary file, not text`);

@@ -14,7 +14,7 @@ export interface ToolResult {
 
 /** Deployment settings tools obey (from Config; see toolLimits). */
 export interface ToolLimits {
-  /** WebFetch may reach loopback, private, link-local and unique-local addresses. */
+  /** web_fetch may reach loopback, private, link-local and unique-local addresses. */
   allowPrivateNetworks: boolean;
 }
 

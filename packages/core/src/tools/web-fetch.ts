@@ -1,5 +1,5 @@
 /**
- * WebFetch: the text of a public web page. Every hop's host is resolved and checked, and the
+ * web_fetch: the text of a public web page. Every hop's host is resolved and checked, and the
  * connection is pinned to the checked address, so neither a redirect nor DNS rebinding reaches
  * the server's own network unless the deployment allows it (FETCH_ALLOW_PRIVATE_NETWORKS).
  */
@@ -23,7 +23,9 @@ const input = z.strictObject({
 });
 
 export const webFetchTool = defineTool({
-  name: "WebFetch",
+  // Not one of the contract's core tool names, so named like the contract's other tool names
+  // ({server}_{tool}): clients that validate every answer against the contract accept it.
+  name: "web_fetch",
   description:
     "Fetches an http(s) URL and returns its text: HTML pages with the markup removed, other text types as they are. " +
     `Follows up to ${MAX_REDIRECTS} redirects; reads at most ${FETCH_MAX_BYTES / 1024 / 1024} MB within ${FETCH_TIMEOUT_MS / 1000} s. ` +

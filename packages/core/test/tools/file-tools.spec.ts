@@ -1,4 +1,4 @@
-/** ReadText, Write, Edit, LS, Glob and Grep on a real folder, and every way out of it refused. */
+/** ReadText, Write, Edit, list_directory, Glob and Grep on a real folder, and every way out of it refused. */
 import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { editTool } from "../../src/tools/edit";
@@ -74,7 +74,7 @@ describe("paths leaving the session folder are refused", () => {
     expect(await readFile(path.join(fixture.base, "outside.txt"), "utf8")).toBe("secret outside the session");
   });
 
-  it("refuses LS, Glob and Grep outside, and never lists or searches through a link leaving the folder", async () => {
+  it("refuses list_directory, Glob and Grep outside, and never lists or searches through a link leaving the folder", async () => {
     expect((await lsTool.run({ path: ".." }, context)).isError).toBe(true);
     expect((await globTool.run({ pattern: "*", path: "/etc" }, context)).isError).toBe(true);
     expect((await globTool.run({ pattern: "../*" }, context)).output).toMatch(/must not contain '\.\.'/);
@@ -112,7 +112,7 @@ describe("Edit", () => {
   });
 });
 
-describe("LS, Glob and Grep", () => {
+describe("list_directory, Glob and Grep", () => {
   beforeEach(async () => {
     await writeTool.run({ file_path: "src/b.ts", content: "export const beta = 2;\n" }, context);
     await writeTool.run({ file_path: "src/a.ts", content: "// TODO alpha\nexport const alpha = 1;\n" }, context);
@@ -121,7 +121,7 @@ describe("LS, Glob and Grep", () => {
     await writeFile(file(".thumbs/x.ts"), "TODO hidden store file");
   });
 
-  it("LS lists folders and files with sizes, hiding the store's folders", async () => {
+  it("list_directory lists folders and files with sizes, hiding the store's folders", async () => {
     expect(await lsTool.run({}, context)).toEqual({ isError: false, output: ".:\nREADME.md (11 bytes)\nsrc/" });
     expect((await lsTool.run({ path: "src" }, context)).output).toBe("src:\na.ts (38 bytes)\nb.ts (23 bytes)");
   });

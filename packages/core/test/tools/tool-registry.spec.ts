@@ -19,8 +19,8 @@ describe("ToolRegistry", () => {
       Edit: { readOnly: false, permission: true },
       Glob: { readOnly: true, permission: false },
       Grep: { readOnly: true, permission: false },
-      LS: { readOnly: true, permission: false },
-      WebFetch: { readOnly: true, permission: true },
+      list_directory: { readOnly: true, permission: false },
+      web_fetch: { readOnly: true, permission: true },
       TodoWrite: { readOnly: true, permission: false },
       ExitPlanMode: { readOnly: true, permission: false },
       // Its subagent asks for permission itself, and obeys plan mode.
@@ -37,7 +37,7 @@ describe("ToolRegistry", () => {
   it("offers only read-only tools in plan mode", () => {
     const names = (planMode: boolean) => registry.definitions({ planMode }).map((definition) => definition.name);
     expect(names(false)).toHaveLength(BUILTIN_TOOLS.length);
-    expect(names(true).sort()).toEqual(["ExitPlanMode", "Glob", "Grep", "LS", "ReadText", "Task", "TodoWrite", "WebFetch"]);
+    expect(names(true).sort()).toEqual(["ExitPlanMode", "Glob", "Grep", "ReadText", "Task", "TodoWrite", "list_directory", "web_fetch"]);
     for (const name of names(true)) expect(registry.get(name)?.readOnly).toBe(true);
   });
 
@@ -63,7 +63,7 @@ describe("running tools through the registry", () => {
 
   it("reports an unknown tool and input that is not JSON as error results", async () => {
     expect(await registry.run("Nope", "{}", fixture.context)).toMatchObject({ isError: true, output: expect.stringMatching(/^Unknown tool Nope; available: Bash/) });
-    expect(await registry.run("LS", "{oops", fixture.context)).toMatchObject({ isError: true, output: expect.stringMatching(/not valid JSON/) });
+    expect(await registry.run("list_directory", "{oops", fixture.context)).toMatchObject({ isError: true, output: expect.stringMatching(/not valid JSON/) });
   });
 
   it("TodoWrite stores the list in .mix/todos.json and returns it", async () => {

@@ -1,4 +1,4 @@
-/** WebFetch against a real local server: refused as a private address unless the deployment allows it. */
+/** web_fetch against a real local server: refused as a private address unless the deployment allows it. */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { isPublicAddress } from "../../src/tools/network-guard";
@@ -34,7 +34,7 @@ const fetchWith = async (url: string, allowPrivateNetworks: boolean) => {
   return webFetchTool.run({ url }, fixture.context);
 };
 
-describe("WebFetch", () => {
+describe("web_fetch", () => {
   it.each(["/page", "/to-page"])("refuses the loopback server %s by default", async (route) => {
     const result = await fetchWith(`${origin}${route}`, false);
     expect(result.isError).toBe(true);
