@@ -122,7 +122,11 @@ describe("the SSE stream", () => {
   it("sends only events that match their SSE*Event schema", async () => {
     const sessionId = await createSession(url, stack.key);
     const stream = await openStream(url, stack.key, sessionId, "0");
-    await sendMessage(url, stack.key, sessionId, "think about the events");
+    // The scripted model calls the tools named in the message: one runs at once, one asks first.
+    const tools = ["@tool list_directory {}", `@tool Write ${JSON.stringify({ file_path: "a.md", content: "x" })}`];
+    await sendMessage(url, stack.key, sessionId, ["think about the events", ...tools].join("\n"));
+    const asked = await stream.waitForEvent((event) => event.event === "permission");
+    await request(url).post(`/api/permissions/${asked.data.id}/grant`).set(bearer(stack.key)).expect(200);
     await stream.waitForEvent(isComplete);
     walked.add("GET /stream");
     const names = new Set<string>();
@@ -133,8 +137,28 @@ describe("the SSE stream", () => {
       expect({ event: event.event, errors: valid ? "" : describeErrors(validate) }).toEqual({ event: event.event, errors: "" });
       names.add(event.event);
     }
-    expect([...names].sort()).toEqual(["complete", "connected", "content", "session_created", "thinking", "user_message_created"]);
+    expect([...names].sort()).toEqual([
+      "complete",
+      "connected",
+      "content",
+      "permission",
+      "session_created",
+      "thinking",
+      "tool_execution_complete",
+      "tool_execution_start",
+      "tool_use_parameter_delta",
+      "tool_use_parameter_streaming_complete",
+      "tool_use_start",
+      "user_message_created",
+    ]);
     stream.close();
+    // The transcript with those tool calls and their results is in the contract's shape too.
+    const messages = await get(`/api/sessions/${sessionId}/messages`);
+    check("GET", "/api/sessions/{id}/messages", messages, 200);
+    expect(messages.body[1].toolCalls.map((call: { name: string; finished: boolean }) => [call.name, call.finished])).toEqual([
+      ["list_directory", true],
+      ["Write", true],
+    ]);
     check("GET", "/stream", await get("/stream?sessionId=missing"), 404);
   });
 });
