@@ -8,6 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startMcpStack, type McpStack } from "./helpers/mcp-stack";
+import { MCP_TOOL_NAMES } from "./helpers/tool-names";
 
 /** The inspector's launcher, run with node directly (no npx, no download). */
 const INSPECTOR_BIN = path.join(path.dirname(require.resolve("@modelcontextprotocol/inspector/package.json")), "clients/launcher/build/index.js");
@@ -68,23 +69,7 @@ describe("MCP Inspector CLI as an outside client", () => {
   it("tools/list over HTTP shows every tool, with schemas that pass its portability check", async () => {
     // --strict exits 6 when a tool schema has an error-severity portability problem.
     const listed = parsed<ToolsListed>(await overHttp(stack.key, "--method", "tools/list", "--strict"));
-    expect(listed.result.tools.map((tool) => tool.name).sort()).toEqual(
-      [
-        "answer_permission",
-        "cancel_run",
-        "create_session",
-        "delete_session",
-        "export_session",
-        "fork_session",
-        "get_messages",
-        "get_session",
-        "list_models",
-        "list_sessions",
-        "rewind_session",
-        "send_message",
-        "wait_for_reply",
-      ].sort(),
-    );
+    expect(listed.result.tools.map((tool) => tool.name).sort()).toEqual(MCP_TOOL_NAMES);
     expect(listed.result.tools.find((tool) => tool.name === "delete_session")!.annotations).toMatchObject({ destructiveHint: true });
   });
 

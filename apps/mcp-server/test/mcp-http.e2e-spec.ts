@@ -1,6 +1,7 @@
 /** The MCP server over Streamable HTTP, driven by the SDK's own Client against a real stack. */
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { connectClient, resultText, startMcpStack, type McpStack } from "./helpers/mcp-stack";
+import { MCP_TOOL_NAMES } from "./helpers/tool-names";
 
 interface SessionResult {
   id: string;
@@ -30,23 +31,7 @@ describe("MCP server over Streamable HTTP", () => {
   it("lists every tool with a title, annotations and schemas", async () => {
     const { tools } = await client.listTools();
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
-    expect([...byName.keys()].sort()).toEqual(
-      [
-        "answer_permission",
-        "cancel_run",
-        "create_session",
-        "delete_session",
-        "export_session",
-        "fork_session",
-        "get_messages",
-        "get_session",
-        "list_models",
-        "list_sessions",
-        "rewind_session",
-        "send_message",
-        "wait_for_reply",
-      ].sort(),
-    );
+    expect([...byName.keys()].sort()).toEqual(MCP_TOOL_NAMES);
     for (const tool of tools) {
       expect(tool.title).toEqual(expect.any(String));
       expect(tool.description!.length).toBeGreaterThan(30);
