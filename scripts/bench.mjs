@@ -24,7 +24,11 @@
  * A POST the API refuses (e.g. a 500 under load) is recorded as a failed message, not a crash:
  * the figures cover the messages that were accepted, and the run exits non-zero.
  *
- * Usage: pnpm bench [-- --sessions=200 --rounds=3 --timeout=120]
+ * With --tools, each message also makes the scripted model call a tool (list_directory, which
+ * asks no permission), so a run is two model calls around a tool call, and the figures add
+ * POST → tool_execution_complete: the agent loop's own overhead per tool step.
+ *
+ * Usage: pnpm bench [-- --sessions=200 --rounds=3 --timeout=120 --tools]
  *   env: BENCH_SESSIONS, BENCH_ROUNDS, BENCH_TIMEOUT_S; REDIS_URL, TEST_DATABASE_URL (admin URL
  *   used to clone the database); DATABASE_POOL_SIZE, WORKER_CONCURRENCY, SCRIPTED_* override
  *   the bench's defaults when set (the effective values are printed).
@@ -60,10 +64,10 @@ const ENV_OVERRIDES = [
 function parseOptions(argv, env) {
   const flags = Object.fromEntries(
     argv
-      .filter((arg) => arg !== "--")
+      .filter((arg) => arg !== "--" && arg !== "--tools")
       .map((arg) => {
         const match = /^--(sessions|rounds|timeout)=(.*)$/.exec(arg);
-        if (!match) throw new Error(`unknown argument "${arg}" (expected --sessions=N, --rounds=R, --timeout=S)`);
+        if (!match) throw new Error(`unknown argument "${arg}" (expected --sessions=N, --rounds=R, --timeout=S, --tools)`);
         return [match[1], match[2]];
       }),
   );
@@ -76,6 +80,7 @@ function parseOptions(argv, env) {
     sessions: positive("--sessions", flags.sessions ?? env.BENCH_SESSIONS, 50),
     rounds: positive("--rounds", flags.rounds ?? env.BENCH_ROUNDS, 1),
     timeoutMs: positive("--timeout", flags.timeout ?? env.BENCH_TIMEOUT_S, 120) * 1_000,
+    tools: argv.includes("--tools"),
   };
 }
 
@@ -128,7 +133,9 @@ async function startStack(options, cleanups) {
   const worker = await core.startRunWorker(config, core.createLogger("bench-worker", config.LOG_LEVEL));
   cleanups.push(["close worker", () => worker.close()]);
 
-  const { apiKey } = await api.services.apiKeys.createWorkspace("bench");
+  const { apiKey, workspaceId } = await api.services.apiKeys.createWorkspace("bench");
+  // No tool asks permission in the bench's workspace: nobody is there to answer.
+  await api.services.permissions.setPolicy(workspaceId, { tools: [] });
   return { baseUrl: `http://127.0.0.1:${port}`, apiKey, config };
 }
 
@@ -198,6 +205,8 @@ function handleEvent(session, stats, frame, receivedAt) {
   if (frame.event === "content") {
     round.contentEvents++;
     round.firstContentAt ??= receivedAt;
+  } else if (frame.event === "tool_execution_complete") {
+    round.toolCompleteAt ??= receivedAt;
   } else if (frame.event === "complete" || frame.event === "error") {
     round.completeAt = receivedAt;
     const payload = JSON.parse(frame.data);
@@ -213,7 +222,10 @@ async function connectSession(stack, session, stats) {
   session.sse = await openSse(stack, session.id, (frame, receivedAt) => handleEvent(session, stats, frame, receivedAt));
 }
 
-async function runSession(stack, session, rounds, stats) {
+/** The scripted model calls the tool a `@tool` line names. */
+const TOOL_DIRECTIVE = "\n@tool list_directory {}";
+
+async function runSession(stack, session, rounds, stats, tools) {
   for (let r = 0; r < rounds; r++) {
     const round = { contentEvents: 0, postAt: 0, acceptedAt: 0, firstContentAt: undefined, completeAt: undefined, outcome: undefined };
     const finished = new Promise((resolve) => (round.finished = resolve));
@@ -221,7 +233,8 @@ async function runSession(stack, session, rounds, stats) {
     session.current = round;
     round.postAt = performance.now();
     try {
-      await postJson(stack, `/api/sessions/${session.id}/messages`, { text: `benchmark message ${r + 1} of session ${session.index}` });
+      const text = `benchmark message ${r + 1} of session ${session.index}${tools ? TOOL_DIRECTIVE : ""}`;
+      await postJson(stack, `/api/sessions/${session.id}/messages`, { text });
     } catch (error) {
       // A refused message is a result, not a crash: record it and stop this session.
       round.outcome = `send failed: ${error.message}`;
@@ -262,7 +275,8 @@ function summarize(run) {
   const perSecond = (count) => (runWallMs > 0 ? Math.round((count / runWallMs) * 1_000 * 10) / 10 : 0);
   const failed = done.filter((round) => round.outcome !== "complete").length;
   const sendFailures = rounds.filter((round) => round.outcome?.startsWith("send failed"));
-  const expectedContent = Number(run.config?.SCRIPTED_CONTENT_DELTAS ?? 0);
+  // With a tool: the first call's "I'll use …" delta and the answer's summary delta come on top.
+  const expectedContent = Number(run.config?.SCRIPTED_CONTENT_DELTAS ?? 0) + (run.options.tools ? 2 : 0);
   const probe = run.probe?.();
   return {
     ok:
@@ -272,6 +286,7 @@ function summarize(run) {
       done.length === rounds.length &&
       failed === 0,
     sessions: run.options.sessions,
+    withTools: run.options.tools,
     roundsPerSession: run.options.rounds,
     messages: rounds.length,
     runsCompleted: done.length,
@@ -286,6 +301,7 @@ function summarize(run) {
     runPhaseMs: Math.round(runWallMs),
     postAcceptedMs: distribution(rounds.filter((r) => r.acceptedAt).map((r) => r.acceptedAt - r.postAt)),
     postToFirstContentMs: distribution(rounds.filter((r) => r.firstContentAt !== undefined).map((r) => r.firstContentAt - r.postAt)),
+    postToToolCompleteMs: run.options.tools ? distribution(rounds.filter((r) => r.toolCompleteAt !== undefined).map((r) => r.toolCompleteAt - r.postAt)) : null,
     postToCompleteMs: distribution(done.map((r) => r.completeAt - r.postAt)),
     eventsDelivered: run.stats.runEvents,
     eventsPerSecond: perSecond(run.stats.runEvents),
@@ -319,6 +335,7 @@ function printReport(summary) {
     ["  stack start / connect / run phase", `${ms(summary.stackStartMs)} / ${ms(summary.connectPhaseMs)} / ${ms(summary.runPhaseMs)}`],
     ["POST → 202", dist(summary.postAcceptedMs)],
     ["POST → first content (SSE)", dist(summary.postToFirstContentMs)],
+    ...(summary.postToToolCompleteMs ? [["POST → tool_execution_complete (SSE)", dist(summary.postToToolCompleteMs)]] : []),
     ["POST → complete (SSE)", dist(summary.postToCompleteMs)],
     ["events delivered to clients", `${summary.eventsDelivered} (${summary.eventsPerSecond} events/s over the run phase)`],
     ["runs completed per second", String(summary.runsPerSecond)],
@@ -353,7 +370,7 @@ async function benchmark(run, cleanups) {
 
   startProcessProbe(run);
   run.runStartAt = performance.now();
-  await Promise.all(run.sessions.map((session) => runSession(stack, session, run.options.rounds, run.stats)));
+  await Promise.all(run.sessions.map((session) => runSession(stack, session, run.options.rounds, run.stats, run.options.tools)));
   run.runEndAt = performance.now();
 }
 
@@ -401,7 +418,9 @@ async function main() {
     timedOut: false,
   };
   const cleanups = [];
-  console.log(`bench: ${run.options.sessions} sessions × ${run.options.rounds} round(s), timeout ${run.options.timeoutMs / 1_000} s`);
+  console.log(
+    `bench: ${run.options.sessions} sessions × ${run.options.rounds} round(s)${run.options.tools ? " with a tool call each" : ""}, timeout ${run.options.timeoutMs / 1_000} s`,
+  );
 
   // The run stops early on the global timeout or on Ctrl-C; either way it reports and cleans up.
   let timer;
