@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { DelayedError, type Job } from "bullmq";
-import type { PrismaClient } from "@mix/db";
+import type { PrismaClient, WorkspacePreferences } from "@mix/db";
 import { CallbackList, RunAgentJob, ThinkingLevel } from "../contracts";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
@@ -38,6 +38,7 @@ export interface ModelChooser {
     workspaceId: string;
     session: { modelProvider: string | null; modelId: string | null };
     role: "main" | "subagent";
+    preferences?: WorkspacePreferences | null;
   }): Promise<ModelChoice>;
 }
 
@@ -93,7 +94,11 @@ export class RunProcessor {
   loadRun(runId: string) {
     return this.deps.prisma.run.findUnique({
       where: { id: runId },
-      include: { session: true, message: { include: { parts: { where: { type: "text" }, orderBy: { index: "asc" } } } } },
+      include: {
+        // The workspace's model preferences come along: one round trip less before the first token.
+        session: { include: { workspace: { select: { preferences: true } } } },
+        message: { include: { parts: { where: { type: "text" }, orderBy: { index: "asc" } } } },
+      },
     });
   }
 
@@ -116,14 +121,17 @@ export class RunProcessor {
         await emit("complete", { type: "cancelled", done: true, messageId: run.id });
         return;
       }
-      await Promise.all([this.store.markRunning(run.id), firstStart && this.nameSession(run, userText)]);
-      // A resumed run: calls its previous worker started are reported, never run again.
+      // A resumed run: calls its previous worker started are reported, never run again (before
+      // the history is read, so it holds their results).
       if (!firstStart) await this.reportInterruptedCalls(run, emit);
+      // Independent round trips overlap: they are most of the wait before the first delta.
       const [history, stepsTaken, model, tools] = await Promise.all([
         loadModelHistory(this.deps.prisma, sessionId, run.message.turn),
         firstStart ? 0 : this.store.stepsTaken(sessionId, run.message.turn),
-        this.deps.models.select({ workspaceId: run.session.workspaceId, session: run.session, role: "main" }),
+        this.deps.models.select({ workspaceId: run.session.workspaceId, session: run.session, role: "main", preferences: run.session.workspace.preferences }),
         run.withTools ? this.deps.tools(run.session.workspaceId) : [],
+        this.store.markRunning(run.id),
+        firstStart && this.nameSession(run, userText),
       ]);
       const outcome = await this.runLoop(run, { history, stepsTaken, model, tools, userText, emit, signals });
       await this.finishRun(run, outcome, emit);
@@ -165,7 +173,8 @@ export class RunProcessor {
     const subagentDeps: SubagentDeps = {
       tools: subagentTools,
       system: `${BASE_SYSTEM_PROMPT}\n\n${SUBAGENT_SYSTEM_SUFFIX}`,
-      selectModel: (sessionModel) => this.deps.models.select({ workspaceId: session.workspaceId, session: sessionModel, role: "subagent" }),
+      selectModel: (sessionModel) =>
+        this.deps.models.select({ workspaceId: session.workspaceId, session: sessionModel, role: "subagent", preferences: session.workspace.preferences }),
     };
     // Filled below: the Task tool and callbacks need the services they are part of.
     const services: LoopServices = {

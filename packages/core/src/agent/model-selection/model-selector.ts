@@ -5,7 +5,7 @@
  * workspace without one is shown), then the configuration (MODEL_PROVIDER, MODEL_ID).
  */
 import { createHash } from "node:crypto";
-import type { PrismaClient } from "@mix/db";
+import type { PrismaClient, WorkspacePreferences } from "@mix/db";
 import type { Config } from "../../config/config";
 import type { CredentialProvider } from "../../contracts";
 import type { CredentialsService } from "../../credentials/credentials.service";
@@ -64,8 +64,19 @@ export class ModelSelector {
 
   constructor(private readonly deps: ModelSelectorDeps) {}
 
-  async select(args: { workspaceId: string; session: { modelProvider: string | null; modelId: string | null }; role: AgentRole }): Promise<ModelChoice> {
-    const wanted = await this.wanted(args.workspaceId, args.session, args.role);
+  /**
+   * `preferences`: the workspace's stored row (null: none) when the caller already loaded it with
+   * its run, which saves a round trip before the first token; read here when omitted.
+   */
+  async select(args: {
+    workspaceId: string;
+    session: { modelProvider: string | null; modelId: string | null };
+    role: AgentRole;
+    preferences?: WorkspacePreferences | null;
+  }): Promise<ModelChoice> {
+    const preferences =
+      args.preferences !== undefined ? args.preferences : await this.deps.prisma.workspacePreferences.findUnique({ where: { workspaceId: args.workspaceId } });
+    const wanted = this.wanted(args.session, args.role, preferences);
     const provider = await this.providerFor(args.workspaceId, wanted);
     return {
       provider,
@@ -75,8 +86,7 @@ export class ModelSelector {
     };
   }
 
-  private async wanted(workspaceId: string, session: { modelProvider: string | null; modelId: string | null }, role: AgentRole): Promise<Wanted> {
-    const preferences = await this.deps.prisma.workspacePreferences.findUnique({ where: { workspaceId } });
+  private wanted(session: { modelProvider: string | null; modelId: string | null }, role: AgentRole, preferences: WorkspacePreferences | null): Wanted {
     // Max tokens are a workspace setting: they apply whichever model is chosen.
     const maxOutputTokens = preferences ? (role === "main" ? preferences.mainAgentMaxTokens : preferences.subAgentMaxTokens) : undefined;
 
