@@ -39,8 +39,8 @@ describe("tool use and permissions over MCP", () => {
     return (result.structuredContent as { id: string }).id;
   };
 
-  const send = async (sessionId: string, text: string, progress: string[] = []) => {
-    const result = await client.callTool({ name: "send_message", arguments: { session_id: sessionId, text, timeout_seconds: 60 } }, undefined, {
+  const send = async (sessionId: string, text: string, progress: string[] = [], options: Record<string, unknown> = {}) => {
+    const result = await client.callTool({ name: "send_message", arguments: { session_id: sessionId, text, timeout_seconds: 60, ...options } }, undefined, {
       onprogress: (update) => progress.push(update.message ?? ""),
       timeout: 20_000,
     });
@@ -203,5 +203,31 @@ describe("tool use and permissions over MCP", () => {
 
     const stored = await waitForReply(sessionId, reply.messageId);
     expect(stored).toEqual({ ...reply, toolCalls: [{ id: reply.toolCalls[0]!.id, name: "list_directory", status: "succeeded" }] });
+  });
+
+  it("passes plan_mode and max_steps on to the run", async () => {
+    const planned = await send(await createSession("plan"), 'plan it\n@tool Write {"file_path":"p.md","content":"x"}', [], { plan_mode: true });
+    // In plan mode Write is not offered, so the agent cannot even ask to use it.
+    expect(planned).toMatchObject({ status: "completed", toolCalls: [] });
+    expect(planned.answer).toContain("Write is not available");
+
+    const result = await client.callTool({
+      name: "send_message",
+      arguments: { session_id: await createSession("steps"), text: "list\n@tool list_directory {}", max_steps: 1 },
+    });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toMatchObject({ status: "failed", note: expect.stringContaining("max_steps") });
+    const bad = await client.callTool({ name: "send_message", arguments: { session_id: "any", text: "x", max_steps: 0 } });
+    expect(bad.isError).toBe(true);
+  });
+
+  it("reports a run cancelled while it waited as cancelled", async () => {
+    const sessionId = await createSession("cancel");
+    const waiting = await send(sessionId, 'go\n@tool Bash {"command":"echo hi"}');
+    expect(waiting.status).toBe("awaiting_permission");
+    const cancelled = await client.callTool({ name: "cancel_run", arguments: { session_id: sessionId } });
+    expect(cancelled.isError).toBeFalsy();
+    const reply = await waitForReply(sessionId, waiting.messageId);
+    expect(reply).toMatchObject({ status: "cancelled", toolCalls: [{ name: "Bash", status: "failed" }] });
   });
 });

@@ -9,7 +9,8 @@ import { PermissionStore, openSessionEventStream, type ApiServices, type OpenStr
 import { ReplyTracker, type PendingPermission, type ReplyStep, type ToolCallSummary } from "./reply-tracker";
 
 export type FollowOutcome =
-  | { kind: "complete" }
+  /** `reason`: how the run ended ("complete", or "cancelled" when it was stopped). */
+  | { kind: "complete"; reason?: string }
   | { kind: "failed"; error: string }
   | { kind: "awaiting_permission"; permission: PendingPermission }
   | { kind: "timeout" }

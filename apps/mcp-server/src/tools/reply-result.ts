@@ -38,7 +38,7 @@ const PendingPermission = z.object({
 export const ReplyOutput = {
   sessionId: z.string(),
   messageId: z.string().describe("The user message; wait_for_reply takes it to follow the reply further"),
-  status: z.enum(["completed", "failed", "awaiting_permission", "timeout"]),
+  status: z.enum(["completed", "cancelled", "failed", "awaiting_permission", "timeout"]),
   answer: z.string().describe("The agent's reply text (so far, unless completed)"),
   toolCalls: z.array(ToolCallSummary).describe("The tools the agent called in this reply, in order"),
   pendingPermission: PendingPermission.optional().describe("Set when status is 'awaiting_permission'"),
@@ -60,6 +60,9 @@ export function replyResult(reply: ReplyOf, followed: FollowedRun): CallToolResu
   const { outcome } = followed;
   switch (outcome.kind) {
     case "complete":
+      if (outcome.reason === "cancelled") {
+        return dataResult<Reply>({ ...base, status: "cancelled", note: "The run was cancelled before it finished; answer holds what the agent had said by then." });
+      }
       return dataResult<Reply>({ ...base, status: "completed" });
     case "failed":
       return { ...dataResult<Reply>({ ...base, status: "failed", note: outcome.error }), isError: true };

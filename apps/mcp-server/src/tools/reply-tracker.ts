@@ -24,7 +24,7 @@ export interface PendingPermission {
   bySubagent: boolean;
 }
 
-export type ReplyEnd = { kind: "complete" } | { kind: "failed"; error: string };
+export type ReplyEnd = { kind: "complete"; reason?: string } | { kind: "failed"; error: string };
 
 export type ReplyStep =
   | { kind: "text"; text: string }

@@ -4,7 +4,7 @@
  * agent waits for a permission (answer_permission, then wait_for_reply), or at the timeout; the
  * run goes on in every case.
  */
-import { SendMessageRequest } from "@mix/core";
+import { SendMessageRequest, ThinkingLevel } from "@mix/core";
 import { z } from "zod";
 import { followRun } from "./follow-run";
 import { ReplyOutput, replyResult, timeoutSecondsInput } from "./reply-result";
@@ -26,14 +26,17 @@ export const registerSendMessage: RegisterTool = (server, { services, principal 
         session_id: z.string().min(1).describe("The session to talk to (create_session makes one)"),
         text: z.string().min(1).describe("The message; '/name args' runs a custom command"),
         timeout_seconds: timeoutSecondsInput,
+        plan_mode: z.boolean().optional().describe("Plan only: the agent may read but not change anything, and ends with its plan"),
+        thinking_level: ThinkingLevel.optional().describe("Reasoning budget: off, basic (4k), medium (10k), maximum (32k); default from the message's wording"),
+        max_steps: z.number().int().min(1).max(1000).optional().describe("Most model calls the agent may make for this message"),
       },
       outputSchema: ReplyOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    ({ session_id, text, timeout_seconds }, extra) =>
+    ({ session_id, text, timeout_seconds, plan_mode, thinking_level, max_steps }, extra) =>
       guarded(async () => {
-        // The REST API's validation of the text (not empty, length limit).
-        const request = SendMessageRequest.parse({ text, plan_mode: false });
+        // The REST API's validation (text not empty, length limit, max_steps range).
+        const request = SendMessageRequest.parse({ text, plan_mode: plan_mode ?? false, thinking_level, max_steps });
         await services.sessions.require(principal.workspaceId, session_id);
         // The reply's events come after this id; taken before sending so none is missed.
         const afterEventId = await services.events.lastId(session_id);

@@ -23,7 +23,7 @@ describe("ChatReplyFilter", () => {
       content(" world"),
       ev("complete", { type: "complete", done: true }),
     ]);
-    expect(steps.filter(Boolean)).toEqual([{ kind: "text", text: "Hello" }, { kind: "text", text: " world" }, { kind: "complete" }]);
+    expect(steps.filter(Boolean)).toEqual([{ kind: "text", text: "Hello" }, { kind: "text", text: " world" }, { kind: "complete", reason: "complete" }]);
   });
 
   it("ends with the error of a failed run, but not at an announced retry", () => {

@@ -6,7 +6,8 @@
  */
 import type { LoggedEvent } from "../contracts";
 
-export type ReplyStep = { kind: "text"; text: string } | { kind: "complete" } | { kind: "failed"; error: string } | null;
+/** `reason` of a complete: the `complete` event's type ("complete", "cancelled", "max_steps_reached"). */
+export type ReplyStep = { kind: "text"; text: string } | { kind: "complete"; reason?: string } | { kind: "failed"; error: string } | null;
 
 export class ChatReplyFilter {
   private inRun = false;
@@ -27,7 +28,7 @@ export class ChatReplyFilter {
       case "content":
         return { kind: "text", text: (event as LoggedEvent<"content">).data.content };
       case "complete":
-        return { kind: "complete" };
+        return { kind: "complete", reason: (event as LoggedEvent<"complete">).data.type };
       case "error": {
         const { error, attempt, maxAttempts } = (event as LoggedEvent<"error">).data;
         // A provider retry is announced as an error with attempts left; the run goes on.
