@@ -27,7 +27,7 @@ it("replays what was logged before it started, then follows live events to the e
   await log.append("c1", "content", { type: "content", content: "after the end" });
   await waitFor(() => outcomes.length > 0, { timeoutMs: 2_000, what: "the end" });
   expect(texts.join("")).toBe("Hello");
-  expect(outcomes).toEqual([{ kind: "complete" }]);
+  expect(outcomes).toEqual([{ kind: "complete", reason: "complete" }]);
 });
 
 it("ends during the replay when the whole run is already logged", async () => {
