@@ -87,4 +87,8 @@ it("runs a sub_agent callback and stores its answer", async () => {
     "Looks right.",
   );
   expect(JSON.stringify((await messagesOf(sessionId))[1].callbackResults)).toContain("Looks right.");
+  // The result names the subagent's own session.
+  const [result] = (await messagesOf(sessionId))[1].callbackResults;
+  const child = (await request(stack.url).get(`/api/sessions/${result.subagent_id}`).set(bearer(stack.key)).expect(200)).body;
+  expect(child).toMatchObject({ sessionType: "subagent", parentSessionId: sessionId, parentToolCallId: "call_review" });
 });

@@ -77,6 +77,15 @@ describe("answered from another instance", () => {
     expect(await readFile(join(stack.storage, sessionId, "always.txt"), "utf8")).toBe("1\n2\n");
   });
 
+  it("refuses a call whose input is not JSON without asking anyone", async () => {
+    stack.fake.reply(openAiToolCallReply([{ id: "call_bad_json", name: "Bash", input: '{"command": "ls' }])).reply(openAiTextReply("fixed"));
+    const { sessionId, events } = await converse(stack, "broken call");
+    expect(named(events, "permission")).toHaveLength(0);
+    expect(named(events, "tool_execution_complete")[0]!.data).toMatchObject({ toolCallId: "call_bad_json", success: false });
+    const messages = (await request(stack.url).get(`/api/sessions/${sessionId}/messages`).set(bearer(stack.key)).expect(200)).body;
+    expect(messages[1].toolCalls[0]).toMatchObject({ isError: true, result: expect.stringContaining("not valid JSON") });
+  });
+
   it("answers 404 for an unknown id and for another workspace's request", async () => {
     const [a, b] = stack.apis;
     await request(a!.url).post("/api/permissions/no-such-permission/grant").set(bearer(stack.key)).expect(404);

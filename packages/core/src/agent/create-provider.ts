@@ -3,7 +3,6 @@
  * by the ModelSelector (model-selection/), with the workspace's credentials.
  */
 import type { Config } from "../config/config";
-import type { ModelProvider } from "./provider";
 import { ScriptedProvider } from "./scripted-provider";
 
 export function createScriptedProvider(config: Config): ScriptedProvider {
@@ -13,10 +12,4 @@ export function createScriptedProvider(config: Config): ScriptedProvider {
     delayMs: config.SCRIPTED_DELAY_MS,
     deltaMinChars: config.SCRIPTED_DELTA_MIN_CHARS,
   });
-}
-
-/** The provider named by configuration, for callers that do not choose per run: only the scripted one can be built without a workspace. */
-export function createModelProvider(config: Config): ModelProvider {
-  if (config.MODEL_PROVIDER === "scripted") return createScriptedProvider(config);
-  throw new Error(`MODEL_PROVIDER=${config.MODEL_PROVIDER} is chosen per run by the model selector`);
 }

@@ -187,11 +187,11 @@ export class RunProcessor {
       emit: args.emit,
     };
     const env: ToolCallEnv = { permissions: this.deps.permissions, callbackTimeoutMs: this.deps.callbackTimeoutMs, callbackEffects: null };
-    const task = createTaskTool((input, context) =>
-      context.toolCallId
-        ? runSubagent({ title: input.description, prompt: input.prompt, parentToolCallId: context.toolCallId }, scope, services, env, args.signals, subagentDeps)
-        : Promise.resolve(failed("Task needs a tool call id")),
-    );
+    const task = createTaskTool(async (input, context) => {
+      if (!context.toolCallId) return failed("Task needs a tool call id");
+      const subagent = { title: input.description, prompt: input.prompt, parentToolCallId: context.toolCallId };
+      return (await runSubagent(subagent, scope, services, env, args.signals, subagentDeps)).result;
+    });
     // A run without tools (a chat reply) gets no Task either.
     services.tools = new ToolRegistry(run.withTools ? [...withoutTask, task] : []);
     env.callbackEffects = (call) => this.callbackEffects(run, call.id, scope, services, env, args, subagentDeps);
@@ -210,7 +210,7 @@ export class RunProcessor {
     return {
       runSubAgent: async (prompt, options) => {
         const context = options.includeFullHistory ? textOnly(args.history) : [];
-        const result = await runSubagent(
+        const { result, sessionId } = await runSubagent(
           { title: `Callback after ${toolCallId}`, prompt, parentToolCallId: toolCallId, context },
           scope,
           services,
@@ -219,7 +219,8 @@ export class RunProcessor {
           subagentDeps,
         );
         if (result.isError) throw new Error(result.output);
-        return result.output;
+        // The callback's result names the child session (subagent_id), so it can be opened.
+        return { text: result.output, sessionId };
       },
       sendMessage: async (text) => {
         const messageId = await insertUserMessage(this.deps.prisma, {

@@ -7,7 +7,7 @@ import { createPrismaClient } from "@mix/db";
 import { UnrecoverableError, Worker } from "bullmq";
 import { JobCatalog, QueueName, RunAgentJob } from "../contracts";
 import type { Config } from "../config/config";
-import { createModelProvider } from "../agent/create-provider";
+import { createScriptedProvider } from "../agent/create-provider";
 import { ModelSelector } from "../agent/model-selection/model-selector";
 import type { ModelProvider } from "../agent/provider";
 import { CredentialsService } from "../credentials/credentials.service";
@@ -53,7 +53,7 @@ export async function startRunWorker(
   const permissions = new PermissionGate({ redis, subscriber, keys, events, prisma, timeoutMs: config.PERMISSION_TIMEOUT_MS, logger });
   await Promise.all([controlListener.start(), permissions.start()]);
   const credentials = new CredentialsService(prisma, config, new PreferencesService(prisma));
-  const models = new ModelSelector({ prisma, config, credentials, scripted: options.scripted ?? createModelProvider({ ...config, MODEL_PROVIDER: "scripted" }) });
+  const models = new ModelSelector({ prisma, config, credentials, scripted: options.scripted ?? createScriptedProvider(config) });
   const mcpTools = options.mcp ?? new McpToolSource({ config, logger });
   const blobs = new LocalBlobStore(config.STORAGE_DIR);
 

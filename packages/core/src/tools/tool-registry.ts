@@ -57,13 +57,22 @@ export class ToolRegistry {
   /** Runs a model's tool call (input as JSON text); an unknown tool or bad JSON is an error result. */
   async run(name: string, inputJson: string, context: ToolContext): Promise<ToolResult> {
     const tool = this.tools.get(name);
-    if (!tool) return failed(`Unknown tool ${name}; available: ${[...this.tools.keys()].join(", ")}`);
-    let input: unknown;
-    try {
-      input = inputJson.trim() === "" ? {} : JSON.parse(inputJson);
-    } catch (error) {
-      return failed(`The input of ${name} is not valid JSON: ${(error as Error).message}`);
-    }
-    return tool.run(input, context);
+    if (!tool) return failed(this.unknownTool(name));
+    const parsed = parseToolInput(name, inputJson);
+    return parsed.ok ? tool.run(parsed.input, context) : failed(parsed.error);
+  }
+
+  /** What the model is told when it calls a tool it was not offered. */
+  unknownTool(name: string): string {
+    return `Unknown tool ${name}; available: ${[...this.tools.keys()].join(", ")}`;
+  }
+}
+
+/** A model's tool input, sent as JSON text, as a value (an empty input is `{}`). */
+export function parseToolInput(name: string, inputJson: string): { ok: true; input: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, input: inputJson.trim() === "" ? {} : JSON.parse(inputJson) };
+  } catch (error) {
+    return { ok: false, error: `The input of ${name} is not valid JSON: ${(error as Error).message}` };
   }
 }

@@ -9,7 +9,7 @@ import { EXIT_PLAN_MODE } from "../../tools/exit-plan-mode";
 import type { ModelMessage } from "../provider";
 import { assistantMessageOf, runModelStep } from "./model-step";
 import { withModelRetries } from "./model-retry";
-import { LeaseLostError, type LoopOutcome, type LoopScope, type LoopServices, type LoopSignals } from "./loop-types";
+import { throwIfLeaseLost, type LoopOutcome, type LoopScope, type LoopServices, type LoopSignals } from "./loop-types";
 import { runToolCalls, type ToolCallEnv } from "./tool-calls";
 
 export async function runAgentLoop(
@@ -39,7 +39,7 @@ export async function runAgentLoop(
     const step = await withModelRetries(services.retry, signals.signal, emit, () =>
       runModelStep(model.provider, request, messageId, signals.signal, emit),
     );
-    if (signals.leaseLost.aborted) throw new LeaseLostError(`run ${scope.runId} lost its session lease; another worker owns it now`);
+    throwIfLeaseLost(scope, signals);
     const cost = services.prices.costOf(model.modelId, step.usage);
     const nextIndex = await store.saveStep({
       sessionId: scope.sessionId,

@@ -73,3 +73,8 @@ export interface LoopOutcome {
 export class LeaseLostError extends Error {
   override name = "LeaseLostError";
 }
+
+/** Another worker may own the run now: it must write nothing more. */
+export function throwIfLeaseLost(scope: Pick<LoopScope, "runId">, signals: LoopSignals): void {
+  if (signals.leaseLost.aborted) throw new LeaseLostError(`run ${scope.runId} lost its session lease; another worker owns it now`);
+}

@@ -40,7 +40,7 @@ export async function runSubagent(
   env: ToolCallEnv,
   signals: LoopSignals,
   deps: SubagentDeps,
-): Promise<ToolResult> {
+): Promise<{ result: ToolResult; sessionId: string }> {
   const sessionId = await services.store.createSubagentSession({
     workspaceId: parent.workspaceId,
     parentSessionId: parent.sessionId,
@@ -67,7 +67,7 @@ export async function runSubagent(
   // A cancelled subagent cancels the call that started it.
   if (outcome.status === "cancelled") signals.signal.throwIfAborted();
   if (outcome.status === "max_steps") {
-    return failed(`The subagent stopped after ${outcome.steps} steps without finishing. Its last words: ${outcome.text || "(none)"}`);
+    return { sessionId, result: failed(`The subagent stopped after ${outcome.steps} steps without finishing. Its last words: ${outcome.text || "(none)"}`) };
   }
-  return ok(outcome.text || "(the subagent gave no answer)");
+  return { sessionId, result: ok(outcome.text || "(the subagent gave no answer)") };
 }

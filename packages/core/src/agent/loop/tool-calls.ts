@@ -10,8 +10,9 @@ import { matchingCallbacks } from "../../callbacks/matching-callbacks";
 import { runCallback } from "../../callbacks/run-callback";
 import { INTERRUPTED_RESULT, callbackContextText } from "../../runs/run-history";
 import { failed, type ToolResult } from "../../tools/tool";
+import { parseToolInput } from "../../tools/tool-registry";
 import type { ToolCallRequest, ToolResultMessage } from "../provider";
-import { LeaseLostError, type LoopScope, type LoopServices, type LoopSignals } from "./loop-types";
+import { throwIfLeaseLost, type LoopScope, type LoopServices, type LoopSignals } from "./loop-types";
 
 export interface ToolCallEnv {
   permissions?: PermissionGate;
@@ -36,7 +37,7 @@ export async function runToolCalls(
   const results: ToolResultMessage[] = [];
   let index = step.nextIndex;
   const save = async (call: ToolCallRequest, result: ToolResult) => {
-    if (signals.leaseLost.aborted) throw new LeaseLostError(`run ${scope.runId} lost its session lease`);
+    throwIfLeaseLost(scope, signals);
     await services.store.appendPart(step.messageId, index++, { type: "tool_result", toolCallId: call.id, result: result.output, isError: result.isError });
     const message: ToolResultMessage = { toolCallId: call.id, toolName: call.name, result: result.output, isError: result.isError };
     results.push(message);
@@ -49,7 +50,7 @@ export async function runToolCalls(
       result = await runOne(call, scope, services, env, signals.signal);
     } catch (error) {
       if (!signals.signal.aborted) throw error;
-      if (signals.leaseLost.aborted) throw new LeaseLostError(`run ${scope.runId} lost its session lease`);
+      throwIfLeaseLost(scope, signals);
       for (const unfinished of calls.slice(position)) {
         await save(unfinished, failed(INTERRUPTED_RESULT));
         await complete(services, unfinished, false, "Interrupted");
@@ -64,18 +65,32 @@ export async function runToolCalls(
   return { results, cancelled: false };
 }
 
-/** One call, from checks to result; throws only when the signal aborted it. */
+/**
+ * One call, from checks to result; throws only when the signal aborted it. The input is parsed
+ * once, before anyone is asked: a call that cannot run is refused without a permission request.
+ */
 async function runOne(call: ToolCallRequest, scope: LoopScope, services: LoopServices, env: ToolCallEnv, signal: AbortSignal): Promise<ToolResult> {
-  const tool = services.tools.get(call.name);
+  const result = await checkAndRun(call, scope, services, env, signal);
+  await complete(services, call, !result.isError, result.isError ? `${call.name} failed` : `${call.name} finished`);
+  return result;
+}
+
+async function checkAndRun(call: ToolCallRequest, scope: LoopScope, services: LoopServices, env: ToolCallEnv, signal: AbortSignal): Promise<ToolResult> {
   const start = () =>
     services.emit("tool_execution_start", { type: "tool_execution_start", toolCallId: call.id, toolName: call.name, progress: `Running ${call.name}` });
+  const refuse = async (reason: string) => {
+    await start();
+    return failed(reason);
+  };
 
-  let refusal: string | null = null;
-  if (!tool) {
-    refusal = `Unknown tool ${call.name}; available: ${services.tools.list().map((candidate) => candidate.name).join(", ")}`;
-  } else if (scope.planMode && !tool.readOnly) {
-    refusal = `${call.name} is not available in plan mode: only read-only tools may run. Finish the plan and call ExitPlanMode with it.`;
-  } else if (env.permissions) {
+  const tool = services.tools.get(call.name);
+  if (!tool) return refuse(services.tools.unknownTool(call.name));
+  if (scope.planMode && !tool.readOnly) {
+    return refuse(`${call.name} is not available in plan mode: only read-only tools may run. Finish the plan and call ExitPlanMode with it.`);
+  }
+  const parsed = parseToolInput(call.name, call.input);
+  if (!parsed.ok) return refuse(parsed.error);
+  if (env.permissions) {
     const outcome = await env.permissions.ask(
       {
         workspaceId: scope.workspaceId,
@@ -84,20 +99,16 @@ async function runOne(call: ToolCallRequest, scope: LoopScope, services: LoopSer
         runId: scope.runId,
         toolCallId: call.id,
         toolName: call.name,
-        input: parseInput(call.input),
+        input: parsed.input,
         defaultRequired: tool.requiresPermission,
         ...(scope.parentToolCallId ? { parentToolCallId: scope.parentToolCallId } : {}),
       },
       signal,
     );
-    if (!outcome.granted) refusal = outcome.message;
+    if (!outcome.granted) return refuse(outcome.message);
   }
   await start();
-  const result = refusal
-    ? failed(refusal)
-    : await services.tools.run(call.name, call.input, { sessionDir: scope.sessionDir, signal, limits: services.limits, toolCallId: call.id });
-  await complete(services, call, !result.isError, result.isError ? `${call.name} failed` : `${call.name} finished`);
-  return result;
+  return tool.run(parsed.input, { sessionDir: scope.sessionDir, signal, limits: services.limits, toolCallId: call.id });
 }
 
 function complete(services: LoopServices, call: ToolCallRequest, success: boolean, progress: string) {
@@ -129,19 +140,11 @@ async function runCallbacksFor(
       },
       env.callbackEffects!(call),
     );
-    if (signals.leaseLost.aborted) throw new LeaseLostError(`run ${scope.runId} lost its session lease`);
+    throwIfLeaseLost(scope, signals);
     const part = { type: "callback_result" as const, result: outcome.result };
     await services.store.appendPart(at.messageId, index++, part);
     const note = callbackContextText(part);
     if (note) message.result = `${message.result}\n\n${note}`;
   }
   return index;
-}
-
-function parseInput(input: string): unknown {
-  try {
-    return input.trim() === "" ? {} : JSON.parse(input);
-  } catch {
-    return input;
-  }
 }
