@@ -7,8 +7,8 @@ import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
 import { z } from "zod";
+import { resolveTarget, type ResolvedTarget } from "../network/address-guard";
 import { htmlToText } from "./html-text";
-import { resolveTarget, type ResolvedTarget } from "./network-guard";
 import { capText } from "./paths";
 import { defineTool, failed, ToolError } from "./tool";
 

@@ -1,7 +1,7 @@
 /** web_fetch against a real local server: refused as a private address unless the deployment allows it. */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { isPublicAddress } from "../../src/tools/network-guard";
+import { isPublicAddress } from "../../src/network/address-guard";
 import { FETCH_MAX_BYTES, webFetchTool } from "../../src/tools/web-fetch";
 import { makeSessionDir, type SessionDirFixture } from "./session-dir";
 
