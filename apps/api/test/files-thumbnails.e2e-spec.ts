@@ -1,6 +1,6 @@
 /** Thumbnails of session files: images through sharp, videos through ffmpeg, cached per source version. */
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import request from "supertest";
@@ -56,7 +56,8 @@ describe("image thumbnails", () => {
     const name = "changing.png";
     await upload(url, stack.key, sessionId, name, await png(400, 300)).expect(201);
     expect(await dimensions((await thumb(name, "thumb=w200").expect(200)).body)).toMatchObject({ width: 200, height: 150 });
-    const cache = path.join(storage, sessionId, ".thumbs");
+    // The store's cache beside the sessions, out of the sandbox's reach.
+    const cache = path.join(storage, ".cache", sessionId, "thumbs");
     const cached = await readdir(cache);
     expect(await dimensions((await thumb(name, "thumb=w200").expect(200)).body)).toMatchObject({ width: 200, height: 150 });
     expect(await readdir(cache)).toEqual(cached);
@@ -65,6 +66,15 @@ describe("image thumbnails", () => {
     expect(await dimensions((await thumb(name, "thumb=w200").expect(200)).body)).toMatchObject({ width: 200, height: 400 });
     const listed = await request(url).get(`/api/sessions/${sessionId}/files`).set(bearer(stack.key)).expect(200);
     expect(listed.body.map((file: { name: string }) => file.name)).not.toContain(".thumbs");
+  });
+
+  it("never writes into a .thumbs link planted in the session folder", async () => {
+    const outside = await mkdtemp(path.join(storage, "outside-"));
+    await symlink(outside, path.join(storage, sessionId, ".thumbs"));
+    await upload(url, stack.key, sessionId, "planted.png", await png(120, 60)).expect(201);
+    expect(await dimensions((await thumb("planted.png", "thumb=w60").expect(200)).body)).toMatchObject({ width: 60, height: 30 });
+    expect(await readdir(outside)).toEqual([]);
+    await rm(path.join(storage, sessionId, ".thumbs"));
   });
 });
 

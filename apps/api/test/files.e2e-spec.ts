@@ -1,7 +1,7 @@
 /** Session files: upload, list, download with ranges, delete, limits, isolation and path safety. */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, unlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import request from "supertest";
@@ -74,7 +74,9 @@ describe("upload, list and download", () => {
     expect(tooBig.body).toEqual(errorOf(413));
     const list = await request(url).get(`/api/sessions/${sessionId}/files`).set(bearer(stack.key)).expect(200);
     expect(list.body.map((file: { name: string; size: number }) => [file.name, file.size])).toEqual([["exact.bin", MAX_UPLOAD_BYTES]]);
-    expect(await readdir(path.join(storage, sessionId, ".uploads"))).toEqual([]);
+    // Uploads are received in the store's staging folder beside the sessions, never in the session folder.
+    expect(await readdir(path.join(storage, ".staging"))).toEqual([]);
+    expect(existsSync(path.join(storage, sessionId, ".uploads"))).toBe(false);
   }, 60_000);
 });
 
@@ -133,6 +135,33 @@ describe("path safety", () => {
       }
     }
     expect(existsSync(secret)).toBe(true);
+  });
+});
+
+describe("links the sandbox plants in the session folder", () => {
+  it("a .uploads link does not redirect an upload, and a link at the name is replaced, not written through", async () => {
+    const sessionId = await createSession(url, stack.key);
+    const outside = await mkdtemp(path.join(storage, "outside-"));
+    const secret = path.join(outside, "secret.txt");
+    await writeFile(secret, "TOP SECRET");
+    await mkdir(path.join(storage, sessionId));
+    await symlink(outside, path.join(storage, sessionId, ".uploads"));
+    await symlink(secret, path.join(storage, sessionId, "notes.txt"));
+    await upload(url, stack.key, sessionId, "notes.txt", Buffer.from("mine")).expect(201);
+    expect(await readdir(outside)).toEqual(["secret.txt"]);
+    expect(await readFile(secret, "utf8")).toBe("TOP SECRET");
+    expect((await get(sessionId, "notes.txt").expect(200)).text).toBe("mine");
+  });
+
+  it("a file swapped for a link to outside is no longer served", async () => {
+    const sessionId = await createSession(url, stack.key);
+    await upload(url, stack.key, sessionId, "doc.txt", Buffer.from("inside")).expect(201);
+    const secret = path.join(storage, "swapped-secret.txt");
+    await writeFile(secret, "TOP SECRET");
+    await unlink(path.join(storage, sessionId, "doc.txt"));
+    await symlink(secret, path.join(storage, sessionId, "doc.txt"));
+    const response = await get(sessionId, "doc.txt").expect(400);
+    expect(response.text).not.toMatch(/TOP SECRET/);
   });
 });
 

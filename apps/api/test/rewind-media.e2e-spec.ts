@@ -66,7 +66,7 @@ async function filesOf(sessionId: string): Promise<string[]> {
     }
   };
   await walk(path.join(storage, sessionId), "");
-  return names.filter((name) => !name.startsWith(".uploads/")).sort();
+  return names.sort();
 }
 
 const rewind = (sessionId: string, body: object) =>

@@ -49,8 +49,9 @@ export class RewindService {
 
   /**
    * Deletes the files created or modified after `since` (by mtime; the only time every disk
-   * keeps). Hidden entries are not listed, so the store's caches and temporary uploads stay:
-   * a cached thumbnail is keyed by its source's size and mtime and is never served for another.
+   * keeps). Hidden entries are not listed. The store's thumbnail cache lives outside the session
+   * folder and stays: a cached thumbnail is keyed by its source's size and mtime and is never
+   * served for another.
    */
   private async deleteFilesAfter(sessionId: string, since: Date): Promise<void> {
     const files = await this.blobs.listFiles(sessionId);

@@ -24,27 +24,30 @@ export interface WriteOptions {
 }
 
 export interface BlobStore {
-  /** Entries at the top of the session folder (the store's own folders hidden); [] when it has none. */
+  /** Entries at the top of the session folder (links and legacy store folders hidden); [] when it has none. */
   list(sessionId: string): Promise<BlobEntry[]>;
   /**
    * Every file below the session folder, at any depth, with `/`-separated names. Hidden entries
-   * (dot names, which include the store's own folders) and links are skipped.
+   * (dot names) and links are skipped.
    */
   listFiles(sessionId: string): Promise<BlobEntry[]>;
-  /** The entry, or null when it does not exist. */
+  /** The entry, or null when it does not exist; 400 for a link (links are never served). */
   stat(sessionId: string, name: string): Promise<BlobEntry | null>;
   /** Streams `source` into `name`, replacing an existing file only once the whole source is stored. */
   write(sessionId: string, name: string, source: Readable, options: WriteOptions): Promise<BlobEntry>;
+  /** 404 when missing; 400 for a folder, a link, or a file that resolves outside the session folder. */
   read(sessionId: string, name: string, range?: ByteRange): Promise<Readable>;
-  /** Deletes a file; 404 when missing, 400 for a folder. */
+  /** Deletes a file; 404 when missing, 400 for a folder or a link. */
   delete(sessionId: string, name: string): Promise<void>;
-  /** Removes the session folder and everything in it; a no-op when there is none. */
+  /** Removes the session folder and everything in it, and the session's cache; a no-op when there is none. */
   deleteAll(sessionId: string): Promise<void>;
   /**
-   * A path on local disk holding the blob, for tools that need a seekable file (ffmpeg).
-   * A remote driver would download to a temporary file here.
+   * Runs `use` with a path on local disk holding the blob, for tools that need a seekable file
+   * (sharp, ffmpeg); the path is valid until `use` settles. A remote driver would download to a
+   * temporary file here; the local one hands out the path of a file it holds open and checked,
+   * since a path into the session folder could be swapped for a link before the tool opens it.
    */
-  localPath(sessionId: string, name: string): Promise<string>;
-  /** A local folder for files derived from the blobs (thumbnails), created on demand and never listed. */
+  withLocalFile<T>(sessionId: string, name: string, use: (file: string) => Promise<T>): Promise<T>;
+  /** A local folder for files derived from the blobs (thumbnails), created on demand, never listed, out of the sandbox's reach. */
   cacheDir(sessionId: string): Promise<string>;
 }

@@ -6,7 +6,11 @@ import { lstat, realpath } from "node:fs/promises";
 import path from "node:path";
 import { badRequest } from "../errors/app-error";
 
-/** Folders of the store itself inside a session folder: never listed, served, uploaded to or deleted. */
+/**
+ * Where the store once kept its staging and cache folders inside each session folder. It keeps
+ * them outside now (see local-blob-store), so these are only legacy names: session folders made
+ * before may still hold them, and they stay hidden and refused so old caches never show up.
+ */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([".thumbs", ".uploads"]);
 
 // C0 controls, DEL and C1 controls: never part of a name a person meant to type.

@@ -1,6 +1,7 @@
 /**
- * Thumbnails of images (sharp) and videos (ffmpeg), cached in the session's cache folder under
- * a key of the name, the spec and the source's size and mtime, so a changed source gets a new one.
+ * Thumbnails of images (sharp) and videos (ffmpeg), cached in the store's cache folder for the
+ * session (outside the session folder) under a key of the name, the spec and the source's size
+ * and mtime, so a changed source gets a new one.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { rename, rm, stat } from "node:fs/promises";
@@ -35,12 +36,12 @@ export async function thumbnail(
   const file = path.join(await store.cacheDir(sessionId), `${key}${contentType === "image/png" ? ".png" : ".jpg"}`);
   if (await exists(file)) return { file, contentType };
 
-  const input = await store.localPath(sessionId, source.name);
   // Made aside and renamed in, so a concurrent request never serves a half-written file.
   const temp = `${file}.${randomUUID()}.tmp`;
   try {
-    if (kind === "video") await writeVideoFrame(input, temp, spec);
-    else await writeImageThumbnail(input, temp, spec, contentType);
+    await store.withLocalFile(sessionId, source.name, (input) =>
+      kind === "video" ? writeVideoFrame(input, temp, spec) : writeImageThumbnail(input, temp, spec, contentType),
+    );
     await rename(temp, file);
   } finally {
     await rm(temp, { force: true });
