@@ -22,6 +22,7 @@ import { SessionsController } from "./sessions/sessions.controller";
 import { StreamController } from "./stream/stream.controller";
 import { StreamMessageController } from "./stream/stream-message.controller";
 import { ToolsController } from "./tools/tools.controller";
+import { SandboxController } from "./sandbox/sandbox.controller";
 import { SystemController } from "./system/system.controller";
 
 @Global()
@@ -49,6 +50,7 @@ export class AppModule {
         FilesController,
         SystemController,
         McpServersController,
+        SandboxController,
       ],
       providers: [
         { provide: API_SERVICES, useValue: services },

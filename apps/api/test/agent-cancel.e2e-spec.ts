@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import request from "supertest";
-import { openAiTextReply, openAiToolCallReply, waitFor, type FakeReply } from "@mix/testing";
+import { hostProcessesMatching, openAiTextReply, openAiToolCallReply, waitFor, type FakeReply } from "@mix/testing";
 import { createSession, isComplete, openStream } from "./helpers/session-fixtures";
 import { allowAllTools, named, startAgentStack, type AgentStack } from "./helpers/agent-stack";
 import { bearer } from "./helpers/test-stack";
@@ -18,20 +18,12 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function sendAndCancelWhen(sessionId: string, when: (event: { event: string }) => boolean) {
+async function sendAndCancelWhen(sessionId: string, when: (event: { event: string }) => boolean, ready: () => Promise<unknown> = async () => true) {
   const stream = await openStream(stack.url, stack.key, sessionId);
   try {
     await request(stack.url).post(`/api/sessions/${sessionId}/messages`).set(bearer(stack.key)).send({ text: "go" }).expect(202);
     await stream.waitForEvent(when, 10_000, "the moment to cancel");
+    await ready();
     await request(stack.url).post(`/api/sessions/${sessionId}/cancel`).set(bearer(stack.key)).expect(200, { cancelled: true });
     // Bounded: a tool that ignored the cancel would run for 30 s.
     const done = await stream.waitForEvent(isComplete, 5_000, "the cancelled run to complete");
@@ -45,13 +37,15 @@ it("stops a running tool, reports the call as interrupted, and asks the model no
   // No second reply is scripted: the model must not be asked again.
   stack.fake.reply(
     openAiToolCallReply([
-      { id: "call_sleep", name: "Bash", input: { command: "echo $$ > pid.txt; sleep 30; echo finished > after.txt" } },
+      { id: "call_sleep", name: "Bash", input: { command: "echo started > started.txt; sleep 361; echo finished > after.txt" } },
       { id: "call_next", name: "list_directory", input: {} },
     ]),
   );
   const before = stack.fake.requests.length;
   const sessionId = await createSession(stack.url, stack.key);
-  const { done, events } = await sendAndCancelWhen(sessionId, (event) => event.event === "tool_execution_start");
+  // Cancelled once the command is surely running (the event comes just before it starts).
+  const started = () => waitFor(() => readFile(join(stack.storage, sessionId, "started.txt"), "utf8").then(() => true, () => false), { what: "the command to start" });
+  const { done, events } = await sendAndCancelWhen(sessionId, (event) => event.event === "tool_execution_start", started);
   expect(done.data).toMatchObject({ type: "cancelled", done: true });
   expect(named(events, "tool_execution_complete").map((event) => event.data)).toEqual([
     expect.objectContaining({ toolCallId: "call_sleep", success: false }),
@@ -64,10 +58,9 @@ it("stops a running tool, reports the call as interrupted, and asks the model no
     expect.objectContaining({ id: "call_sleep", finished: true, isError: true, result: expect.stringMatching(/^Interrupted/) }),
     expect.objectContaining({ id: "call_next", finished: true, isError: true, result: expect.stringMatching(/^Interrupted/) }),
   ]);
-  // The shell and its children were killed: the process group is gone once the kernel has
-  // reaped it (a killed child stays signalable until its parent collects it).
-  const pid = Number(await readFile(join(stack.storage, sessionId, "pid.txt"), "utf8"));
-  await waitFor(() => !groupAlive(pid), { timeoutMs: 5_000, what: "the killed shell's process group to be gone" });
+  // The sandbox and everything in it were killed, so the command never went on to its next step.
+  await waitFor(async () => (await hostProcessesMatching("sleep 361")).length === 0, { timeoutMs: 5_000, what: "the cancelled command's processes to be gone" });
+  await expect(readFile(join(stack.storage, sessionId, "after.txt"))).rejects.toMatchObject({ code: "ENOENT" });
   const run = await stack.apis[0]!.api.services.prisma.run.findFirstOrThrow({ where: { sessionId } });
   expect(run.status).toBe("cancelled");
 });

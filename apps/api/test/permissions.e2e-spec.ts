@@ -200,7 +200,7 @@ describe("the answer rules", () => {
 describe("the permission policy", () => {
   const policy = (url = a, key = stack.key) => request(url).get("/api/permissions/policy").set(bearer(key));
   const setPolicy = (body: unknown, url = a) => request(url).put("/api/permissions/policy").set(bearer(stack.key)).send(body as object);
-  const DEFAULT = { tools: ["Bash", "Write", "Edit", "web_fetch"], isDefault: true };
+  const DEFAULT = { tools: ["Bash", "python_execution", "Write", "Edit", "web_fetch"], isDefault: true };
 
   it("starts at the default, is set per workspace, and resets", async () => {
     await policy().expect(200, DEFAULT);
@@ -227,7 +227,7 @@ describe("the permission policy", () => {
   it("refuses bad policies with 400 naming what is valid, and keeps the old one", async () => {
     await setPolicy({ tools: ["Bash"] }).expect(200);
     const unknown = await setPolicy({ tools: ["Bash", "rm"] }).expect(400);
-    expectError(unknown.body, 400, /unknown tool name\(s\): rm; use built-in tools \(Bash, ReadText, Write, Edit/);
+    expectError(unknown.body, 400, /unknown tool name\(s\): rm; use built-in tools \(Bash, python_execution, ReadText, Write, Edit/);
     expectError((await setPolicy({}).expect(400)).body, 400, /tools is required/);
     expectError((await setPolicy({ tools: "Bash" }).expect(400)).body, 400, /tools must be an array/);
     expectError((await setPolicy({ tools: [""] }).expect(400)).body, 400, /must not be empty/);

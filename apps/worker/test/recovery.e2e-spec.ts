@@ -1,14 +1,14 @@
 /**
  * A worker killed with SIGKILL in the middle of a tool call: another real worker process takes
  * the run over once the lease and the job lock expire, reports the started call as interrupted
- * (it does not run it again), and finishes the run from the last persisted step.
+ * (it does not run it again), and finishes the run from the last persisted step. The killed
+ * worker's sandbox dies with it: nothing the command would still have done happens.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createApiServices, createLogger, loadConfig, type ApiServices } from "@mix/core";
-import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from "@mix/testing";
+import { createStorageDir, createTestDatabase, hostProcessesMatching, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from "@mix/testing";
 
 let database: TestDatabase;
 let services: ApiServices;
@@ -18,7 +18,7 @@ const prefix = testRedisPrefix("recovery");
 
 beforeAll(async () => {
   database = await createTestDatabase("recovery");
-  storage = await mkdtemp(join(tmpdir(), "mix-recovery-"));
+  storage = await createStorageDir("recovery");
   env = {
     DATABASE_URL: database.url,
     REDIS_URL: TEST_REDIS_URL,
@@ -55,7 +55,7 @@ it("resumes a run on another worker after SIGKILL and reports the started tool c
   // No permission prompts in this workspace: the test is about the crash, not the question.
   await services.prisma.workspace.update({ where: { id: workspaceId }, data: { permissionPolicy: { tools: [] } } });
   const session = await services.sessions.create(workspaceId, { title: "crash", promptMode: "default", sessionType: "main" });
-  const command = 'echo $$ > shell.pid; echo started >> runs.log; sleep 30';
+  const command = "echo started >> runs.log; sleep 351; echo after > after.txt";
   const first = startWorker();
   let second: ReturnType<typeof startWorker> | undefined;
   const sessionDir = join(storage, session.id);
@@ -68,6 +68,8 @@ it("resumes a run on another worker after SIGKILL and reports the started tool c
     second = startWorker();
     first.child.kill("SIGKILL");
     await first.exited;
+    // --die-with-parent: the sandbox and everything in it end with the worker that started them.
+    await waitFor(async () => (await hostProcessesMatching("sleep 351")).length === 0, { timeoutMs: 5_000, what: "the killed worker's sandbox to end" });
 
     await waitFor(async () => (await runStatus(sent.messageId)) === "completed", { timeoutMs: 30_000, what: "the second worker to finish the run" });
     // Executed once: the second worker did not run the command again.
@@ -85,20 +87,13 @@ it("resumes a run on another worker after SIGKILL and reports the started tool c
     expect(call).toMatchObject({ finished: true, isError: true, result: expect.stringMatching(/^Interrupted/) });
     // The model was told, and answered after it.
     expect(messages.at(-1)).toMatchObject({ role: "assistant", assistantResponse: expect.stringContaining("Bash failed") });
+    // No side effect of the command happened after its worker was killed.
+    await expect(readFile(join(sessionDir, "after.txt"))).rejects.toMatchObject({ code: "ENOENT" });
   } finally {
     if (first.child.exitCode === null) first.child.kill("SIGKILL");
     if (second) {
       second.child.kill("SIGTERM");
       await second.exited;
-    }
-    // The killed worker's shell was in its own process group; end it too.
-    const pid = Number(await readFile(join(sessionDir, "shell.pid"), "utf8").catch(() => "0"));
-    if (pid > 0) {
-      try {
-        process.kill(-pid, "SIGKILL");
-      } catch {
-        // Already gone.
-      }
     }
   }
 }, 90_000);

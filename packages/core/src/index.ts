@@ -52,7 +52,9 @@ export type { BlobStore, BlobEntry, ByteRange } from "./storage/blob-store";
 export { ToolRegistry, BUILTIN_TOOLS, toolLimits } from "./tools/tool-registry";
 export { ToolError, type Tool, type ToolCategory, type ToolContext, type ToolLimits, type ToolResult } from "./tools/tool";
 export { ToolsCatalogService } from "./tools/tools-catalog.service";
-export { runShell, minimalShellEnv, type ShellOptions, type ShellRun, type CapturedText } from "./tools/shell";
+export { createSandbox, sandboxFileOwner } from "./sandbox/create-sandbox";
+export { SandboxStartError, type Sandbox, type SandboxCommand, type SandboxRun, type SandboxNetwork, type CapturedText } from "./sandbox/sandbox";
+export { checkUnconfinedAllowed } from "./sandbox/unconfined/unconfined-policy";
 export { matchingCallbacks } from "./callbacks/matching-callbacks";
 export { runCallback, callbackName } from "./callbacks/run-callback";
 export type { CallbackInvocation, CallbackEffects, CallbackOutcome, CallbackResult, SubAgentAnswer } from "./callbacks/callback-invocation";
@@ -69,3 +71,4 @@ export { McpStatusCache, McpServerStatus, McpServersResponse } from "./mcp-serve
 export { refreshMcpServerStatus, type McpRefreshOutcome } from "./mcp-servers/mcp-status-refresh";
 export { agentToolNames, MCP_TOOL_NAME_MAX } from "./mcp-servers/mcp-tool-names";
 export { MCP_MAX_OUTPUT_CHARS } from "./mcp-servers/mcp-tool";
+export { SandboxSettingsService } from "./sandbox/sandbox-settings.service";

@@ -285,7 +285,7 @@ describe("a workspace policy", () => {
     const signal = new AbortController().signal;
     await expect(gate.ask(bashAsk(), signal)).resolves.toEqual({ granted: true, via: "not_required" });
     const reset = await service.resetPolicy(workspaceId);
-    expect(reset).toEqual({ tools: ["Bash", "Write", "Edit", "web_fetch"], isDefault: true });
+    expect(reset).toEqual({ tools: ["Bash", "python_execution", "Write", "Edit", "web_fetch"], isDefault: true });
     const ask = bashAsk();
     const { promise } = startAsk(ask);
     await service.deny(workspaceId, (await nthPermission(ask.streamSessionId)).data.id);
@@ -294,7 +294,7 @@ describe("a workspace policy", () => {
 
   it("falls back to the default when the stored policy is unreadable", async () => {
     await prisma.workspace.update({ where: { id: workspaceId }, data: { permissionPolicy: { tools: "Bash" } } });
-    expect(await service.getPolicy(workspaceId)).toEqual({ tools: ["Bash", "Write", "Edit", "web_fetch"], isDefault: true });
+    expect(await service.getPolicy(workspaceId)).toEqual({ tools: ["Bash", "python_execution", "Write", "Edit", "web_fetch"], isDefault: true });
     await expect(gate.ask(bashAsk({ toolName: "list_directory", input: {}, defaultRequired: false }), new AbortController().signal)).resolves.toEqual({
       granted: true,
       via: "not_required",
@@ -302,7 +302,7 @@ describe("a workspace policy", () => {
   });
 
   it("refuses names that are neither built-in tools nor MCP tools, naming the valid ones", async () => {
-    await expectAppError(service.setPolicy(workspaceId, { tools: ["Bash", "bash", "Nope"] }), 400, /unknown tool name\(s\): bash, Nope; use built-in tools \(Bash, ReadText/);
+    await expectAppError(service.setPolicy(workspaceId, { tools: ["Bash", "bash", "Nope"] }), 400, /unknown tool name\(s\): bash, Nope; use built-in tools \(Bash, python_execution, ReadText/);
     expect(await service.getPolicy(workspaceId)).toMatchObject({ isDefault: true });
     expect(await service.setPolicy(workspaceId, { tools: ["Write", "Write", "brave_search"] })).toEqual({ tools: ["Write", "brave_search"], isDefault: false });
   });

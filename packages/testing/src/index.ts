@@ -6,3 +6,5 @@ export { parseSseFrame, type SseFrame } from "./sse-frame";
 export * from "./fake-providers";
 export { createIsolatedTestEnv, type IsolatedTestEnv } from "./test-env";
 export { mcpFixtureStdioServer, startMcpHttpFixture, type McpHttpFixture } from "./mcp-fixtures";
+export { hostProcessesMatching, type HostProcess } from "./host-processes";
+export { createStorageDir } from "./storage-dir";

@@ -5,7 +5,7 @@
  * their SSE*Event schemas. Operations not built yet are listed with the issue that builds them,
  * and a test fails when the list and the contract drift apart.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -26,6 +26,8 @@ const walked = new Set<string>();
 let oauthServer: FakeOAuthServer;
 
 const storageDir = mkdtempSync(join(tmpdir(), "mix-contract-"));
+// Passable by the sandbox user a root worker runs commands as (see createStorageDir).
+chmodSync(storageDir, 0o711);
 // One MCP server that works (the fixture) and one that cannot start, so both shapes are walked.
 const mcpDir = mkdtempSync(join(tmpdir(), "mix-contract-mcp-"));
 const mcpServersFile = join(mcpDir, "mcp.json");

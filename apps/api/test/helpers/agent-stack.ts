@@ -2,11 +2,9 @@
  * A test stack whose agent talks to a fake OpenAI-compatible server (the real AI SDK adapter on
  * the wire format), with its own storage folder, and helpers to hold one conversation turn.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import request from "supertest";
-import { FakeHttpServer, type SseClient, type SseEvent } from "@mix/testing";
+import { createStorageDir, FakeHttpServer, type SseClient, type SseEvent } from "@mix/testing";
 import { createSession, isComplete, openStream } from "./session-fixtures";
 
 /** The last event of a run: `complete` (done, cancelled, max steps) or the error of a failed run. */
@@ -25,7 +23,7 @@ export interface AgentStack extends TestStack {
 
 export async function startAgentStack(options: TestStackOptions): Promise<AgentStack> {
   const fake = await FakeHttpServer.start();
-  const storage = await mkdtemp(join(tmpdir(), `mix-${options.label}-`));
+  const storage = await createStorageDir(options.label);
   const stack = await startTestStack({
     ...options,
     env: {

@@ -1,9 +1,13 @@
 /** What a session callback is given when it runs after a tool call, and what it hands back. */
+import type { Sandbox, SandboxNetwork } from "../sandbox/sandbox";
 
 export interface CallbackInvocation {
   sessionId: string;
   /** The session's storage folder: a bash_script callback's working directory. */
   sessionDir: string;
+  /** Where a bash_script callback runs, with the network its workspace allows. */
+  sandbox: Sandbox;
+  network: SandboxNetwork;
   toolName: string;
   toolCallId: string;
   /** The tool's output text. */

@@ -1,23 +1,35 @@
 /** Callbacks against real bash processes and small recording effect objects. */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { hostProcessesMatching, waitFor } from "@mix/testing";
 import type { Callback } from "../contracts/callbacks";
 import { CALLBACK_MAX_OUTPUT_CHARS, CALLBACK_TOOL_RESULT_MAX_BYTES, capUtf8 } from "./bash-script-callback";
 import type { CallbackEffects, CallbackInvocation, SubAgentAnswer } from "./callback-invocation";
 import { callbackName, runCallback } from "./run-callback";
+import type { Sandbox } from "../sandbox/sandbox";
+import { testSandbox } from "../../test/helpers/test-sandbox";
 
 let base: string;
+let sandbox: Sandbox;
 beforeEach(async () => {
   base = await mkdtemp(path.join(os.tmpdir(), "mix-callbacks-"));
+  // A storage root the sandbox user can pass through.
+  await chmod(base, 0o711);
+  sandbox = testSandbox(base);
 });
-afterEach(() => rm(base, { recursive: true, force: true }));
+afterEach(async () => {
+  await sandbox.close();
+  await rm(base, { recursive: true, force: true });
+});
 
 function invocation(overrides: Partial<CallbackInvocation> = {}): CallbackInvocation {
   return {
     sessionId: "sess-1",
     // Not created yet: the callback must create it, as tools do.
     sessionDir: path.join(base, "session"),
+    sandbox,
+    network: "none",
     toolName: "Bash",
     toolCallId: "call_1",
     toolResult: "line one\nline two",
@@ -68,8 +80,9 @@ describe("bash_script callbacks", () => {
         duration_ms: expect.any(Number),
       });
       const [vars, resultTail, dir, names] = String(result.stdout).split("\n");
-      expect([vars, resultTail, dir]).toEqual(["Bash|call_1|sess-1|line one", "line two", "session"]);
-      expect(names).toBe("CALLBACK_SESSION_ID CALLBACK_TOOL_ID CALLBACK_TOOL_NAME CALLBACK_TOOL_RESULT HOME LANG PATH PWD SHLVL TERM");
+      // The session folder, at the sandbox's fixed path.
+      expect([vars, resultTail, dir]).toEqual(["Bash|call_1|sess-1|line one", "line two", "workspace"]);
+      expect(names).toBe("CALLBACK_SESSION_ID CALLBACK_TOOL_ID CALLBACK_TOOL_NAME CALLBACK_TOOL_RESULT HOME LANG PATH PWD SHLVL TERM TMPDIR");
       expect(result.stdout).not.toContain("do-not-leak");
     } finally {
       delete process.env.MIX_CALLBACK_TEST_SECRET;
@@ -94,12 +107,12 @@ describe("bash_script callbacks", () => {
 
   it("kills the command and its children after bashTimeout (milliseconds)", async () => {
     const started = Date.now();
-    const { result } = await runCallback(bash("sleep 30 & echo $! > bg.pid; echo started; sleep 30", { bashTimeout: 400 }), invocation(), recordingEffects().effects);
+    const { result } = await runCallback(bash("sleep 331 & echo started; sleep 332", { bashTimeout: 400 }), invocation(), recordingEffects().effects);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(result).toMatchObject({ success: false, stdout: "started", error: "Timed out after 400 ms and was killed" });
     expect(result.exit_code).toBeUndefined();
-    const pid = Number(await readFile(path.join(base, "session", "bg.pid"), "utf8"));
-    expect(await isRunning(pid)).toBe(false);
+    // Seen from the host: pids inside the sandbox are its own namespace's.
+    await waitFor(async () => (await hostProcessesMatching("sleep 33")).length === 0, { timeoutMs: 5_000, what: "the callback's processes to be gone" });
   });
 
   it("falls back to the default timeout", async () => {
@@ -248,16 +261,3 @@ describe("callback names and UTF-8 capping", () => {
 });
 
 /** False once the process is gone or a zombie (killed but not reaped, as under a container's init). */
-async function isRunning(pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  if (os.platform() !== "linux") return true;
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return null; // reaped meanwhile
-    throw error;
-  });
-  return stat !== null && stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-}

@@ -94,6 +94,39 @@ export const ConfigSchema = z.object({
   /** Lets the agent's web_fetch reach loopback, private and link-local addresses (off: SSRF guard). */
   FETCH_ALLOW_PRIVATE_NETWORKS: z.stringbool().default(false),
 
+  /**
+   * How agent commands (Bash, bash_script callbacks, python_execution) are confined.
+   * "bubblewrap": own namespaces, read-only system, only the session folder writable, no network
+   * unless the workspace allows egress. "none": unconfined on the worker host (unsafe; refused in
+   * production or with several workspaces unless SANDBOX_ACCEPT_UNCONFINED=true).
+   */
+  SANDBOX_DRIVER: z.enum(["bubblewrap", "none"]).default("bubblewrap"),
+  /** Says "I accept that SANDBOX_DRIVER=none lets any session read this host's secrets". */
+  SANDBOX_ACCEPT_UNCONFINED: z.stringbool().default(false),
+  /** The bubblewrap program: a name on PATH or an absolute path. */
+  SANDBOX_BWRAP_PATH: z.string().min(1).default("bwrap"),
+  /** The unprivileged user and group commands run as when the worker runs as root (it never runs them as root). */
+  SANDBOX_UID: int(1, 2_147_483_646).default(10_001),
+  SANDBOX_GID: int(1, 2_147_483_646).default(10_001),
+  /** Limits of every sandboxed command; hitting one is a tool error naming it. CPU seconds per process. */
+  SANDBOX_CPU_SECONDS: int(1, 86_400).default(300),
+  /** Memory each process may write to (data and heap), in MB. */
+  SANDBOX_MEMORY_MB: int(16, 1_048_576).default(2_048),
+  /** Processes and threads a command may have at once (its fork-bomb bound). */
+  SANDBOX_MAX_PROCESSES: int(8, 1_000_000).default(256),
+  /** Largest file a command may write, in MB. */
+  SANDBOX_MAX_FILE_MB: int(1, 1_048_576).default(1_024),
+  SANDBOX_MAX_OPEN_FILES: int(16, 1_048_576).default(1_024),
+  /** Size of the sandbox's in-memory /tmp and home folder, each, in MB. */
+  SANDBOX_TMP_MB: int(1, 1_048_576).default(512),
+  /** Destination ports a workspace with egress may reach through the proxy, comma-separated. */
+  SANDBOX_EGRESS_PORTS: z
+    .string()
+    .regex(/^\d{1,5}(,\d{1,5})*$/, "comma-separated port numbers, e.g. 80,443")
+    .transform((value) => value.split(",").map(Number))
+    .refine((ports) => ports.every((port) => port >= 1 && port <= 65_535), "ports must be 1..65535")
+    .default([80, 443]),
+
   /** Folder of custom slash commands, one `<name>.md` per command; relative to the working directory. */
   COMMANDS_DIR: z.string().min(1).default(".mix/commands"),
 

@@ -20,3 +20,4 @@ export * from "./files";
 export * from "./system";
 export * from "./tools";
 export * from "./permissions";
+export * from "./sandbox";

@@ -5,6 +5,7 @@ import { mcpFixtureStdioServer, startMcpHttpFixture, waitFor, type McpHttpFixtur
 import { loadConfig } from "../config/config";
 import { createLogger } from "../logging/logger";
 import { inputJsonSchema, type Tool, type ToolContext } from "../tools/tool";
+import { testSandbox } from "../../test/helpers/test-sandbox";
 import { McpToolSource, type McpToolSourceDeps } from "./mcp-tool-source";
 
 const dir = mkdtempSync(join(tmpdir(), "mcp-source-"));
@@ -22,7 +23,14 @@ function sourceFor(file: object, deps: Partial<McpToolSourceDeps> = {}): McpTool
   return new McpToolSource({ config, logger, env: { FIXTURE_TOKEN: TOKEN }, ...deps });
 }
 
-const context = (signal = new AbortController().signal): ToolContext => ({ sessionDir: join(dir, "session"), signal, limits: { allowPrivateNetworks: false } });
+// MCP tools run no command of their own: the sandbox is there because every tool call has one.
+const context = (signal = new AbortController().signal): ToolContext => ({
+  sessionDir: join(dir, "session"),
+  signal,
+  limits: { allowPrivateNetworks: false },
+  sandbox: testSandbox(dir),
+  network: "none",
+});
 const byName = (tools: Tool[], name: string) => {
   const tool = tools.find((candidate) => candidate.name === name);
   if (!tool) throw new Error(`no tool ${name} among ${tools.map((candidate) => candidate.name).join(", ")}`);

@@ -25,6 +25,10 @@ export function describePermission(toolName: string, input: unknown): Permission
       const command = field("command");
       return { action: "execute", description: command ? `Run \`${quote(command)}\`` : "Run a shell command" };
     }
+    case "python_execution": {
+      const lines = field("code")?.split("\n").length;
+      return { action: "execute", description: lines ? `Run a Python program (${lines} line${lines === 1 ? "" : "s"})` : "Run a Python program" };
+    }
     case "Write":
       return fileAction("write", "Write", field("file_path"));
     case "Edit":

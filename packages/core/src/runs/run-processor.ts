@@ -24,6 +24,7 @@ import type { PermissionGate } from "../permissions/permission-gate";
 import { isGenericTitle, titleFromMessage } from "../sessions/session-title";
 import { BASE_SYSTEM_PROMPT, buildSystemPrompt } from "../sessions/system-prompt";
 import { ACTIVE_RUN_STATUSES } from "../sessions/sessions.service";
+import type { Sandbox } from "../sandbox/sandbox";
 import { createTaskTool, TASK_TOOL_NAME } from "../tools/task";
 import { failed, type Tool, type ToolLimits } from "../tools/tool";
 import { ToolRegistry } from "../tools/tool-registry";
@@ -57,6 +58,8 @@ export interface RunProcessorDeps {
   prices: PriceLookup;
   retry: RetryPolicy;
   limits: ToolLimits;
+  /** Where the agent's commands run. */
+  sandbox: Sandbox;
   /** The folder of a session's files, where its tools work. */
   sessionDir(sessionId: string): string;
   defaultMaxSteps: number;
@@ -96,7 +99,7 @@ export class RunProcessor {
       where: { id: runId },
       include: {
         // The workspace's model preferences come along: one round trip less before the first token.
-        session: { include: { workspace: { select: { preferences: true } } } },
+        session: { include: { workspace: { select: { preferences: true, sandboxNetwork: true } } } },
         message: { include: { parts: { where: { type: "text" }, orderBy: { index: "asc" } } } },
       },
     });
@@ -157,6 +160,7 @@ export class RunProcessor {
       runId: run.id,
       turn: run.message.turn,
       sessionDir: this.deps.sessionDir(session.id),
+      network: session.workspace.sandboxNetwork,
       planMode: run.planMode,
       maxSteps: run.maxSteps ?? this.deps.defaultMaxSteps,
       stepsTaken: args.stepsTaken,
@@ -181,6 +185,7 @@ export class RunProcessor {
       store: this.store,
       tools: subagentTools,
       limits: this.deps.limits,
+      sandbox: this.deps.sandbox,
       retry: this.deps.retry,
       prices: this.deps.prices,
       logger: this.deps.logger,

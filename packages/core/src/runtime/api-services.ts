@@ -27,6 +27,8 @@ import { RunQueue } from "../runs/run-queue";
 import { ExportService } from "../sessions/export.service";
 import { ForkService } from "../sessions/fork.service";
 import { RewindService } from "../sessions/rewind.service";
+import { sandboxFileOwner } from "../sandbox/create-sandbox";
+import { SandboxSettingsService } from "../sandbox/sandbox-settings.service";
 import { SessionsService } from "../sessions/sessions.service";
 import { ToolRegistry } from "../tools/tool-registry";
 import { ToolsCatalogService } from "../tools/tools-catalog.service";
@@ -65,6 +67,8 @@ export interface ApiServices {
   mcp: McpServersService;
   /** Answers to permission requests (from any instance to the waiting worker) and the workspace policy. */
   permissions: PermissionsService;
+  /** The workspace's sandbox: driver and limits of the deployment, and whether its commands may reach public hosts. */
+  sandbox: SandboxSettingsService;
   close(): Promise<void>;
 }
 
@@ -80,7 +84,8 @@ export function createApiServices(config: Config, logger: Logger): ApiServices {
   const events = new EventLog(redis, keys, { maxLen: config.EVENT_LOG_MAX_LEN, ttlSeconds: config.EVENT_LOG_TTL_SECONDS });
   const fanout = new EventFanout(subscriber, keys, logger);
   const queue = new RunQueue(queueConnection, keys.queuePrefix());
-  const blobs = new LocalBlobStore(config.STORAGE_DIR);
+  // Files the API writes for a session (uploads) belong to the user its sandboxed commands run as.
+  const blobs = new LocalBlobStore(config.STORAGE_DIR, { owner: sandboxFileOwner(config) });
   const sessions = new SessionsService(prisma, events, blobs);
   const commands = new CommandRegistry({ dir: config.COMMANDS_DIR, logger });
   const messages = new MessagesService(prisma, sessions, queue, commands);
@@ -114,6 +119,7 @@ export function createApiServices(config: Config, logger: Logger): ApiServices {
     tools: new ToolsCatalogService(new ToolRegistry()),
     mcp: new McpServersService(mcpCatalog, new McpStatusCache(redis, keys, McpStatusCache.ttlFor(config.MCP_REFRESH_MS))),
     permissions: new PermissionsService({ prisma, redis, keys, logger }),
+    sandbox: new SandboxSettingsService(prisma, config),
     async close() {
       await queue.close();
       await Promise.all([prisma.$disconnect(), redis.quit(), subscriber.quit(), queueConnection.quit()]);

@@ -23,6 +23,9 @@ import { RunControl, RunControlListener } from "../runs/run-control";
 import { RunLeases } from "../runs/run-lease";
 import { RunProcessor } from "../runs/run-processor";
 import { RunQueue } from "../runs/run-queue";
+import { createSandbox } from "../sandbox/create-sandbox";
+import type { Sandbox } from "../sandbox/sandbox";
+import { checkUnconfinedAllowed } from "../sandbox/unconfined/unconfined-policy";
 import { LocalBlobStore } from "../storage/local-blob-store";
 import { BUILTIN_TOOLS, toolLimits } from "../tools/tool-registry";
 
@@ -35,11 +38,16 @@ export async function startRunWorker(
   config: Config,
   logger: Logger,
   /** `mcp`: a source shared with the maintenance worker (its owner closes it); otherwise the worker has its own. */
-  options: { scripted?: ModelProvider; mcp?: McpToolSource } = {},
+  /** `sandbox`: a driver built by the caller (tests override its egress address check); the worker closes it. */
+  options: { scripted?: ModelProvider; mcp?: McpToolSource; sandbox?: Sandbox } = {},
 ): Promise<RunWorker> {
   // Before any connection: a malformed price table stops the worker with a clear message.
   const prices = PriceTable.fromConfig(config);
   const prisma = createPrismaClient({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+  // Before taking any job: a sandbox that cannot run here, or an unconfined one where it must not, stops the worker.
+  checkUnconfinedAllowed(config, await prisma.workspace.count());
+  const sandbox = options.sandbox ?? createSandbox(config, logger);
+  await sandbox.start();
   const keys = new RedisKeys(config.REDIS_PREFIX);
   const redis = createRedis(config.REDIS_URL);
   const subscriber = createRedis(config.REDIS_URL);
@@ -55,7 +63,7 @@ export async function startRunWorker(
   const credentials = new CredentialsService(prisma, config, new PreferencesService(prisma));
   const models = new ModelSelector({ prisma, config, credentials, scripted: options.scripted ?? createScriptedProvider(config) });
   const mcpTools = options.mcp ?? new McpToolSource({ config, logger });
-  const blobs = new LocalBlobStore(config.STORAGE_DIR);
+  const blobs = new LocalBlobStore(config.STORAGE_DIR, { owner: sandbox.fileOwner });
 
   const processor = new RunProcessor({
     prisma,
@@ -70,6 +78,7 @@ export async function startRunWorker(
     prices,
     retry: { maxAttempts: config.MODEL_MAX_ATTEMPTS, baseDelayMs: config.MODEL_RETRY_BASE_MS, maxDelayMs: config.MODEL_RETRY_MAX_MS },
     limits: toolLimits(config),
+    sandbox,
     sessionDir: (sessionId) => blobs.sessionDir(sessionId),
     defaultMaxSteps: config.AGENT_MAX_STEPS,
     callbackTimeoutMs: config.CALLBACK_TIMEOUT_MS,
@@ -113,7 +122,7 @@ export async function startRunWorker(
         logger.warn("active runs outlived the shutdown grace period; they will be taken over by another worker");
         await worker.close(true);
       }
-      await Promise.all([queue.close(), options.mcp ? undefined : mcpTools.close()]);
+      await Promise.all([queue.close(), options.mcp ? undefined : mcpTools.close(), sandbox.close()]);
       await Promise.all([prisma.$disconnect(), redis.quit(), subscriber.quit(), queueConnection.quit(), workerConnection.quit()]);
     },
   };

@@ -1,9 +1,9 @@
-/** Bash: runs a shell command in the session folder, bounded in time and output. */
+/** Bash: runs a shell command in the session's sandbox, bounded in time, output and resources. */
 import { z } from "zod";
 import { deniedRule } from "./bash-deny-list";
+import { failureNotes, shownOutput } from "./command-result";
 import { sessionRoot } from "./paths";
-import { runShell, type ShellRun } from "./shell";
-import { defineTool, failed, ok, type ToolResult } from "./tool";
+import { defineTool, failed, ok } from "./tool";
 
 export const BASH_DEFAULT_TIMEOUT_MS = 60_000;
 export const BASH_MAX_TIMEOUT_MS = 600_000;
@@ -27,6 +27,10 @@ export const bashTool = defineTool({
     "Runs a bash command with the session folder as its working directory and returns its combined stdout and stderr " +
     `(at most ${BASH_MAX_OUTPUT_CHARS} characters) and its exit code. The command is killed after \`timeout\` ms ` +
     `(default ${BASH_DEFAULT_TIMEOUT_MS / 1000} s, max ${BASH_MAX_TIMEOUT_MS / 1000} s), with any processes it started. ` +
+    "It runs in a sandbox: only the session folder is kept and writable (it is the working directory), /tmp and the home " +
+    "folder are private and emptied after each command, system folders are read-only, nothing keeps running after the " +
+    "command ends, and there is no network unless the workspace allows egress to public hosts (through a proxy that " +
+    "HTTP_PROXY names). CPU time, memory, processes and file sizes are limited. " +
     "Dangerous commands (sudo, rm -rf /, shutdown, mkfs, dd, curl | sh...) are refused. Prefer ReadText, Write, Edit, " +
     "Glob and Grep for files; use Bash for builds, tests, git and other programs.",
   inputSchema: input,
@@ -37,17 +41,17 @@ export const bashTool = defineTool({
     const rule = deniedRule(command);
     if (rule) return failed(`Command refused by the safety rule "${rule}". Rephrase it without that operation.`);
     const timeoutMs = timeout ?? BASH_DEFAULT_TIMEOUT_MS;
-    const run = await runShell(command, { cwd: await sessionRoot(context), timeoutMs, signal: context.signal, maxOutputChars: BASH_MAX_OUTPUT_CHARS });
-    return bashResult(run, timeoutMs);
+    const run = await context.sandbox.run({
+      argv: ["bash", "-c", command],
+      workdir: await sessionRoot(context),
+      network: context.network,
+      timeoutMs,
+      maxOutputChars: BASH_MAX_OUTPUT_CHARS,
+      signal: context.signal,
+    });
+    const text = shownOutput(run.output);
+    const notes = failureNotes(run, timeoutMs);
+    if (notes.length > 0) return failed([text, ...notes].filter(Boolean).join("\n"));
+    return ok(text || "(no output)");
   },
 });
-
-/** stdout and stderr together, as a terminal shows them, with why the command ended when it failed. */
-function bashResult({ output, exitCode, stoppedBy }: ShellRun, timeoutMs: number): ToolResult {
-  let text = output.text.trimEnd();
-  if (output.droppedChars > 0) text += `\n[output truncated: ${output.droppedChars} more characters]`;
-  if (stoppedBy === "timeout") return failed(`${text}\nCommand timed out after ${timeoutMs} ms and was killed`.trim());
-  if (stoppedBy === "abort") return failed(`${text}\nCommand was cancelled`.trim());
-  if (exitCode !== 0) return failed(`${text}\nExit code ${exitCode}`.trim());
-  return ok(text || "(no output)");
-}

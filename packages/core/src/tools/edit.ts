@@ -1,7 +1,8 @@
 /** Edit: replaces an exact string in a file, once (it must be unique) or everywhere. */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { agentPath } from "./paths";
+import { writeFileAtomic } from "../storage/atomic-write";
+import { agentPath, sessionRoot } from "./paths";
 import { READ_MAX_BYTES } from "./read-text";
 import { defineTool, ToolError } from "./tool";
 
@@ -38,7 +39,8 @@ export const editTool = defineTool({
     if (count > 1 && !replace_all) {
       throw new ToolError(`old_string occurs ${count} times in ${file_path}; add surrounding context to make it unique, or set replace_all`);
     }
-    await writeFile(file, pieces.join(new_string), "utf8");
+    // Renamed over the old file, never written through a link (see Write).
+    await writeFileAtomic(await sessionRoot(context), file, pieces.join(new_string), { owner: context.sandbox.fileOwner });
     return `Edited ${file_path}: ${count} replacement${count === 1 ? "" : "s"}`;
   },
 });

@@ -8,13 +8,25 @@ import { ToolError, type ToolContext } from "./tool";
 /** The checked absolute path; a ToolError naming the path when it would leave the session folder. */
 export async function agentPath(context: ToolContext, given: string): Promise<string> {
   try {
-    return await resolveAgentPath(context.sessionDir, given);
+    return await resolveAgentPath(context.sessionDir, asSessionRelative(context, given));
   } catch (error) {
     if (error instanceof AppError && error.status === 400) {
       throw new ToolError(`Refused path '${given}': ${error.message}. Paths must stay inside the session folder.`);
     }
     throw error;
   }
+}
+
+/**
+ * A path as the sandbox shows the session folder (`/workspace/src/a.ts`, what `pwd` prints in Bash)
+ * as the same path relative to the folder, so the file tools accept what the model saw.
+ */
+function asSessionRelative(context: ToolContext, given: string): string {
+  const inside = context.sandbox.workdirInside;
+  const trimmed = given.trim();
+  if (!inside) return given;
+  if (trimmed === inside) return ".";
+  return trimmed.startsWith(`${inside}/`) ? trimmed.slice(inside.length + 1) : given;
 }
 
 /** The session folder with links resolved, as agentPath's results are. */

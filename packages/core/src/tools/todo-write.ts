@@ -1,7 +1,6 @@
 /** TodoWrite: the agent's task list, kept in the session folder as `.mix/todos.json`. */
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
+import { writeFileAtomic } from "../storage/atomic-write";
 import { sessionRoot } from "./paths";
 import { defineTool } from "./tool";
 
@@ -29,12 +28,8 @@ export const todoWriteTool = defineTool({
   requiresPermission: false,
   category: "planning",
   async execute({ todos }, context) {
-    const file = path.join(await sessionRoot(context), TODOS_FILE);
-    await mkdir(path.dirname(file), { recursive: true });
-    // Written aside and renamed in, so a reader never sees half a list.
-    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(temp, `${JSON.stringify({ todos }, null, 2)}\n`, "utf8");
-    await rename(temp, file);
+    // Written aside and renamed in, so a reader never sees half a list and a planted link is replaced.
+    await writeFileAtomic(await sessionRoot(context), TODOS_FILE, `${JSON.stringify({ todos }, null, 2)}\n`, { owner: context.sandbox.fileOwner });
     if (todos.length === 0) return "Todo list cleared";
     return todos.map((item, index) => `${index + 1}. ${MARK[item.status]} ${item.content}`).join("\n");
   },

@@ -7,6 +7,7 @@ import { exitPlanModeTool } from "./exit-plan-mode";
 import { globTool } from "./glob";
 import { grepTool } from "./grep";
 import { lsTool } from "./ls";
+import { pythonExecutionTool } from "./python-execution";
 import { readTextTool } from "./read-text";
 import { createTaskTool } from "./task";
 import { todoWriteTool } from "./todo-write";
@@ -21,7 +22,7 @@ import { writeTool } from "./write";
 export const UNBOUND_TASK_TOOL = createTaskTool(async () => failed("The Task tool runs only inside an agent run"));
 
 export const BUILTIN_TOOLS: readonly Tool[] = [
-  bashTool, readTextTool, writeTool, editTool, globTool, grepTool, lsTool, webFetchTool, todoWriteTool, exitPlanModeTool, UNBOUND_TASK_TOOL,
+  bashTool, pythonExecutionTool, readTextTool, writeTool, editTool, globTool, grepTool, lsTool, webFetchTool, todoWriteTool, exitPlanModeTool, UNBOUND_TASK_TOOL,
 ];
 
 export function toolLimits(config: Pick<Config, "FETCH_ALLOW_PRIVATE_NETWORKS">): ToolLimits {

@@ -6,6 +6,7 @@ import { mkdir } from "node:fs/promises";
 import { z } from "zod";
 import { AppError } from "../errors/app-error";
 import { describeZodError } from "../errors/zod-message";
+import { SandboxStartError, type Sandbox, type SandboxNetwork } from "../sandbox/sandbox";
 
 export interface ToolResult {
   output: string;
@@ -24,6 +25,10 @@ export interface ToolContext {
   /** Aborts the call when the run is cancelled; tools stop and the call throws its reason. */
   signal: AbortSignal;
   limits: ToolLimits;
+  /** Where commands of this session run (Bash, python_execution). */
+  sandbox: Sandbox;
+  /** The network the workspace allows its sandboxed commands. */
+  network: SandboxNetwork;
   /** The model's id for this call (the Task tool tags its subagent's events with it). */
   toolCallId?: string;
 }
@@ -95,6 +100,8 @@ const MODEL_ERRNO: Record<string, string> = {
 
 function modelFault(error: unknown): string | null {
   if (error instanceof ToolError) return error.message;
+  // The call could not run, which the model should hear (and may work around), not a crash of the run.
+  if (error instanceof SandboxStartError) return error.message;
   if (error instanceof AppError && error.status < 500) return error.message;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code && MODEL_ERRNO[code]) return MODEL_ERRNO[code];

@@ -1,8 +1,8 @@
 /** Write: creates or replaces a file in the session folder. */
-import { mkdir, stat, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { lstat } from "node:fs/promises";
 import { z } from "zod";
-import { agentPath } from "./paths";
+import { writeFileAtomic } from "../storage/atomic-write";
+import { agentPath, sessionRoot } from "./paths";
 import { defineTool, ToolError } from "./tool";
 
 export const WRITE_MAX_CHARS = 10 * 1024 * 1024;
@@ -23,13 +23,13 @@ export const writeTool = defineTool({
   category: "files",
   async execute({ file_path, content }, context) {
     const file = await agentPath(context, file_path);
-    const existing = await stat(file).catch((error: NodeJS.ErrnoException) => {
+    const existing = await lstat(file).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") return null;
       throw error;
     });
     if (existing?.isDirectory()) throw new ToolError(`${file_path} is a directory`);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, content, "utf8");
+    // A new file renamed over the old one: a link the agent planted there is replaced, not written through.
+    await writeFileAtomic(await sessionRoot(context), file, content, { owner: context.sandbox.fileOwner });
     const bytes = Buffer.byteLength(content);
     return `${existing ? "Replaced" : "Created"} ${file_path} (${bytes} bytes)`;
   },

@@ -1,5 +1,5 @@
 /** ReadText, Write, Edit, list_directory, Glob and Grep on a real folder, and every way out of it refused. */
-import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { link, lstat, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { editTool } from "../../src/tools/edit";
 import { globTool } from "../../src/tools/glob";
@@ -35,6 +35,35 @@ describe("Write and ReadText", () => {
     const read = await readTextTool.run({ file_path: file("n.txt"), offset: 2, limit: 2 }, context);
     expect(read.isError).toBe(false);
     expect(read.output).toBe("     2\t2\n     3\t3\n[lines 2-3 of 5; pass offset 4 to read on]");
+  });
+
+  it("accepts paths as the sandbox shows the session folder (/workspace), and nothing else of it", async () => {
+    await writeTool.run({ file_path: "/workspace/from-bash.txt", content: "seen by pwd" }, context);
+    expect(await readFile(file("from-bash.txt"), "utf8")).toBe("seen by pwd");
+    expect((await readTextTool.run({ file_path: "/workspace/from-bash.txt" }, context)).output).toBe("     1\tseen by pwd");
+    expect((await lsTool.run({ path: "/workspace" }, context)).output).toContain("from-bash.txt");
+    expect((await readTextTool.run({ file_path: "/workspace/../outside.txt" }, context)).isError).toBe(true);
+    expect((await readTextTool.run({ file_path: "/workspacefoo/x" }, context)).output).toMatch(/outside the session folder/);
+  });
+
+  it("replaces a hard link or a symlink at the target instead of writing through it", async () => {
+    // Files of the agent's own making: a hard link to a file outside could not be made from the
+    // sandbox (another mount), but one inside stands for "someone else's inode".
+    const victim = path.join(fixture.base, "victim.txt");
+    await writeFile(victim, "not yours");
+    await mkdir(context.sessionDir, { recursive: true });
+    await link(victim, file("hard.txt"));
+    await writeFile(file("inner.txt"), "kept");
+    await symlink("inner.txt", file("soft.txt"));
+    await symlink(victim, file("outward.txt"));
+    await writeTool.run({ file_path: "hard.txt", content: "written" }, context);
+    await editTool.run({ file_path: "hard.txt", old_string: "written", new_string: "edited" }, context);
+    await writeTool.run({ file_path: "soft.txt", content: "written" }, context);
+    expect((await writeTool.run({ file_path: "outward.txt", content: "x" }, context)).output).toMatch(/^Refused path/);
+    expect(await readFile(victim, "utf8")).toBe("not yours");
+    expect(await readFile(file("hard.txt"), "utf8")).toBe("edited");
+    expect(await readFile(file("inner.txt"), "utf8")).toBe("kept");
+    expect((await lstat(file("soft.txt"))).isSymbolicLink()).toBe(false);
   });
 
   it("reports a missing file, a folder and a binary file as errors", async () => {

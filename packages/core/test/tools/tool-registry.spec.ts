@@ -14,6 +14,7 @@ describe("ToolRegistry", () => {
     const flags = Object.fromEntries(registry.list().map((tool) => [tool.name, { readOnly: tool.readOnly, permission: tool.requiresPermission }]));
     expect(flags).toEqual({
       Bash: { readOnly: false, permission: true },
+      python_execution: { readOnly: false, permission: true },
       ReadText: { readOnly: true, permission: false },
       Write: { readOnly: false, permission: true },
       Edit: { readOnly: false, permission: true },

@@ -2,6 +2,7 @@
 import type { Callback } from "../../contracts";
 import type { Logger } from "../../logging/logger";
 import type { RunStore } from "../../runs/run-store";
+import type { Sandbox, SandboxNetwork } from "../../sandbox/sandbox";
 import type { ToolRegistry } from "../../tools/tool-registry";
 import type { ToolLimits } from "../../tools/tool";
 import type { ModelChoice } from "../model-selection/model-selector";
@@ -19,6 +20,8 @@ export interface LoopScope {
   turn: number;
   /** The folder the tools work in (a subagent shares its parent's). */
   sessionDir: string;
+  /** The network the workspace allows its sandboxed commands (a subagent has its parent's). */
+  network: SandboxNetwork;
   planMode: boolean;
   maxSteps: number;
   /** Model calls already made in this turn by an earlier attempt of the run. */
@@ -50,6 +53,8 @@ export interface LoopServices {
   store: RunStore;
   tools: ToolRegistry;
   limits: ToolLimits;
+  /** Where the session's commands run. */
+  sandbox: Sandbox;
   retry: RetryPolicy;
   prices: PriceLookup;
   logger: Logger;

@@ -108,7 +108,14 @@ async function checkAndRun(call: ToolCallRequest, scope: LoopScope, services: Lo
     if (!outcome.granted) return refuse(outcome.message);
   }
   await start();
-  return tool.run(parsed.input, { sessionDir: scope.sessionDir, signal, limits: services.limits, toolCallId: call.id });
+  return tool.run(parsed.input, {
+    sessionDir: scope.sessionDir,
+    signal,
+    limits: services.limits,
+    sandbox: services.sandbox,
+    network: scope.network,
+    toolCallId: call.id,
+  });
 }
 
 function complete(services: LoopServices, call: ToolCallRequest, success: boolean, progress: string) {
@@ -132,6 +139,8 @@ async function runCallbacksFor(
       {
         sessionId: scope.sessionId,
         sessionDir: scope.sessionDir,
+        sandbox: services.sandbox,
+        network: scope.network,
         toolName: call.name,
         toolCallId: call.id,
         toolResult: message.result,

@@ -1,0 +1,126 @@
+/**
+ * The bubblewrap driver, the default on Linux: each command in its own user, PID, mount, IPC,
+ * UTS and network namespaces, seeing the read-only system folders, sized tmpfs folders and the
+ * session folder at /workspace, and nothing else of the host.
+ */
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import path from "node:path";
+import type { Logger } from "../../logging/logger";
+import type { FileOwner } from "../../storage/file-owner";
+import { findProgram } from "../find-program";
+import { runProcess } from "../run-process";
+import { egressProxyEnv } from "../egress/egress-paths";
+import { SANDBOX_PATH, sandboxEnv } from "../sandbox-env";
+import { detectLimitHit, type SandboxLimits } from "../sandbox-limits";
+import { SandboxStartError, type Sandbox, type SandboxCommand, type SandboxRun } from "../sandbox";
+import { prepareWorkdir } from "../workdir";
+import { bwrapArgs, SANDBOX_GROUP, SANDBOX_HOME, SANDBOX_PASSWD, SANDBOX_WORKDIR } from "./bwrap-args";
+import { BubblewrapEgress, type EgressSettings } from "./bubblewrap-egress";
+import { systemMounts } from "./system-mounts";
+
+export interface BubblewrapSandboxOptions {
+  /** `bwrap`, looked up on PATH, or an absolute path. */
+  bwrapPath: string;
+  limits: SandboxLimits;
+  /** The folder that holds the session folders: checked reachable at start, hidden from commands. */
+  storageRoot: string;
+  /** The unprivileged user commands run as when the worker is root; null: the worker's own user. */
+  runAs: FileOwner | null;
+  egress: EgressSettings;
+  logger: Logger;
+}
+
+interface Prepared {
+  bwrap: string;
+  prlimit: string;
+  systemArgs: string[];
+}
+
+export class BubblewrapSandbox implements Sandbox {
+  readonly driver = "bubblewrap" as const;
+  readonly workdirInside = SANDBOX_WORKDIR;
+  readonly fileOwner: FileOwner | null;
+  private prepared?: Promise<Prepared>;
+  private readonly egress: BubblewrapEgress;
+
+  constructor(private readonly options: BubblewrapSandboxOptions) {
+    this.fileOwner = options.runAs;
+    this.egress = new BubblewrapEgress(options.egress, options.runAs, options.logger);
+  }
+
+  async start(): Promise<void> {
+    const prepared = await this.prepare();
+    // A real command in a folder beside the sessions: proves namespaces work here and that the
+    // sandbox user can reach the storage folder, before the first run depends on it.
+    await mkdir(this.options.storageRoot, { recursive: true });
+    const probeDir = await mkdtemp(path.join(this.options.storageRoot, ".sandbox-check-"));
+    try {
+      await this.execute(prepared, { argv: ["true"], workdir: probeDir, network: "none", timeoutMs: 10_000, maxOutputChars: 4_000, signal: new AbortController().signal });
+    } finally {
+      await rm(probeDir, { recursive: true, force: true });
+    }
+  }
+
+  async run(command: SandboxCommand): Promise<SandboxRun> {
+    return this.execute(await this.prepare(), command);
+  }
+
+  close(): Promise<void> {
+    return this.egress.close();
+  }
+
+  private prepare(): Promise<Prepared> {
+    this.prepared ??= this.locatePrograms().catch((error: unknown) => {
+      this.prepared = undefined;
+      throw error;
+    });
+    return this.prepared;
+  }
+
+  private async locatePrograms(): Promise<Prepared> {
+    const bwrap = await findProgram(this.options.bwrapPath);
+    if (!bwrap) {
+      throw new SandboxStartError(
+        `bubblewrap (${this.options.bwrapPath}) is not installed: install the "bubblewrap" package (apt-get install bubblewrap), ` +
+          "or set SANDBOX_DRIVER=none to run agent commands unconfined (unsafe)",
+      );
+    }
+    const prlimit = await findProgram("prlimit", "/usr/bin:/bin");
+    if (!prlimit) throw new SandboxStartError('prlimit is missing: it comes with util-linux ("apt-get install util-linux")');
+    const root = path.resolve(this.options.storageRoot);
+    // The worker's own code and working folder stay hidden even if they live under /usr.
+    const { args } = await systemMounts([process.cwd(), root, path.resolve(__dirname, "../../../../..")]);
+    return { bwrap, prlimit, systemArgs: args };
+  }
+
+  private async execute(prepared: Prepared, command: SandboxCommand): Promise<SandboxRun> {
+    const { runAs, limits } = this.options;
+    await prepareWorkdir(command.workdir, runAs);
+    const egress = command.network === "egress" ? await this.egress.mounts() : null;
+    const env = sandboxEnv(SANDBOX_HOME, SANDBOX_PATH, { ...(egress ? egressProxyEnv(egress.port) : {}), ...command.env });
+    const { options, command: inside } = bwrapArgs({ systemArgs: prepared.systemArgs, workdir: command.workdir, env, limits, prlimit: prepared.prlimit, argv: command.argv, egress });
+    // Options through a pipe (--args): the command line of bwrap, which the sandbox can read in
+    // /proc/1/cmdline, then shows no host path and no environment value, only the command itself.
+    // bwrap gets an empty environment for the same reason (/proc/1/environ).
+    const run = await runProcess(
+      {
+        file: prepared.bwrap,
+        args: ["--args", "3", "--", ...inside],
+        env: {},
+        // fd 3, 4, 5: the options, then the passwd and group files they bind (PASSWD_FD, GROUP_FD).
+        extraInputs: [Buffer.from(options.map((arg) => `${arg}\0`).join("")), Buffer.from(SANDBOX_PASSWD), Buffer.from(SANDBOX_GROUP)],
+        ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+      },
+      command,
+    );
+    if (isSetupFailure(run)) {
+      throw new SandboxStartError(`The sandbox could not start: ${run.stderr.text.trim()}${runAs ? ` (sandbox user ${runAs.uid})` : ""}`);
+    }
+    return { ...run, limitHit: detectLimitHit(run, limits) };
+  }
+}
+
+/** bwrap's own failure (before the command ran): exit 1 with nothing but one "bwrap: ..." line. */
+function isSetupFailure(run: { exitCode: number; stdout: { text: string }; stderr: { text: string } }): boolean {
+  return run.exitCode === 1 && run.stdout.text === "" && /^bwrap: [^\n]*\n?$/.test(run.stderr.text);
+}

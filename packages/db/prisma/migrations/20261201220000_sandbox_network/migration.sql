@@ -1,0 +1,5 @@
+-- CreateEnum
+CREATE TYPE "SandboxNetwork" AS ENUM ('none', 'egress');
+
+-- AlterTable
+ALTER TABLE "Workspace" ADD COLUMN     "sandboxNetwork" "SandboxNetwork" NOT NULL DEFAULT 'none';
