@@ -40,6 +40,12 @@ ENV NODE_ENV=production \
     STORAGE_DIR=/data/storage
 WORKDIR /app
 
+# The agent's sandbox: bubblewrap confines every command the agent runs, prlimit (util-linux,
+# already in the base image) applies its limits, python3 runs python_execution.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends bubblewrap python3 \
+ && rm -rf /var/lib/apt/lists/*
+
 # The whole built workspace: pnpm's node_modules are symlinks between the packages (e.g.
 # apps/api/node_modules/@mix/core -> packages/core) and into node_modules/.pnpm, so the tree
 # is copied as it is. It also carries what is read at run time beside the compiled code:

@@ -26,9 +26,10 @@
  *
  * With --tools, each message also makes the scripted model call a tool (list_directory, which
  * asks no permission), so a run is two model calls around a tool call, and the figures add
- * POST → tool_execution_complete: the agent loop's own overhead per tool step.
+ * POST → tool_execution_complete: the agent loop's own overhead per tool step. --tools=bash
+ * calls Bash (`echo bench`) instead, so the figures include starting a sandboxed command.
  *
- * Usage: pnpm bench [-- --sessions=200 --rounds=3 --timeout=120 --tools]
+ * Usage: pnpm bench [-- --sessions=200 --rounds=3 --timeout=120 --tools[=bash]]
  *   env: BENCH_SESSIONS, BENCH_ROUNDS, BENCH_TIMEOUT_S; REDIS_URL, TEST_DATABASE_URL (admin URL
  *   used to clone the database); DATABASE_POOL_SIZE, WORKER_CONCURRENCY, SCRIPTED_* override
  *   the bench's defaults when set (the effective values are printed).
@@ -64,10 +65,10 @@ const ENV_OVERRIDES = [
 function parseOptions(argv, env) {
   const flags = Object.fromEntries(
     argv
-      .filter((arg) => arg !== "--" && arg !== "--tools")
+      .filter((arg) => arg !== "--" && arg !== "--tools" && arg !== "--tools=bash")
       .map((arg) => {
         const match = /^--(sessions|rounds|timeout)=(.*)$/.exec(arg);
-        if (!match) throw new Error(`unknown argument "${arg}" (expected --sessions=N, --rounds=R, --timeout=S, --tools)`);
+        if (!match) throw new Error(`unknown argument "${arg}" (expected --sessions=N, --rounds=R, --timeout=S, --tools[=bash])`);
         return [match[1], match[2]];
       }),
   );
@@ -80,7 +81,7 @@ function parseOptions(argv, env) {
     sessions: positive("--sessions", flags.sessions ?? env.BENCH_SESSIONS, 50),
     rounds: positive("--rounds", flags.rounds ?? env.BENCH_ROUNDS, 1),
     timeoutMs: positive("--timeout", flags.timeout ?? env.BENCH_TIMEOUT_S, 120) * 1_000,
-    tools: argv.includes("--tools"),
+    tools: argv.includes("--tools=bash") ? "bash" : argv.includes("--tools") ? "list_directory" : null,
   };
 }
 
@@ -223,7 +224,7 @@ async function connectSession(stack, session, stats) {
 }
 
 /** The scripted model calls the tool a `@tool` line names. */
-const TOOL_DIRECTIVE = "\n@tool list_directory {}";
+const TOOL_DIRECTIVES = { list_directory: "\n@tool list_directory {}", bash: '\n@tool Bash {"command":"echo bench"}' };
 
 async function runSession(stack, session, rounds, stats, tools) {
   for (let r = 0; r < rounds; r++) {
@@ -233,7 +234,7 @@ async function runSession(stack, session, rounds, stats, tools) {
     session.current = round;
     round.postAt = performance.now();
     try {
-      const text = `benchmark message ${r + 1} of session ${session.index}${tools ? TOOL_DIRECTIVE : ""}`;
+      const text = `benchmark message ${r + 1} of session ${session.index}${tools ? TOOL_DIRECTIVES[tools] : ""}`;
       await postJson(stack, `/api/sessions/${session.id}/messages`, { text });
     } catch (error) {
       // A refused message is a result, not a crash: record it and stop this session.
@@ -419,7 +420,7 @@ async function main() {
   };
   const cleanups = [];
   console.log(
-    `bench: ${run.options.sessions} sessions × ${run.options.rounds} round(s)${run.options.tools ? " with a tool call each" : ""}, timeout ${run.options.timeoutMs / 1_000} s`,
+    `bench: ${run.options.sessions} sessions × ${run.options.rounds} round(s)${run.options.tools ? ` with a ${run.options.tools} call each` : ""}, timeout ${run.options.timeoutMs / 1_000} s`,
   );
 
   // The run stops early on the global timeout or on Ctrl-C; either way it reports and cleans up.

@@ -7,10 +7,13 @@
 // Settings come from the environment (scripts/start.sh loads .env); defaults suit a local
 // Postgres and Redis. Expects a built workspace (pnpm build).
 import { spawn, spawnSync } from "node:child_process";
-import { dirname, join } from "node:path";
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
 const env = {
   DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/mix",
   REDIS_URL: "redis://127.0.0.1:6379",
@@ -24,6 +27,34 @@ const children = [];
 
 function log(message) {
   process.stdout.write(`\x1b[1;34m==>\x1b[0m ${message}\n`);
+}
+
+/**
+ * Runs the worker's own sandbox check (a real command in bubblewrap) before the worker starts.
+ * Where bubblewrap cannot run (not installed, no user namespaces), this single-workspace local
+ * stack falls back to unconfined commands and says so; a deployment never does that by itself.
+ */
+async function chooseSandbox() {
+  if (env.SANDBOX_DRIVER === "none") {
+    log("Sandbox: none (SANDBOX_DRIVER=none): agent commands run unconfined on this machine");
+    return;
+  }
+  const core = require(join(root, "packages/core/dist/index.js"));
+  const config = core.loadConfig(env);
+  mkdirSync(resolve(root, config.STORAGE_DIR), { recursive: true });
+  const sandbox = core.createSandbox({ ...config, STORAGE_DIR: resolve(root, config.STORAGE_DIR) }, core.createLogger("start", "silent"));
+  try {
+    await sandbox.start();
+    log("Sandbox: bubblewrap. Each agent command runs in its own namespaces, sees only its session folder (as /workspace) " +
+      "and read-only system folders, and runs as an unprivileged user, with resource limits and no network");
+  } catch (error) {
+    env.SANDBOX_DRIVER = "none";
+    log(`Sandbox: bubblewrap cannot run here (${error.message.split("\n")[0]})`);
+    log("Sandbox: falling back to SANDBOX_DRIVER=none for this local single-workspace stack: agent commands run UNCONFINED " +
+      "as your user. Install bubblewrap (apt-get install bubblewrap) and allow user namespaces to confine them.");
+  } finally {
+    await sandbox.close();
+  }
 }
 
 function migrate() {
@@ -147,6 +178,7 @@ process.on("SIGTERM", () => stop(0));
 
 try {
   migrate();
+  await chooseSandbox();
   startApp("api", "apps/api/dist/main.js");
   startApp("worker", "apps/worker/dist/main.js");
   startApp("mcp", "apps/mcp-server/dist/http.js");

@@ -78,6 +78,25 @@ ensure_ffmpeg() {
   fi
 }
 
+# The agent's sandbox: bubblewrap confines every command it runs, prlimit (util-linux) applies the
+# limits, python3 runs python_execution. Installed where apt-get can; `required` makes a missing
+# bwrap fatal (the test suite runs real sandboxes), otherwise the stack says what it falls back to.
+ensure_sandbox_tools() {
+  local required="${1:-}" missing=()
+  command -v bwrap >/dev/null || missing+=(bubblewrap)
+  command -v prlimit >/dev/null || missing+=(util-linux)
+  [ -x /usr/bin/python3 ] || [ -x /usr/local/bin/python3 ] || missing+=(python3)
+  if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    log "Installing ${missing[*]} (Debian packages) for the agent's sandbox"
+    (apt-get update -qq && apt-get install -y -qq "${missing[@]}") >/dev/null 2>&1 || log "Could not install ${missing[*]} with apt-get"
+  fi
+  if [ -n "$required" ]; then
+    command -v bwrap >/dev/null || die "bubblewrap is required for the sandbox tests: install it (apt-get install bubblewrap)"
+    [ -x /usr/bin/python3 ] || [ -x /usr/local/bin/python3 ] || die "python3 is required for the python_execution tests: install it (apt-get install python3)"
+  fi
+  return 0
+}
+
 install_and_build() {
   log "Installing dependencies (pnpm install --frozen-lockfile)"
   (cd "$ROOT" && CI=true pnpm install --frozen-lockfile --reporter=append-only >/dev/null)
