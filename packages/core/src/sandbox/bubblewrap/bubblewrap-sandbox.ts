@@ -3,7 +3,8 @@
  * UTS and network namespaces, seeing the read-only system folders, sized tmpfs folders and the
  * session folder at /workspace, and nothing else of the host.
  */
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import type { Logger } from "../../logging/logger";
 import type { FileOwner } from "../../storage/file-owner";
@@ -14,7 +15,7 @@ import { SANDBOX_PATH, sandboxEnv } from "../sandbox-env";
 import { detectLimitHit, type SandboxLimits } from "../sandbox-limits";
 import { SandboxStartError, type Sandbox, type SandboxCommand, type SandboxRun } from "../sandbox";
 import { prepareWorkdir } from "../workdir";
-import { bwrapArgs, SANDBOX_GROUP, SANDBOX_HOME, SANDBOX_PASSWD, SANDBOX_WORKDIR } from "./bwrap-args";
+import { bwrapArgs, SANDBOX_HOME, SANDBOX_WORKDIR } from "./bwrap-args";
 import { BubblewrapEgress, type EgressSettings } from "./bubblewrap-egress";
 import { systemMounts } from "./system-mounts";
 
@@ -34,6 +35,8 @@ interface Prepared {
   bwrap: string;
   prlimit: string;
   systemArgs: string[];
+  /** The worker's own folder for what every sandbox binds (its /etc). */
+  runtimeDir: string;
 }
 
 export class BubblewrapSandbox implements Sandbox {
@@ -65,8 +68,16 @@ export class BubblewrapSandbox implements Sandbox {
     return this.execute(await this.prepare(), command);
   }
 
-  close(): Promise<void> {
-    return this.egress.close();
+  async close(): Promise<void> {
+    await this.egress.close();
+    const pending = this.prepared;
+    this.prepared = undefined;
+    // A preparation that failed left nothing behind (see locatePrograms), so only a success is undone.
+    const prepared = await pending?.then(
+      (value) => value,
+      () => undefined,
+    );
+    if (prepared) await rm(prepared.runtimeDir, { recursive: true, force: true });
   }
 
   private prepare(): Promise<Prepared> {
@@ -88,9 +99,17 @@ export class BubblewrapSandbox implements Sandbox {
     const prlimit = await findProgram("prlimit", "/usr/bin:/bin");
     if (!prlimit) throw new SandboxStartError('prlimit is missing: it comes with util-linux ("apt-get install util-linux")');
     const root = path.resolve(this.options.storageRoot);
-    // The worker's own code and working folder stay hidden even if they live under /usr.
-    const { args } = await systemMounts([process.cwd(), root, path.resolve(__dirname, "../../../../..")]);
-    return { bwrap, prlimit, systemArgs: args };
+    // Passable by the sandbox user (bwrap resolves bind sources as that user), not listable.
+    const runtimeDir = await mkdtemp(path.join(os.tmpdir(), "mix-sandbox-"));
+    await chmod(runtimeDir, 0o711);
+    try {
+      // The worker's own code and working folder stay hidden even if they live under /usr.
+      const { args } = await systemMounts(path.join(runtimeDir, "etc"), [process.cwd(), root, path.resolve(__dirname, "../../../../..")]);
+      return { bwrap, prlimit, systemArgs: args, runtimeDir };
+    } catch (error) {
+      await rm(runtimeDir, { recursive: true, force: true });
+      throw error;
+    }
   }
 
   private async execute(prepared: Prepared, command: SandboxCommand): Promise<SandboxRun> {
@@ -107,8 +126,7 @@ export class BubblewrapSandbox implements Sandbox {
         file: prepared.bwrap,
         args: ["--args", "3", "--", ...inside],
         env: {},
-        // fd 3, 4, 5: the options, then the passwd and group files they bind (PASSWD_FD, GROUP_FD).
-        extraInputs: [Buffer.from(options.map((arg) => `${arg}\0`).join("")), Buffer.from(SANDBOX_PASSWD), Buffer.from(SANDBOX_GROUP)],
+        extraInputs: [Buffer.from(options.map((arg) => `${arg}\0`).join(""))],
         ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
       },
       command,

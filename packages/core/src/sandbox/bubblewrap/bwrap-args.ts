@@ -11,10 +11,7 @@ export const SANDBOX_HOME = "/home/sandbox";
 /** The user and group the command runs as inside (its own user namespace maps them to the sandbox user). */
 export const SANDBOX_INSIDE_ID = 1000;
 
-// The sandbox's own user list, so neither the host's user names nor its uids show inside. Read by
-// bwrap from the descriptors that follow its argument pipe (see bubblewrap-sandbox.ts).
-export const PASSWD_FD = 4;
-export const GROUP_FD = 5;
+// The sandbox's own user list, so neither the host's user names nor its uids show inside.
 export const SANDBOX_PASSWD = `root:x:0:0:root:/root:/usr/sbin/nologin\nsandbox:x:${SANDBOX_INSIDE_ID}:${SANDBOX_INSIDE_ID}:sandbox:/home/sandbox:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`;
 export const SANDBOX_GROUP = `root:x:0:\nsandbox:x:${SANDBOX_INSIDE_ID}:\nnogroup:x:65534:\n`;
 
@@ -61,8 +58,6 @@ export function bwrapArgs(command: BwrapCommand): BwrapArgs {
     "--clearenv",
     ...Object.entries(command.env).flatMap(([name, value]) => ["--setenv", name, value]),
     ...command.systemArgs,
-    "--ro-bind-data", String(PASSWD_FD), "/etc/passwd",
-    "--ro-bind-data", String(GROUP_FD), "/etc/group",
     "--proc", "/proc",
     "--dev", "/dev",
     "--size", size, "--tmpfs", "/dev/shm",
