@@ -1,23 +1,17 @@
 /** Bash: runs a shell command in the session's sandbox, bounded in time, output and resources. */
 import { z } from "zod";
 import { deniedRule } from "./bash-deny-list";
-import { failureNotes, shownOutput } from "./command-result";
+import { COMMAND_DEFAULT_TIMEOUT_MS, COMMAND_MAX_TIMEOUT_MS, commandTimeout, failureNotes, shownOutput } from "./command-result";
 import { sessionRoot } from "./paths";
 import { defineTool, failed, ok } from "./tool";
 
-export const BASH_DEFAULT_TIMEOUT_MS = 60_000;
-export const BASH_MAX_TIMEOUT_MS = 600_000;
+export const BASH_DEFAULT_TIMEOUT_MS = COMMAND_DEFAULT_TIMEOUT_MS;
+export const BASH_MAX_TIMEOUT_MS = COMMAND_MAX_TIMEOUT_MS;
 export const BASH_MAX_OUTPUT_CHARS = 30_000;
 
 const input = z.strictObject({
   command: z.string().min(1).describe("The command line, run with bash -c in the session folder"),
-  timeout: z
-    .number()
-    .int()
-    .min(1)
-    .max(BASH_MAX_TIMEOUT_MS)
-    .optional()
-    .describe(`Milliseconds before the command is killed (default ${BASH_DEFAULT_TIMEOUT_MS}, at most ${BASH_MAX_TIMEOUT_MS})`),
+  timeout: commandTimeout("command"),
   description: z.string().optional().describe("A few words on what the command does, shown to the user"),
 });
 

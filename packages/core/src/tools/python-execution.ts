@@ -1,7 +1,7 @@
 /** python_execution: runs a Python 3 program in the session's sandbox and returns its stdout, stderr and exit code. */
 import { z } from "zod";
-import { BASH_DEFAULT_TIMEOUT_MS, BASH_MAX_OUTPUT_CHARS, BASH_MAX_TIMEOUT_MS } from "./bash";
-import { failureNotes, shownOutput } from "./command-result";
+import { BASH_MAX_OUTPUT_CHARS } from "./bash";
+import { COMMAND_DEFAULT_TIMEOUT_MS, commandTimeout, failureNotes, shownOutput } from "./command-result";
 import { sessionRoot } from "./paths";
 import { defineTool, failed, ok } from "./tool";
 
@@ -10,13 +10,7 @@ export const PYTHON_MAX_CODE_CHARS = 1_000_000;
 
 const input = z.strictObject({
   code: z.string().min(1).max(PYTHON_MAX_CODE_CHARS).describe("The Python 3 program to run"),
-  timeout: z
-    .number()
-    .int()
-    .min(1)
-    .max(BASH_MAX_TIMEOUT_MS)
-    .optional()
-    .describe(`Milliseconds before the program is killed (default ${BASH_DEFAULT_TIMEOUT_MS}, at most ${BASH_MAX_TIMEOUT_MS})`),
+  timeout: commandTimeout("program"),
 });
 
 // What the sandbox's launcher prints when python3 is not installed on the worker host.
@@ -28,7 +22,7 @@ export const pythonExecutionTool = defineTool({
   description:
     "Runs a Python 3 program (given as text) in the session's sandbox, with the session folder as its working directory, " +
     `and returns its exit code, stdout and stderr (each at most ${BASH_MAX_OUTPUT_CHARS} characters). ` +
-    `It is killed after \`timeout\` ms (default ${BASH_DEFAULT_TIMEOUT_MS / 1000} s). Only the standard library and the ` +
+    `It is killed after \`timeout\` ms (default ${COMMAND_DEFAULT_TIMEOUT_MS / 1000} s). Only the standard library and the ` +
     "packages installed on the host are available; files written outside the session folder are gone afterwards; " +
     "there is no network unless the workspace allows egress. Print what you want to see.",
   inputSchema: input,
@@ -36,7 +30,7 @@ export const pythonExecutionTool = defineTool({
   requiresPermission: true,
   category: "shell",
   async execute({ code, timeout }, context) {
-    const timeoutMs = timeout ?? BASH_DEFAULT_TIMEOUT_MS;
+    const timeoutMs = timeout ?? COMMAND_DEFAULT_TIMEOUT_MS;
     const run = await context.sandbox.run({
       // -I: isolated from PYTHON* variables and the user's site folder; "-": the program is standard input.
       argv: ["python3", "-I", "-"],

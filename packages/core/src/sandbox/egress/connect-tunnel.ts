@@ -1,27 +1,18 @@
 /** CONNECT host:port: a checked, pinned connection, then bytes both ways until both sides are done or idle too long. */
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
-import { EgressRefusal, parseAuthority, targetLabel } from "./egress-target";
+import { parseAuthority } from "./egress-target";
 import { answerOnSocket } from "./proxy-answer";
 import type { ProxyContext } from "./proxy-context";
-import { openUpstream } from "./upstream";
+import { reachOrAnswer } from "./upstream";
 
 export async function handleConnect(request: IncomingMessage, client: Socket, head: Buffer, context: ProxyContext): Promise<void> {
   const { logger } = context;
   // Held until the tunnel is up: bytes the client sends early (a TLS hello) must not be lost.
   client.pause();
   client.on("error", (error) => logger.debug({ target: request.url, err: error }, "egress client connection failed"));
-  const authority = parseAuthority(request.url ?? "");
-  if (authority instanceof EgressRefusal) {
-    logger.debug({ status: authority.status, reason: authority.reason }, "egress request malformed");
-    return answerOnSocket(client, authority.status, authority.reason);
-  }
-  const label = targetLabel(authority.host, authority.port);
-  const reached = await openUpstream(authority.host, authority.port, context);
-  if (reached instanceof EgressRefusal) {
-    logger.warn({ target: label, status: reached.status, reason: reached.reason }, reached.status >= 500 ? "egress failed" : "egress refused");
-    return answerOnSocket(client, reached.status, reached.reason);
-  }
+  const reached = await reachOrAnswer(parseAuthority(request.url ?? ""), context, (status, reason) => answerOnSocket(client, status, reason));
+  if (!reached) return;
   const { socket: upstream, target } = reached;
   if (client.destroyed) {
     logger.debug({ target: target.label }, "egress client left before the tunnel was up");

@@ -1,9 +1,9 @@
 /** Plain-HTTP proxy requests (GET http://host/path): forwarded to the checked, pinned address, bodies streamed. */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import { EgressRefusal, parseAbsoluteUrl, targetLabel } from "./egress-target";
+import { EgressRefusal, parseAbsoluteUrl } from "./egress-target";
 import { answerOnResponse } from "./proxy-answer";
 import type { ProxyContext } from "./proxy-context";
-import { openUpstream } from "./upstream";
+import { reachOrAnswer } from "./upstream";
 
 // Hop-by-hop headers (RFC 9110 7.6.1) and the proxy's own, which belong to this hop only.
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"]);
@@ -11,16 +11,10 @@ const HOP_BY_HOP = new Set(["connection", "keep-alive", "te", "trailer", "transf
 export async function handlePlainRequest(request: IncomingMessage, response: ServerResponse, context: ProxyContext): Promise<void> {
   const { logger } = context;
   const parsed = parseAbsoluteUrl(request.url ?? "");
-  if (parsed instanceof EgressRefusal) {
-    logger.debug({ status: parsed.status, reason: parsed.reason }, "egress request malformed");
-    return answerOnResponse(response, parsed.status, parsed.reason);
-  }
-  const label = targetLabel(parsed.host, parsed.port);
-  const reached = await openUpstream(parsed.host, parsed.port, context);
-  if (reached instanceof EgressRefusal) {
-    logger.warn({ target: label, status: reached.status, reason: reached.reason }, reached.status >= 500 ? "egress failed" : "egress refused");
-    return answerOnResponse(response, reached.status, reached.reason);
-  }
+  const reached = await reachOrAnswer(parsed, context, (status, reason) => answerOnResponse(response, status, reason));
+  // reachOrAnswer answered a malformed URL too, so `parsed` is a URL from here on.
+  if (!reached || parsed instanceof EgressRefusal) return;
+  const label = reached.target.label;
   const { socket: upstream } = reached;
   if (response.destroyed) {
     upstream.destroy();

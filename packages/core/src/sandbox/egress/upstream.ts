@@ -1,9 +1,37 @@
 /** Reaching a destination the rule allows: only its checked addresses, in the resolver's order, within one deadline. */
 import net from "node:net";
-import { checkTarget, EgressRefusal, type CheckedTarget } from "./egress-target";
+import { checkTarget, EgressRefusal, targetLabel, type CheckedTarget } from "./egress-target";
 import type { ProxyContext } from "./proxy-context";
 
 class ConnectTimeout extends Error {}
+
+/** How a handler answers a refusal on its own kind of connection (a raw socket, an HTTP response). */
+export type AnswerRefusal = (status: number, reason: string) => void;
+
+/**
+ * The target a request named (or why it named none), checked and connected. A refusal is logged
+ * and answered through `answer`, and then there is nothing to return.
+ */
+export async function reachOrAnswer(
+  requested: { host: string; port: number } | EgressRefusal,
+  context: ProxyContext,
+  answer: AnswerRefusal,
+): Promise<{ target: CheckedTarget; socket: net.Socket } | undefined> {
+  const { logger } = context;
+  if (requested instanceof EgressRefusal) {
+    logger.debug({ status: requested.status, reason: requested.reason }, "egress request malformed");
+    answer(requested.status, requested.reason);
+    return undefined;
+  }
+  const reached = await openUpstream(requested.host, requested.port, context);
+  if (reached instanceof EgressRefusal) {
+    const label = targetLabel(requested.host, requested.port);
+    logger.warn({ target: label, status: reached.status, reason: reached.reason }, reached.status >= 500 ? "egress failed" : "egress refused");
+    answer(reached.status, reached.reason);
+    return undefined;
+  }
+  return reached;
+}
 
 /** Checks host:port against the rule and connects to it: a connected socket, or why not. */
 export async function openUpstream(host: string, port: number, context: ProxyContext): Promise<{ target: CheckedTarget; socket: net.Socket } | EgressRefusal> {
