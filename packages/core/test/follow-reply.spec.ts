@@ -38,6 +38,21 @@ it("ends during the replay when the whole run is already logged", async () => {
   expect(outcomes).toEqual([{ kind: "failed", error: "boom" }]);
 });
 
+it("ends as abandoned once a step whose text it handed on restarts, and goes on past one whose text it never saw", async () => {
+  const restarted = (assistantMessageId: string) => ({ type: "step_restarted", error: "The worker was lost", assistantMessageId });
+  await log.append("c5", "user_message_created", userMessage);
+  await log.append("c5", "thinking", { type: "thinking", content: "hmm", assistantMessageId: "a1" });
+  await log.append("c5", "error", restarted("a1"));
+  await log.append("c5", "content", { type: "content", content: "Hel", assistantMessageId: "a2" });
+  const { texts, outcomes, handlers } = collector();
+  await followChatReply(log, fanout, started("c5", 0), handlers, { timeoutMs: 5_000 });
+  expect(outcomes).toEqual([]);
+  await log.append("c5", "error", restarted("a2"));
+  await waitFor(() => outcomes.length > 0, { timeoutMs: 2_000, what: "the end" });
+  expect(texts).toEqual(["Hel"]);
+  expect(outcomes).toEqual([{ kind: "abandoned", error: "The worker was lost" }]);
+});
+
 it("gives up after the timeout", async () => {
   const { outcomes, handlers } = collector();
   await followChatReply(log, fanout, started("c3", 0), handlers, { timeoutMs: 100 });

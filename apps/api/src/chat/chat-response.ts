@@ -2,6 +2,9 @@
  * Writes one chat reply to its HTTP response as plain text chunks, as the run generates them
  * (chunked transfer, no SSE framing). The status line goes out with the first chunk, so a run
  * that fails or times out before any text can still answer in the contract's error shape.
+ * Text that went out and then turned out to belong to an abandoned step (worker lost, model call
+ * retried) cannot be taken back: the transfer is then cut without its last chunk, so a client
+ * sees a failed download, never a complete reply that holds abandoned text.
  */
 import { followChatReply, type ApiServices, type ChatStarted, type ErrorResponse, type ReplyOutcome } from "@mix/core";
 import type { Response } from "express";
@@ -28,6 +31,10 @@ export async function streamChatReply(services: Pick<ApiServices, "events" | "fa
     },
     end(outcome: ReplyOutcome) {
       if (response.writableEnded) return;
+      if (outcome.kind === "abandoned" && written) {
+        response.destroy();
+        return;
+      }
       const failure = describeFailure(outcome, started.conversationId);
       if (failure && !written && !response.headersSent) {
         response.status(failure.error.code).json(failure);
@@ -55,13 +62,17 @@ function describeFailure(outcome: ReplyOutcome, conversationId: string): ErrorRe
     case "complete":
       return null;
     case "failed":
-      return { error: { code: 502, message: `The reply failed: ${outcome.error}`, type: "internal_error" } };
+      return { error: { code: 502, message: `The reply failed: ${outcome.error}`, type: "internal_error", reason: "upstream_failed" } };
+    case "abandoned":
+      // Not reached in practice: a reply ends as abandoned only once some of its text went out.
+      return { error: { code: 502, message: `The reply was interrupted: ${outcome.error}`, type: "internal_error", reason: "upstream_failed" } };
     case "timeout":
       return {
         error: {
           code: 504,
           message: `No reply within ${CHAT_REPLY_TIMEOUT_MS / 1000} s; it may still complete in conversation ${conversationId}`,
           type: "internal_error",
+          reason: "timeout",
         },
       };
   }

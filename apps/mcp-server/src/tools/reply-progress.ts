@@ -1,7 +1,9 @@
 /**
  * MCP progress notifications for a followed reply: one per text delta (its text as the message,
  * so the deltas together spell the answer), one per tool start and end, and one for a
- * permission request. Sent only when the caller asked for progress (a progressToken).
+ * permission request. A step that is abandoned after its text went out (its worker was lost,
+ * or the model call is retried) gets one too: that step's text so far is void, and the result's
+ * answer leaves it out. Sent only when the caller asked for progress (a progressToken).
  */
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
@@ -47,5 +49,7 @@ function progressMessage(step: Step): string {
       return `[tool ${step.call.name} ${step.call.status}]`;
     case "permission":
       return `[waiting for permission ${step.permission.permissionId}: ${step.permission.description}]`;
+    case "restarted":
+      return `[step restarted, its text so far is dropped: ${step.error}]`;
   }
 }

@@ -2,7 +2,8 @@
  * What an MCP caller learns about one run from its session's events: the reply text, the tool
  * calls and how they went, and the permission request the run is waiting on. Where the run
  * starts and ends, and which text is the reply, is core's ChatReplyFilter's call; this adds the
- * tool and permission events that the filter leaves out.
+ * tool and permission events that the filter leaves out. Text and tool calls are kept per step
+ * (assistant message id), so a step announced as abandoned (`step_restarted`) is dropped whole.
  */
 import { ChatReplyFilter, type EventPayload, type LoggedEvent } from "@mix/core";
 
@@ -31,10 +32,15 @@ export type ReplyStep =
   | { kind: "tool_started"; call: ToolCallSummary }
   | { kind: "tool_finished"; call: ToolCallSummary }
   | { kind: "permission"; permission: PendingPermission }
+  /** A step whose text or tool calls were reported was abandoned: what it had said is void. */
+  | { kind: "restarted"; error: string }
   | { kind: "end"; end: ReplyEnd };
 
 export class ReplyTracker {
-  text = "";
+  /** The reply's text per step (its assistant message id), in the order the steps started. */
+  private readonly texts = new Map<string | undefined, string>();
+  /** The step each tool call was streamed in. */
+  private readonly callSteps = new Map<string, string | undefined>();
   /** The request the run waits on: set by its `permission` event, cleared once the tool starts or fails. */
   pending: PendingPermission | null = null;
   private started = false;
@@ -48,6 +54,11 @@ export class ReplyTracker {
   /** Whether the run's first event (its user message) was seen. */
   get inRun(): boolean {
     return this.started;
+  }
+
+  /** The reply so far: the text of every step that was not abandoned. */
+  get text(): string {
+    return [...this.texts.values()].join("");
   }
 
   toolCalls(): ToolCallSummary[] {
@@ -66,9 +77,10 @@ export class ReplyTracker {
   accept(event: LoggedEvent): ReplyStep | null {
     const step = this.filter.accept(event);
     if (step?.kind === "text") {
-      this.text += step.text;
-      return step;
+      this.texts.set(step.assistantMessageId, (this.texts.get(step.assistantMessageId) ?? "") + step.text);
+      return { kind: "text", text: step.text };
     }
+    if (step?.kind === "restarted") return this.dropStep(step.assistantMessageId, step.error);
     if (step) {
       this.pending = null;
       return { kind: "end", end: step };
@@ -78,6 +90,18 @@ export class ReplyTracker {
       return null;
     }
     return this.acceptToolEvent(event);
+  }
+
+  /** An abandoned step's text goes, and so do its calls (they never ran: a step's calls run once it is stored). */
+  private dropStep(assistantMessageId: string, error: string): ReplyStep | null {
+    const hadText = this.texts.delete(assistantMessageId);
+    let hadCalls = false;
+    for (const [callId, stepId] of this.callSteps) {
+      if (stepId !== assistantMessageId) continue;
+      hadCalls = this.calls.delete(callId) || hadCalls;
+      this.callSteps.delete(callId);
+    }
+    return hadText || hadCalls ? { kind: "restarted", error } : null;
   }
 
   private acceptToolEvent(event: LoggedEvent): ReplyStep | null {
@@ -104,6 +128,7 @@ export class ReplyTracker {
         if (bySubagent) return null;
         const data = event.data as EventPayload<"tool_use_start">;
         this.calls.set(data.id, { id: data.id, name: data.name, status: "requested" });
+        this.callSteps.set(data.id, data.assistantMessageId);
         return null;
       }
       case "tool_execution_start":

@@ -29,11 +29,13 @@ export interface McpStackOptions {
   instances?: number;
   /** 0 leaves messages queued forever (to test waiting that runs out). */
   workers?: number;
+  /** Overrides of the stack's environment (another model, slower streaming). */
+  env?: Record<string, string>;
 }
 
-export async function startMcpStack({ label, instances = 1, workers = 1 }: McpStackOptions): Promise<McpStack> {
+export async function startMcpStack({ label, instances = 1, workers = 1, env: overrides = {} }: McpStackOptions): Promise<McpStack> {
   // A little pace, so progress notifications arrive one by one.
-  const { database, prefix, env } = await createIsolatedTestEnv(label, { SCRIPTED_DELAY_MS: "5" });
+  const { database, prefix, env } = await createIsolatedTestEnv(label, { SCRIPTED_DELAY_MS: "5", ...overrides });
   const config = loadConfig(env);
   const logger = createLogger("test-mcp", "warn");
   const started: McpInstance[] = [];

@@ -36,6 +36,26 @@ describe("ChatReplyFilter", () => {
     expect(steps.filter(Boolean)).toEqual([{ kind: "text", text: "partial" }, { kind: "failed", error: "model unavailable" }]);
   });
 
+  it("reports a restarted step without ending, and keeps each text's step", () => {
+    const restarted = (assistantMessageId: string, extra: Record<string, unknown> = {}) =>
+      ev("error", { type: "step_restarted", error: "worker lost", assistantMessageId, ...extra });
+    const steps = run(new ChatReplyFilter("mine"), [
+      userMessage("mine"),
+      content("Hal", { assistantMessageId: "a1" }),
+      restarted("a1"),
+      // A subagent's restart is not the reply's.
+      restarted("s1", { parentToolCallId: "t1" }),
+      content("Whole", { assistantMessageId: "a2" }),
+      ev("complete", { type: "complete", done: true }),
+    ]);
+    expect(steps.filter(Boolean)).toEqual([
+      { kind: "text", text: "Hal", assistantMessageId: "a1" },
+      { kind: "restarted", assistantMessageId: "a1", error: "worker lost" },
+      { kind: "text", text: "Whole", assistantMessageId: "a2" },
+      { kind: "complete", reason: "complete" },
+    ]);
+  });
+
   it("ends when the next run starts or the session is deleted", () => {
     expect(run(new ChatReplyFilter("mine"), [userMessage("mine"), userMessage("next")]).at(-1)).toEqual({ kind: "complete" });
     const deleted = ev("session_deleted", { type: "session_deleted", sessionId: "s" });

@@ -2,12 +2,18 @@
  * Picks one run's reply out of its session's event stream. Runs of a session execute one at a
  * time, so the run's events are those after its `user_message_created` (matched by message id)
  * up to its `complete` or final `error`. Events of subagents (with `parentToolCallId`) are
- * part of the run but not of its reply.
+ * part of the run but not of its reply. A `step_restarted` error is not an end: it says the
+ * text of one step (by its assistantMessageId) was abandoned and is streamed again.
  */
-import type { LoggedEvent } from "../contracts";
+import { STEP_RESTARTED, type LoggedEvent } from "../contracts";
 
 /** `reason` of a complete: the `complete` event's type ("complete", "cancelled", "max_steps_reached"). */
-export type ReplyStep = { kind: "text"; text: string } | { kind: "complete"; reason?: string } | { kind: "failed"; error: string } | null;
+export type ReplyStep =
+  | { kind: "text"; text: string; assistantMessageId?: string }
+  | { kind: "restarted"; assistantMessageId: string; error: string }
+  | { kind: "complete"; reason?: string }
+  | { kind: "failed"; error: string }
+  | null;
 
 export class ChatReplyFilter {
   private inRun = false;
@@ -25,12 +31,15 @@ export class ChatReplyFilter {
       return null;
     }
     switch (event.event) {
-      case "content":
-        return { kind: "text", text: (event as LoggedEvent<"content">).data.content };
+      case "content": {
+        const { content, assistantMessageId } = (event as LoggedEvent<"content">).data;
+        return { kind: "text", text: content, ...(assistantMessageId !== undefined ? { assistantMessageId } : {}) };
+      }
       case "complete":
         return { kind: "complete", reason: (event as LoggedEvent<"complete">).data.type };
       case "error": {
-        const { error, attempt, maxAttempts } = (event as LoggedEvent<"error">).data;
+        const { type, error, attempt, maxAttempts, assistantMessageId } = (event as LoggedEvent<"error">).data;
+        if (type === STEP_RESTARTED) return assistantMessageId === undefined ? null : { kind: "restarted", assistantMessageId, error };
         // A provider retry is announced as an error with attempts left; the run goes on.
         if (attempt !== undefined && maxAttempts !== undefined && attempt < maxAttempts) return null;
         return { kind: "failed", error };

@@ -7,6 +7,13 @@ import { z } from "zod";
 
 const nested = { parentToolCallId: z.string().optional() };
 
+/**
+ * The `type` of an `error` event saying that a model step was abandoned and is streamed again
+ * (its worker died, or the model call is retried): a client drops everything it holds for the
+ * event's `assistantMessageId`; the new attempt streams under a new id. The run goes on.
+ */
+export const STEP_RESTARTED = "step_restarted";
+
 export const EventPayloads = {
   connected: z.object({ sessionId: z.string() }),
   heartbeat: z.object({ type: z.string() }),
@@ -16,6 +23,8 @@ export const EventPayloads = {
     attempt: z.number().int().optional(),
     maxAttempts: z.number().int().optional(),
     retryAfter: z.number().int().optional(),
+    /** With type `step_restarted`: the abandoned step, whose streamed output the client drops. */
+    assistantMessageId: z.string().optional(),
     ...nested,
   }),
   complete: z.object({

@@ -3,7 +3,8 @@
  * assistant message (reasoning, text and tool_call parts); the results of its tool calls, and
  * the callbacks they triggered, are appended to that same message as they finish, so a tool
  * call and its result are never apart, and a call without a result marks a tool that started
- * but never finished.
+ * but never finished. The run names the step it is streaming (`streamingMessageId`) until the
+ * step is stored, so a worker that resumes it knows which partial output was abandoned.
  */
 import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient, RunStatus } from "@mix/db";
@@ -37,16 +38,32 @@ export class RunStore {
   finish(runId: string, status: Exclude<RunStatus, "queued" | "running">, error?: string) {
     return this.prisma.run.updateMany({
       where: { id: runId, status: { in: ["queued", "running"] } },
-      data: { status, finishedAt: new Date(), error: error ?? null },
+      data: { status, finishedAt: new Date(), error: error ?? null, streamingMessageId: null },
     });
+  }
+
+  /** Names the step the run streams now; its first event waits for this (see step-attempt.ts). */
+  async markStreaming(runId: string, messageId: string): Promise<void> {
+    await this.prisma.run.updateMany({ where: { id: runId }, data: { streamingMessageId: messageId } });
+  }
+
+  /** Forgets a streaming step, unless the run already names a newer one. */
+  async clearStreaming(runId: string, messageId: string): Promise<void> {
+    await this.prisma.run.updateMany({ where: { id: runId, streamingMessageId: messageId }, data: { streamingMessageId: null } });
+  }
+
+  /** Whether an assistant message with this id was stored (in any session: a subagent's too). */
+  async hasMessage(messageId: string): Promise<boolean> {
+    return (await this.prisma.message.count({ where: { id: messageId } })) > 0;
   }
 
   /**
    * Stores the assistant message of one model call, and adds its tokens and cost to the session
-   * and to every session it rolls up into (a subagent's parents), in one transaction.
-   * Returns the index the next part of the message takes.
+   * and to every session it rolls up into (a subagent's parents), in one transaction that also
+   * stops naming it as the run's streaming step. Returns the index the next part of the message takes.
    */
   async saveStep(args: {
+    runId: string;
     sessionId: string;
     rollUpSessionIds: readonly string[];
     turn: number;
@@ -86,6 +103,7 @@ export class RunStore {
           cost: { increment: args.usage.cost },
         },
       }),
+      this.prisma.run.updateMany({ where: { id: args.runId, streamingMessageId: args.messageId }, data: { streamingMessageId: null } }),
     ]);
     return parts.length;
   }

@@ -1,5 +1,5 @@
 export { FakeHttpServer, type FakeReply, type RecordedRequest } from "./fake-http-server";
-export { chatChunk, openAiChatStream, openAiError, openAiTextReply, openAiToolCallReply, openAiToolCallChunks } from "./openai-chat";
+export { chatChunk, openAiChatStream, openAiError, openAiTextReply, openAiToolCallReply, openAiToolCallChunks, openAiTextThenError } from "./openai-chat";
 export {
   anthropicStream,
   anthropicError,

@@ -46,6 +46,22 @@ export function openAiTextReply(text: string, options: FakeReplyOptions = {}): F
   ]);
 }
 
+/**
+ * Text that starts streaming, then an error in the middle of the stream, as OpenAI-compatible
+ * servers (vLLM, OpenRouter, LiteLLM) report a failure once the 200 is sent: a `data:` chunk
+ * holding an `error` object, and the stream ends without `[DONE]`. The error's `type` decides
+ * what the adapter makes of it (e.g. `overloaded_error` is retried).
+ */
+export function openAiTextThenError(text: string, error: { message: string; type: string; code?: string | number }, options: FakeReplyOptions = {}): FakeReply {
+  const chunks = [
+    chatChunk({ role: "assistant", content: "" }),
+    ...reasoningChunks(options),
+    ...pieces(text, options.pieceChars).map((content) => chatChunk({ content })),
+    { error: { message: error.message, type: error.type, param: null, code: error.code ?? null } },
+  ];
+  return { kind: "sse", frames: chunks.map((chunk) => `data: ${JSON.stringify(chunk)}`) };
+}
+
 /** A streamed answer that calls tools (finish_reason "tool_calls"), optionally after some text. */
 export function openAiToolCallReply(calls: FakeToolCall[], options: FakeToolCallReplyOptions = {}): FakeReply {
   return openAiChatStream([

@@ -4,11 +4,10 @@
  * (ExitPlanMode), the run is cancelled, or it has used its steps. Each step is in Postgres before the next starts, so a run taken over by
  * another worker resumes from the last persisted step.
  */
-import { randomUUID } from "node:crypto";
 import { EXIT_PLAN_MODE } from "../../tools/exit-plan-mode";
 import type { ModelMessage } from "../provider";
-import { assistantMessageOf, runModelStep } from "./model-step";
-import { withModelRetries } from "./model-retry";
+import { assistantMessageOf } from "./model-step";
+import { streamStep } from "./step-attempt";
 import { throwIfLeaseLost, type LoopOutcome, type LoopScope, type LoopServices, type LoopSignals } from "./loop-types";
 import { runToolCalls, type ToolCallEnv } from "./tool-calls";
 
@@ -19,7 +18,7 @@ export async function runAgentLoop(
   env: ToolCallEnv,
   signals: LoopSignals,
 ): Promise<LoopOutcome> {
-  const { store, emit } = services;
+  const { store } = services;
   const { model } = scope;
   const outcome: LoopOutcome = { status: "completed", text: "", reasoning: "", reasoningDurationMs: 0, steps: scope.stepsTaken };
   const tools = services.tools.definitions({ planMode: scope.planMode });
@@ -27,7 +26,6 @@ export async function runAgentLoop(
   for (;;) {
     if (outcome.steps >= scope.maxSteps) return { ...outcome, status: "max_steps" };
     if (signals.signal.aborted) return { ...outcome, status: "cancelled" };
-    const messageId = randomUUID();
     const request = {
       model: model.modelId,
       system: scope.system,
@@ -36,12 +34,12 @@ export async function runAgentLoop(
       tools,
       ...(model.maxOutputTokens ? { maxOutputTokens: model.maxOutputTokens } : {}),
     };
-    const step = await withModelRetries(services.retry, signals.signal, emit, () =>
-      runModelStep(model.provider, request, messageId, signals.signal, emit),
-    );
+    // Each attempt of the step streams under its own id; the one that finished is stored.
+    const { messageId, step } = await streamStep(scope, request, services, signals);
     throwIfLeaseLost(scope, signals);
     const cost = services.prices.costOf(model.modelId, step.usage);
     const nextIndex = await store.saveStep({
+      runId: scope.runId,
       sessionId: scope.sessionId,
       rollUpSessionIds: scope.rollUpSessionIds,
       turn: scope.turn,

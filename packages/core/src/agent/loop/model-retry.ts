@@ -2,7 +2,8 @@
  * Retries a model call the provider refused for now (rate limit, overload) with exponential
  * backoff, or after the delay the provider asked for. Each retry is announced as an `error`
  * event carrying attempt, maxAttempts and retryAfter (ms), so a client can show it; anything
- * else, or the last refusal, is thrown to end the run.
+ * else, or the last refusal, is thrown to end the run. `beforeRetry` runs first (the step
+ * announces there what the failed attempt had streamed).
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { RetryableProviderError } from "../provider";
@@ -24,6 +25,7 @@ export async function withModelRetries<T>(
   signal: AbortSignal,
   emit: Emit,
   call: (attempt: number) => Promise<T>,
+  beforeRetry?: (error: RetryableProviderError) => Promise<void>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -31,6 +33,7 @@ export async function withModelRetries<T>(
     } catch (error) {
       if (!(error instanceof RetryableProviderError) || attempt >= policy.maxAttempts || signal.aborted) throw error;
       const delay = retryDelayMs(policy, attempt, error);
+      await beforeRetry?.(error);
       await emit("error", {
         type: "retry",
         error: `${error.message} (HTTP ${error.status}); retrying in ${delay} ms`,

@@ -2,7 +2,9 @@
  * A subagent: a child session (`sessionType: "subagent"`, linked to its parent session and to
  * the tool call that started it) running its own agent loop inside the parent's run. Its events
  * go to the parent's stream tagged with `parentToolCallId`, its tokens and cost roll up into
- * every ancestor, and its permission requests reach the parent's stream.
+ * every ancestor, and its permission requests reach the parent's stream. Its steps stream and
+ * restart as the parent's do (step-attempt.ts): the run names each while it streams, so one a
+ * lost worker was streaming is announced as abandoned, tagged like its other events.
  */
 import type { EventName, EventPayload } from "../../contracts";
 import { failed, ok, type ToolResult } from "../../tools/tool";
