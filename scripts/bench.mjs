@@ -96,6 +96,10 @@ function benchEnv(options, database, prefix, redisUrl) {
     SCRIPTED_REASONING_DELTAS: "0",
     WORKER_CONCURRENCY: String(Math.min(options.sessions, 1_000)),
     SHUTDOWN_GRACE_MS: "5000",
+    // One key sends a message per session per round and holds a stream per session: the
+    // per-key limits (429 past them) would throttle the bench instead of measuring the pipeline.
+    MESSAGE_RATE_LIMIT_PER_MINUTE: "1000000",
+    SSE_MAX_STREAMS_PER_KEY: "1000000",
   };
   for (const key of ENV_OVERRIDES) if (process.env[key]) env[key] = process.env[key];
   return env;

@@ -15,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const errorBody = (code: number, type: string) => ({ error: { code, type, message: expect.any(String) } });
+// For 401 and 404 the precise reason has the name of the type.
+const errorBody = (code: number, type: string) => ({ error: { code, type, reason: type, message: expect.any(String) } });
 
 describe("without a valid key", () => {
   it.each([

@@ -23,8 +23,8 @@ const chat = (key: string, body: unknown, base = url, onChunk?: Parameters<typeo
 const messagesOf = async (key: string, sessionId: string) =>
   (await request(url).get(`/api/sessions/${sessionId}/messages`).set(bearer(key)).expect(200)).body as Array<Record<string, string>>;
 
-const errorBody = (code: number, type: string, message: string | RegExp) => ({
-  error: { code, type, message: typeof message === "string" ? message : expect.stringMatching(message) },
+const errorBody = (code: number, type: string, reason: string, message: string | RegExp) => ({
+  error: { code, type, reason, message: typeof message === "string" ? message : expect.stringMatching(message) },
 });
 
 describe("GET /api/ai/models", () => {
@@ -98,12 +98,12 @@ describe("POST /api/chat", () => {
     const key = await freshKey();
     const unknown = await chat(key, { message: "hello", conversationId: "no-such-session" });
     expect(unknown.status).toBe(404);
-    expect(JSON.parse(unknown.text)).toEqual(errorBody(404, "not_found", "Session not found"));
+    expect(JSON.parse(unknown.text)).toEqual(errorBody(404, "not_found", "not_found", "Session not found"));
 
     const foreign = await createSession(url, stack.otherKey, { title: "not yours" });
     const refused = await chat(key, { message: "hello", conversationId: foreign });
     expect(refused.status).toBe(404);
-    expect(JSON.parse(refused.text)).toEqual(errorBody(404, "not_found", "Session not found"));
+    expect(JSON.parse(refused.text)).toEqual(errorBody(404, "not_found", "not_found", "Session not found"));
     expect(await messagesOf(stack.otherKey, foreign)).toEqual([]);
   });
 
@@ -112,7 +112,7 @@ describe("POST /api/chat", () => {
     const sessionsBefore = await request(url).get("/api/sessions").set(bearer(key)).expect(200);
     const response = await chat(key, { message: "hello", model: "gpt-9" });
     expect(response.status).toBe(400);
-    expect(JSON.parse(response.text)).toEqual(errorBody(400, "validation_error", "model 'gpt-9' is not available; use one of: ml-auto, scripted-1"));
+    expect(JSON.parse(response.text)).toEqual(errorBody(400, "validation_error", "validation_failed", "model 'gpt-9' is not available; use one of: ml-auto, scripted-1"));
     const sessionsAfter = await request(url).get("/api/sessions").set(bearer(key)).expect(200);
     expect(sessionsAfter.body).toEqual(sessionsBefore.body);
   });
@@ -129,7 +129,7 @@ describe("POST /api/chat", () => {
   ])("refuses %s with 400", async (_case, body, message) => {
     const response = await chat(await freshKey(), body);
     expect(response.status).toBe(400);
-    expect(JSON.parse(response.text)).toEqual(errorBody(400, "validation_error", message));
+    expect(JSON.parse(response.text)).toEqual(errorBody(400, "validation_error", "validation_failed", message));
   });
 
   it("keeps running when the client leaves, and stops following the session", async () => {
@@ -158,7 +158,7 @@ describe("rate limit", () => {
     const retryAfter = Number(refused.headers["retry-after"]);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(JSON.parse(refused.text)).toEqual(errorBody(429, "bad_request", new RegExp(`^Rate limit exceeded: .* retry after ${retryAfter} s$`)));
+    expect(JSON.parse(refused.text)).toEqual(errorBody(429, "bad_request", "rate_limited", new RegExp(`^Rate limit exceeded: .* retry after ${retryAfter} s$`)));
 
     // Another key has its own count, and the models list is not rate-limited.
     expect((await chat(await freshKey(), { message: "someone else" }, b)).status).toBe(200);

@@ -55,7 +55,7 @@ describe("GET /api/commands/{name}", () => {
 
   it("answers 404 in the error shape for an unknown command", async () => {
     const response = await get("/api/commands/nope").expect(404);
-    expect(response.body).toEqual({ error: { code: 404, type: "not_found", message: "Command not found" } });
+    expect(response.body).toEqual({ error: { code: 404, type: "not_found", reason: "not_found", message: "Command not found" } });
   });
 });
 

@@ -44,7 +44,7 @@ describe("image thumbnails", () => {
 
   it.each(["15", "1025", "x100", "w", "", "100px", "w-100"])("thumb=%j answers 400 in the error shape", async (spec) => {
     const response = await thumb("photo.png", `thumb=${encodeURIComponent(spec)}`).expect(400);
-    expect(errorBody(response)).toEqual({ error: { code: 400, type: "bad_request", message: expect.stringMatching(/thumb/) } });
+    expect(errorBody(response)).toEqual({ error: { code: 400, type: "bad_request", reason: "invalid_request", message: expect.stringMatching(/thumb/) } });
   });
 
   it("answers 400 for a file that is neither an image nor a video, and 404 for a missing one", async () => {

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 const get = (sessionId: string, name: string) => request(url).get(`/api/sessions/${sessionId}/files/${name}`).set(bearer(stack.key));
-const errorOf = (code: number) => ({ error: { code, type: expect.any(String), message: expect.any(String) } });
+const errorOf = (code: number) => ({ error: { code, type: expect.any(String), reason: expect.any(String), message: expect.any(String) } });
 
 describe("upload, list and download", () => {
   it("lists nothing for a new session, then the uploaded file, served back byte for byte", async () => {

@@ -99,7 +99,7 @@ describe("limits", () => {
   ])("refuses %s with 400", async (query, message) => {
     const response = await request(url).get(`/api/messages/history${query}`).set(bearer(key));
     expect(response.status).toBe(400);
-    expect(response.body).toEqual({ error: { code: 400, type: "validation_error", message } });
+    expect(response.body).toEqual({ error: { code: 400, type: "validation_error", reason: "validation_failed", message } });
   });
 
   it("needs a key", async () => {

@@ -103,7 +103,7 @@ describe("POST /api/preferences and /reset", () => {
   ])("answers 400 for %j and changes nothing", async (body, message) => {
     const before = (await get("/api/preferences").expect(200)).body.preferences;
     const response = await post("/api/preferences", body).expect(400);
-    expect(response.body).toEqual({ error: { code: 400, type: "validation_error", message: expect.stringMatching(message) } });
+    expect(response.body).toEqual({ error: { code: 400, type: "validation_error", reason: "validation_failed", message: expect.stringMatching(message) } });
     expect((await get("/api/preferences").expect(200)).body.preferences).toEqual(before);
   });
 

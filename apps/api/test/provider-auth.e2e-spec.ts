@@ -109,7 +109,7 @@ describe("storing an API key", () => {
   ])("answers 400 for %s and stores nothing", async (_label, body, message) => {
     const before = await services.prisma.providerCredential.findMany({ orderBy: { id: "asc" } });
     const response = await storeKey(body).expect(400);
-    expect(response.body).toEqual({ error: { code: 400, type: "validation_error", message: expect.stringMatching(message) } });
+    expect(response.body).toEqual({ error: { code: 400, type: "validation_error", reason: "validation_failed", message: expect.stringMatching(message) } });
     expect(await services.prisma.providerCredential.findMany({ orderBy: { id: "asc" } })).toEqual(before);
   });
 });
@@ -125,7 +125,7 @@ describe("DELETE /api/auth/{provider}", () => {
 
   it("answers 400 naming the providers for an unknown one", async () => {
     const response = await remove("acme").expect(400);
-    expect(response.body.error).toEqual({ code: 400, type: "validation_error", message: "provider 'acme' is not supported; use one of: anthropic, openai, openrouter, gemini, brave" });
+    expect(response.body.error).toEqual({ code: 400, type: "validation_error", reason: "validation_failed", message: "provider 'acme' is not supported; use one of: anthropic, openai, openrouter, gemini, brave" });
   });
 });
 
@@ -148,7 +148,7 @@ describe("without CREDENTIALS_ENCRYPTION_KEY", () => {
   it("refuses to store a key with a clear 400, and still reports status", async () => {
     await withApp({ CREDENTIALS_ENCRYPTION_KEY: undefined }, async (base) => {
       const response = await storeKey({ provider: "gemini", api_key: "AIza-gemini-key" }, stack.key, base).expect(400);
-      expect(response.body).toEqual({ error: { code: 400, type: "bad_request", message: ENCRYPTION_KEY_MISSING } });
+      expect(response.body).toEqual({ error: { code: 400, type: "bad_request", reason: "invalid_request", message: ENCRYPTION_KEY_MISSING } });
       expect(ENCRYPTION_KEY_MISSING).toContain("CREDENTIALS_ENCRYPTION_KEY is not configured");
       await get("/api/auth/status", stack.key, base).expect(200);
     });

@@ -19,9 +19,9 @@ const post = (path: string, key = stack.key) => request(url).post(path).set(bear
 const messagesOf = async (sessionId: string) =>
   (await request(url).get(`/api/sessions/${sessionId}/messages`).set(bearer(stack.key)).expect(200)).body as ({ id: string } & Record<string, unknown>)[];
 const validation = (message: string | RegExp) => ({
-  error: { code: 400, type: "validation_error", message: typeof message === "string" ? message : expect.stringMatching(message) },
+  error: { code: 400, type: "validation_error", reason: "validation_failed", message: typeof message === "string" ? message : expect.stringMatching(message) },
 });
-const notFoundBody = (what: string) => ({ error: { code: 404, type: "not_found", message: `${what} not found` } });
+const notFoundBody = (what: string) => ({ error: { code: 404, type: "not_found", reason: "not_found", message: `${what} not found` } });
 const withoutIds = (messages: Record<string, unknown>[]) => messages.map(({ id: _id, sessionId: _session, ...rest }: Record<string, unknown>) => rest);
 
 describe("POST /api/sessions/{id}/fork", () => {
@@ -159,7 +159,7 @@ describe("POST /api/sessions/{id}/rewind", () => {
     await sendMessage(url, stack.key, sessionId, "still waiting for a worker");
     const busy = await post(`/api/sessions/${sessionId}/rewind`).send({ messageId: first!.userId });
     expect(busy.status).toBe(409);
-    expect(busy.body).toEqual({ error: { code: 409, type: "bad_request", message: expect.stringMatching(/active run/) } });
+    expect(busy.body).toEqual({ error: { code: 409, type: "bad_request", reason: "conflict", message: expect.stringMatching(/active run/) } });
     expect(await messagesOf(sessionId)).toHaveLength(3);
 
     await prisma().run.updateMany({ where: { sessionId, status: "queued" }, data: { status: "cancelled" } });
@@ -287,5 +287,5 @@ it.each([
 ] as const)("%s %s needs a key", async (method, path) => {
   const response = await request(url)[method](path).send({});
   expect(response.status).toBe(401);
-  expect(response.body).toEqual({ error: { code: 401, type: "unauthorized", message: expect.any(String) } });
+  expect(response.body).toEqual({ error: { code: 401, type: "unauthorized", reason: "unauthorized", message: expect.any(String) } });
 });

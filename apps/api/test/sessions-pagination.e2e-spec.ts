@@ -87,7 +87,7 @@ describe("GET /api/sessions?limit", () => {
     [`?limit=2&cursor=${Buffer.from('{"a":1}').toString("base64url")}`, /cursor is not valid/],
   ])("answers 400 for %s", async (query, message) => {
     const response = await list(stack.key, query).expect(400);
-    expect(response.body).toEqual({ error: { code: 400, type: "validation_error", message: expect.stringMatching(message) } });
+    expect(response.body).toEqual({ error: { code: 400, type: "validation_error", reason: "validation_failed", message: expect.stringMatching(message) } });
   });
 
   it("never shows another workspace's sessions, on any page", async () => {

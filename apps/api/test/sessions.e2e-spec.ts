@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 const post = (path: string) => request(url).post(path).set(bearer(stack.key));
-const validation = (message: string | RegExp) => ({ error: { code: 400, type: "validation_error", message: typeof message === "string" ? message : expect.stringMatching(message) } });
+const validation = (message: string | RegExp) => ({ error: { code: 400, type: "validation_error", reason: "validation_failed", message: typeof message === "string" ? message : expect.stringMatching(message) } });
 
 describe("POST /api/sessions", () => {
   it("creates a session in the contract's shape", async () => {
@@ -73,10 +73,10 @@ describe("POST /api/sessions", () => {
   it("answers malformed JSON with 400 and an oversized body with 413", async () => {
     const malformed = await post("/api/sessions").set("Content-Type", "application/json").send('{"title": "x",');
     expect(malformed.status).toBe(400);
-    expect(malformed.body).toEqual({ error: { code: 400, type: "bad_request", message: expect.stringMatching(/^Malformed JSON/) } });
+    expect(malformed.body).toEqual({ error: { code: 400, type: "bad_request", reason: "invalid_request", message: expect.stringMatching(/^Malformed JSON/) } });
     const huge = await post("/api/sessions").send({ title: "x".repeat(300_000) });
     expect(huge.status).toBe(413);
-    expect(huge.body).toEqual({ error: { code: 413, type: "validation_error", message: expect.stringContaining("262144") } });
+    expect(huge.body).toEqual({ error: { code: 413, type: "validation_error", reason: "too_large", message: expect.stringContaining("262144") } });
     const notJson = await post("/api/sessions").set("Content-Type", "text/plain").send("title=x");
     expect(notJson.body).toEqual(validation(/Content-Type: application\/json/));
     const array = await post("/api/sessions").send([{ title: "x" }]);
@@ -96,7 +96,7 @@ describe("GET /api/sessions and /api/sessions/{id}", () => {
     expect(bad.body).toEqual(validation("includeSubagents must be true or false"));
     const missing = await request(url).get("/api/sessions/00000000-0000-0000-0000-000000000000").set(bearer(stack.key));
     expect(missing.status).toBe(404);
-    expect(missing.body).toEqual({ error: { code: 404, type: "not_found", message: "Session not found" } });
+    expect(missing.body).toEqual({ error: { code: 404, type: "not_found", reason: "not_found", message: "Session not found" } });
   });
 });
 

@@ -77,7 +77,7 @@ describe("POST /stream/{id}/message", () => {
     const sessionId = await createSession(url, stack.key);
     const response = await request(url).post(`/stream/${sessionId}/message`).set(bearer(stack.key)).send(body);
     expect(response.status).toBe(400);
-    expect(response.body).toEqual({ error: { code: 400, type: "validation_error", message } });
+    expect(response.body).toEqual({ error: { code: 400, type: "validation_error", reason: "validation_failed", message } });
   });
 
   it("answers 404 for an unknown or foreign session", async () => {

@@ -14,6 +14,7 @@ import { z } from "zod";
 import { API_SERVICES } from "../common/api-services.token";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
+import { RateLimited } from "../common/rate-limit/rate-limited.decorator";
 import { ZodPipe } from "../common/zod-validation.pipe";
 import { checkIdempotencyKey } from "./idempotency-key";
 
@@ -32,6 +33,7 @@ export class MessagesController {
 
   @Post("messages")
   @HttpCode(202)
+  @RateLimited("messages")
   @ApiOperation({
     summary: "Send a message to session (async)",
     description:

@@ -9,6 +9,7 @@ import { StreamMessageRequest, StreamMessageResponse, type ApiServices, type Pri
 import { API_SERVICES } from "../common/api-services.token";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
+import { RateLimited } from "../common/rate-limit/rate-limited.decorator";
 import { ZodPipe } from "../common/zod-validation.pipe";
 import { checkIdempotencyKey } from "../messages/idempotency-key";
 
@@ -19,6 +20,7 @@ export class StreamMessageController {
 
   @Post(":id/message")
   @HttpCode(200)
+  @RateLimited("messages")
   @ApiOperation({ summary: "Send message via streaming pipeline", operationId: "sendStreamingMessage" })
   @ApiHeader({ name: "Idempotency-Key", required: false })
   @ApiZodBody(StreamMessageRequest)

@@ -14,10 +14,10 @@ export interface RawResponse {
 }
 
 /** Sends `path` byte for byte: supertest would resolve `..` and `%2e%2e` before sending. */
-export function rawRequest(url: string, key: string, method: string, path: string): Promise<RawResponse> {
+export function rawRequest(url: string, key: string, method: string, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ hostname, port, method, path, headers: bearer(key) }, (response) => {
+    const req = httpRequest({ hostname, port, method, path, headers: { ...bearer(key), ...headers } }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }));

@@ -1,7 +1,7 @@
 /** The `continue_session` prompt: the recent transcript of a session, to pick the work up again. */
 import type { BackendMessage } from "@mix/core";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { z } from "zod";
+import { safeString } from "@mix/core";
 import type { ToolContext } from "../tools/tool-context";
 
 /** Enough context to continue without flooding the model's window. */
@@ -14,7 +14,7 @@ export function registerContinueSession(server: McpServer, { services, principal
     {
       title: "Continue session",
       description: "Loads the recent transcript of a session so the conversation can be continued with send_message.",
-      argsSchema: { sessionId: z.string().min(1).describe("The session to continue") },
+      argsSchema: { sessionId: safeString().min(1).describe("The session to continue") },
     },
     async ({ sessionId }) => {
       const session = await services.sessions.get(principal.workspaceId, sessionId);

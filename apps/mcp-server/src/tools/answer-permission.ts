@@ -1,5 +1,5 @@
 /** answer_permission: grants or denies a tool call the agent is waiting on (the REST API's grant and deny). */
-import { GrantPermissionRequest, validationError } from "@mix/core";
+import { GrantPermissionRequest, validationError, safeString } from "@mix/core";
 import { z } from "zod";
 import type { RegisterTool } from "./tool-context";
 import { dataResult, guarded } from "./tool-result";
@@ -17,7 +17,7 @@ export const registerAnswerPermission: RegisterTool = (server, { services, princ
         "Answering the same way again is harmless; the opposite answer, or one after the request timed out, is refused. " +
         "Afterwards call wait_for_reply to follow the rest of the reply.",
       inputSchema: {
-        permission_id: z.string().min(1).describe("pendingPermission.permissionId from send_message or wait_for_reply"),
+        permission_id: safeString().min(1).describe("pendingPermission.permissionId from send_message or wait_for_reply"),
         decision: z.enum(["grant", "deny"]).describe("'grant' lets the tool run, 'deny' refuses it"),
         always: z.boolean().optional().describe("With 'grant': also allow later calls of this tool in this session without asking"),
       },

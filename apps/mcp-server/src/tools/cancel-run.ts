@@ -1,4 +1,5 @@
 /** cancel_run: stops the session's queued or running agent run. */
+import { safeString } from "@mix/core";
 import { z } from "zod";
 import type { RegisterTool } from "./tool-context";
 import { dataResult, guarded } from "./tool-result";
@@ -11,7 +12,7 @@ export const registerCancelRun: RegisterTool = (server, { services, principal })
       description:
         "Stops the agent run of a session that is queued or in progress (what it produced so far is kept). " +
         "`cancelled` is false when nothing was running.",
-      inputSchema: { session_id: z.string().min(1).describe("The session whose run to stop") },
+      inputSchema: { session_id: safeString().min(1).describe("The session whose run to stop") },
       outputSchema: { cancelled: z.boolean() },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },

@@ -1,5 +1,5 @@
 /** create_session: a new, empty session to send messages to. */
-import { CreateSessionRequest, SessionData } from "@mix/core";
+import { CreateSessionRequest, SessionData, safeString } from "@mix/core";
 import { z } from "zod";
 import type { RegisterTool } from "./tool-context";
 import { dataResult, guarded } from "./tool-result";
@@ -13,8 +13,8 @@ export const registerCreateSession: RegisterTool = (server, { services, principa
         "Creates a new, empty agent session and returns it (its id is what send_message needs). " +
         "Optionally give the agent a custom system prompt, appended to the default one or replacing it.",
       inputSchema: {
-        title: z.string().describe("A short title for the session"),
-        custom_system_prompt: z.string().optional().describe("Extra instructions for the agent in this session"),
+        title: safeString().describe("A short title for the session"),
+        custom_system_prompt: safeString().optional().describe("Extra instructions for the agent in this session"),
         prompt_mode: z
           .enum(["default", "append", "replace"])
           .default("default")

@@ -1,4 +1,5 @@
 /** delete_session: removes a session and everything in it. */
+import { safeString } from "@mix/core";
 import { z } from "zod";
 import type { RegisterTool } from "./tool-context";
 import { dataResult, guarded } from "./tool-result";
@@ -10,7 +11,7 @@ export const registerDeleteSession: RegisterTool = (server, { services, principa
       title: "Delete session",
       description:
         "Permanently deletes a session with its messages and files. It cannot be undone; refused while a run of the session is active (cancel_run first).",
-      inputSchema: { session_id: z.string().min(1).describe("The session to delete") },
+      inputSchema: { session_id: safeString().min(1).describe("The session to delete") },
       outputSchema: { deleted: z.boolean(), sessionId: z.string() },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },

@@ -1,6 +1,5 @@
 /** export_session: the whole session as one JSON document (also readable as resource mix://sessions/{id}). */
-import { ExportSession } from "@mix/core";
-import { z } from "zod";
+import { ExportSession, safeString } from "@mix/core";
 import type { RegisterTool } from "./tool-context";
 import { dataResult, guarded } from "./tool-result";
 
@@ -10,7 +9,7 @@ export const registerExportSession: RegisterTool = (server, { services, principa
     {
       title: "Export session",
       description: "Returns a full export of a session: every message with its text, reasoning and tool calls, plus token usage and cost.",
-      inputSchema: { session_id: z.string().min(1).describe("The session to export") },
+      inputSchema: { session_id: safeString().min(1).describe("The session to export") },
       outputSchema: ExportSession,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },

@@ -1,5 +1,5 @@
 /** fork_session: a new session holding a copy of the conversation up to a message. */
-import { ForkSessionRequest, SessionData } from "@mix/core";
+import { ForkSessionRequest, SessionData, safeString } from "@mix/core";
 import { z } from "zod";
 import type { RegisterTool } from "./tool-context";
 import { dataResult, guarded } from "./tool-result";
@@ -13,9 +13,9 @@ export const registerForkSession: RegisterTool = (server, { services, principal 
         "Creates a new session that copies this one's messages up to and including the message at `message_index` " +
         "(0-based, in get_messages order), to try another direction without changing the original.",
       inputSchema: {
-        session_id: z.string().min(1).describe("The session to fork"),
+        session_id: safeString().min(1).describe("The session to fork"),
         message_index: z.number().int().min(0).describe("Index of the last message to keep in the fork"),
-        title: z.string().optional().describe("Title of the new session (default: derived from the original)"),
+        title: safeString().optional().describe("Title of the new session (default: derived from the original)"),
       },
       outputSchema: SessionData,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

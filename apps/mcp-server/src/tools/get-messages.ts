@@ -1,5 +1,5 @@
 /** get_messages: a session's transcript, a page at a time (offset/limit over the stored order). */
-import { BackendMessage } from "@mix/core";
+import { BackendMessage, safeString } from "@mix/core";
 import { z } from "zod";
 import type { RegisterTool } from "./tool-context";
 import { dataResult, guarded } from "./tool-result";
@@ -16,7 +16,7 @@ export const registerGetMessages: RegisterTool = (server, { services, principal 
         "from `offset`, at most `limit` of them. `total` tells how many exist; use offset = total - limit for the newest. " +
         "Use it to read a reply that send_message did not wait for.",
       inputSchema: {
-        session_id: z.string().min(1).describe("The session to read"),
+        session_id: safeString().min(1).describe("The session to read"),
         offset: z.number().int().min(0).default(0).describe("Index of the first message to return (0 = oldest)"),
         limit: z.number().int().min(1).max(MAX_MESSAGES_PAGE).default(50).describe(`Messages to return (1-${MAX_MESSAGES_PAGE})`),
       },

@@ -1,6 +1,5 @@
 /** get_session: one session's details. */
-import { SessionData } from "@mix/core";
-import { z } from "zod";
+import { SessionData, safeString } from "@mix/core";
 import type { RegisterTool } from "./tool-context";
 import { dataResult, guarded } from "./tool-result";
 
@@ -10,7 +9,7 @@ export const registerGetSession: RegisterTool = (server, { services, principal }
     {
       title: "Get session",
       description: "Returns one session of this workspace: title, type, parent (for forks), message counts, token usage and cost.",
-      inputSchema: { session_id: z.string().min(1).describe("The session id (from list_sessions or create_session)") },
+      inputSchema: { session_id: safeString().min(1).describe("The session id (from list_sessions or create_session)") },
       outputSchema: SessionData,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },

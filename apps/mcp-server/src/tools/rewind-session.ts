@@ -1,5 +1,5 @@
 /** rewind_session: cuts a session back to a message, deleting everything after it. */
-import { RewindSessionRequest, SessionData } from "@mix/core";
+import { RewindSessionRequest, SessionData, safeString } from "@mix/core";
 import { z } from "zod";
 import type { RegisterTool } from "./tool-context";
 import { dataResult, guarded } from "./tool-result";
@@ -13,8 +13,8 @@ export const registerRewindSession: RegisterTool = (server, { services, principa
         "Deletes every message after `message_id` in the session (the message itself is kept), and by default the files created since. " +
         "It cannot be undone: fork_session first to keep a copy.",
       inputSchema: {
-        session_id: z.string().min(1).describe("The session to rewind"),
-        message_id: z.string().min(1).describe("The last message to keep (an id from get_messages)"),
+        session_id: safeString().min(1).describe("The session to rewind"),
+        message_id: safeString().min(1).describe("The last message to keep (an id from get_messages)"),
         cleanup_media: z.boolean().default(true).describe("Also delete files the session created after that message"),
       },
       outputSchema: SessionData,

@@ -4,7 +4,7 @@
  * agent waits for a permission (answer_permission, then wait_for_reply), or at the timeout; the
  * run goes on in every case.
  */
-import { SendMessageRequest, ThinkingLevel } from "@mix/core";
+import { SendMessageRequest, ThinkingLevel, safeString } from "@mix/core";
 import { z } from "zod";
 import { followRun } from "./follow-run";
 import { ReplyOutput, replyResult, timeoutSecondsInput } from "./reply-result";
@@ -23,8 +23,8 @@ export const registerSendMessage: RegisterTool = (server, { services, principal 
         "run a tool that needs the user's consent; answer with answer_permission, then call wait_for_reply. Status 'timeout': " +
         "the agent is still working; call wait_for_reply to keep waiting.",
       inputSchema: {
-        session_id: z.string().min(1).describe("The session to talk to (create_session makes one)"),
-        text: z.string().min(1).describe("The message; '/name args' runs a custom command"),
+        session_id: safeString().min(1).describe("The session to talk to (create_session makes one)"),
+        text: safeString().min(1).describe("The message; '/name args' runs a custom command"),
         timeout_seconds: timeoutSecondsInput,
         plan_mode: z.boolean().optional().describe("Plan only: the agent may read but not change anything, and ends with its plan"),
         thinking_level: ThinkingLevel.optional().describe("Reasoning budget: off, basic (4k), medium (10k), maximum (32k); default from the message's wording"),

@@ -3,8 +3,7 @@
  * does: the way to go on after send_message stopped at a timeout or a permission request.
  * A reply whose events have expired from the session's log is read from the stored transcript.
  */
-import { notFound, type BackendMessage } from "@mix/core";
-import { z } from "zod";
+import { notFound, safeString, type BackendMessage } from "@mix/core";
 import { followRun, type FollowedRun } from "./follow-run";
 import type { ToolCallSummary } from "./reply-tracker";
 import { ReplyOutput, replyResult, timeoutSecondsInput } from "./reply-result";
@@ -24,8 +23,8 @@ export const registerWaitForReply: RegisterTool = (server, { services, principal
         "and returns it as send_message does: the whole answer so far, the tool calls, and the status. Use it after " +
         "send_message returned 'timeout', or 'awaiting_permission' once you answered with answer_permission.",
       inputSchema: {
-        session_id: z.string().min(1).describe("The session of the message"),
-        message_id: z.string().min(1).describe("The messageId returned by send_message"),
+        session_id: safeString().min(1).describe("The session of the message"),
+        message_id: safeString().min(1).describe("The messageId returned by send_message"),
         timeout_seconds: timeoutSecondsInput,
       },
       outputSchema: ReplyOutput,

@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { PrismaClient } from "@mix/db";
+import type { ApiKeyRevocations, RevocationNotice } from "./api-key-revocations";
 
 const KEY_PREFIX = "mix_";
 /** Known keys are remembered briefly: every request authenticates, most with no query. */
@@ -18,10 +19,25 @@ export interface Principal {
 export const hashApiKey = (key: string) => createHash("sha256").update(key, "utf8").digest("hex");
 export const generateApiKey = () => `${KEY_PREFIX}${randomBytes(32).toString("base64url")}`;
 
+const matches = (principal: Principal, notice: RevocationNotice) =>
+  "apiKeyId" in notice ? principal.apiKeyId === notice.apiKeyId : "workspaceId" in notice && principal.workspaceId === notice.workspaceId;
+
 export class ApiKeyService {
   private readonly cache = new Map<string, { principal: Principal; expiresAt: number }>();
+  private readonly watchers = new Set<{ principal: Principal; onRevoked: () => void }>();
+  /** Bumped by every revocation heard, so a lookup that raced one does not cache its stale answer. */
+  private generation = 0;
 
-  constructor(private readonly prisma: PrismaClient) {}
+  /**
+   * Without `revocations` (one-shot tools) nothing is cached: a process that cannot hear a
+   * revocation must not remember keys.
+   */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly revocations?: ApiKeyRevocations,
+  ) {
+    revocations?.onNotice((notice) => this.forget(notice));
+  }
 
   /** Creates a workspace with one key; the plain key is returned only here. */
   async createWorkspace(name: string, keyName = "default"): Promise<{ workspaceId: string; apiKey: string }> {
@@ -49,13 +65,14 @@ export class ApiKeyService {
 
   /**
    * The workspace a key belongs to, or null for an unknown or revoked key. A valid key is
-   * cached for 30 s per process, so a revocation takes effect within that time.
+   * cached for 30 s, and dropped by every process as soon as it is revoked.
    */
   async authenticate(apiKey: string): Promise<Principal | null> {
     if (!apiKey || apiKey.length > 512) return null;
     const keyHash = hashApiKey(apiKey);
     const cached = this.cache.get(keyHash);
-    if (cached && cached.expiresAt > Date.now()) return cached.principal;
+    if (cached && cached.expiresAt > Date.now() && this.revocations?.listening) return cached.principal;
+    const generation = this.generation;
     const key = await this.prisma.apiKey.findUnique({
       where: { keyHash },
       select: { id: true, workspaceId: true, revokedAt: true },
@@ -65,8 +82,52 @@ export class ApiKeyService {
       return null;
     }
     const principal = { workspaceId: key.workspaceId, apiKeyId: key.id };
-    if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
-    this.cache.set(keyHash, { principal, expiresAt: Date.now() + CACHE_TTL_MS });
+    if (this.revocations?.listening && generation === this.generation) {
+      if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
+      this.cache.set(keyHash, { principal, expiresAt: Date.now() + CACHE_TTL_MS });
+    }
     return principal;
+  }
+
+  /** Revokes one key, at once on every process; revoking it again announces it again. */
+  async revokeKey(apiKeyId: string): Promise<void> {
+    await this.prisma.apiKey.updateMany({ where: { id: apiKeyId, revokedAt: null }, data: { revokedAt: new Date() } });
+    await this.announce({ apiKeyId });
+  }
+
+  /** Deletes a workspace with everything it owns (its keys, sessions, settings), its keys dead at once everywhere. */
+  async deleteWorkspace(workspaceId: string): Promise<void> {
+    await this.prisma.workspace.deleteMany({ where: { id: workspaceId } });
+    await this.announce({ workspaceId });
+  }
+
+  /**
+   * Calls `onRevoked` once if the principal's key is revoked or its workspace deleted while a
+   * request of it is still open (a stream); returns the function that stops watching.
+   */
+  onRevoked(principal: Principal, onRevoked: () => void): () => void {
+    const watcher = { principal, onRevoked };
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  private async announce(revocation: { apiKeyId: string } | { workspaceId: string }): Promise<void> {
+    // This process first, without waiting for its own message to come back.
+    this.forget(revocation);
+    await this.revocations?.publish(revocation);
+  }
+
+  private forget(notice: RevocationNotice): void {
+    this.generation++;
+    if ("missed" in notice) {
+      this.cache.clear();
+      return;
+    }
+    for (const [keyHash, entry] of this.cache) if (matches(entry.principal, notice)) this.cache.delete(keyHash);
+    for (const watcher of this.watchers) {
+      if (!matches(watcher.principal, notice)) continue;
+      this.watchers.delete(watcher);
+      watcher.onRevoked();
+    }
   }
 }

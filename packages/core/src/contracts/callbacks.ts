@@ -1,19 +1,20 @@
 /** Session-level callbacks that run after a tool call completes. */
 import { z } from "zod";
+import { safeString } from "./text";
 
 export const CallbackType = z.enum(["bash_script", "sub_agent", "send_message"]);
 
 const CallbackFields = z.strictObject({
   type: CallbackType,
-  toolName: z.string().min(1, "toolName is required").max(200),
-  name: z.string().max(200).optional(),
-  bashCommand: z.string().max(100_000).optional(),
+  toolName: safeString().min(1, "toolName is required").max(200),
+  name: safeString().max(200).optional(),
+  bashCommand: safeString().max(100_000).optional(),
   bashTimeout: z.number().int().min(1).max(600_000).optional(),
   excludeFromContext: z.boolean().optional(),
   includeFullHistory: z.boolean().optional(),
-  messageContent: z.string().max(100_000).optional(),
-  subAgentPrompt: z.string().max(100_000).optional(),
-  subAgentType: z.string().max(100).optional(),
+  messageContent: safeString().max(100_000).optional(),
+  subAgentPrompt: safeString().max(100_000).optional(),
+  subAgentType: safeString().max(100).optional(),
 });
 
 export const Callback = CallbackFields.superRefine((callback, ctx) => {

@@ -1,6 +1,7 @@
 /** Requests and responses of the chat surface: `GET /api/ai/models` and `POST /api/chat`. */
 import { z } from "zod";
 import { MAX_MESSAGE_TEXT_LENGTH } from "./messages";
+import { safeString } from "./text";
 
 export const ModelInfo = z.object({
   id: z.string(),
@@ -14,14 +15,13 @@ export const ListModelsResponse = z.object({ models: z.array(ModelInfo) });
 export type ListModelsResponse = z.infer<typeof ListModelsResponse>;
 
 export const ChatRequest = z.strictObject({
-  message: z
-    .string({ error: (issue) => (issue.input === undefined ? "message is required" : "message must be a string") })
+  message: safeString({ error: (issue) => (issue.input === undefined ? "message is required" : "message must be a string") })
     .refine((text) => text.trim().length > 0, "message must not be empty")
     .refine((text) => text.length <= MAX_MESSAGE_TEXT_LENGTH, `message must be at most ${MAX_MESSAGE_TEXT_LENGTH} characters`),
   /** A model id from `GET /api/ai/models`; omitted means automatic selection. */
-  model: z.string({ error: "model must be a string" }).optional(),
+  model: safeString({ error: "model must be a string" }).optional(),
   /** The session to continue; omitted starts a new one. */
-  conversationId: z.string({ error: "conversationId must be a string" }).min(1, "conversationId must not be empty").optional(),
+  conversationId: safeString({ error: "conversationId must be a string" }).min(1, "conversationId must not be empty").optional(),
 });
 export type ChatRequest = z.infer<typeof ChatRequest>;
 

@@ -3,6 +3,7 @@
  * A leaf: depends on nothing but zod, so a client can import it without Redis or Prisma.
  */
 export * from "./errors";
+export * from "./text";
 export * from "./callbacks";
 export * from "./sessions";
 export * from "./messages";

@@ -1,5 +1,6 @@
 /** Requests and responses of the messages resource. */
 import { z } from "zod";
+import { safeString } from "./text";
 
 export const ThinkingLevel = z.enum(["off", "basic", "medium", "maximum"]);
 export type ThinkingLevel = z.infer<typeof ThinkingLevel>;
@@ -12,8 +13,7 @@ export const MAX_STEPS_LIMIT = 1_000;
 const MAX_STEPS_MESSAGE = `max_steps must be an integer from 1 to ${MAX_STEPS_LIMIT}`;
 
 export const SendMessageRequest = z.strictObject({
-  text: z
-    .string({ error: (issue) => (issue.input === undefined ? "text is required" : "text must be a string") })
+  text: safeString({ error: (issue) => (issue.input === undefined ? "text is required" : "text must be a string") })
     .refine((text) => text.trim().length > 0, "text must not be empty")
     .refine((text) => text.length <= MAX_MESSAGE_TEXT_LENGTH, `text must be at most ${MAX_MESSAGE_TEXT_LENGTH} characters`),
   plan_mode: z.boolean().default(false),

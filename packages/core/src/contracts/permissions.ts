@@ -3,6 +3,7 @@
  * the workspace's policy of which tools ask first (beyond the contract).
  */
 import { z } from "zod";
+import { safeString } from "./text";
 
 /** Grant's optional body; unknown fields are refused so a misspelt `always` is not silently a one-off grant. */
 export const GrantPermissionRequest = z.strictObject({
@@ -30,8 +31,7 @@ export const MAX_TOOL_NAME_LENGTH = 128;
 export const UpdatePermissionPolicyRequest = z.strictObject({
   tools: z
     .array(
-      z
-        .string({ error: "tools must be an array of tool names" })
+      safeString({ error: "tools must be an array of tool names" })
         .min(1, "tool names must not be empty")
         .max(MAX_TOOL_NAME_LENGTH, `tool names must be at most ${MAX_TOOL_NAME_LENGTH} characters`),
       { error: (issue) => (issue.input === undefined ? "tools is required" : "tools must be an array of tool names") },

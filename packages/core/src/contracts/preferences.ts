@@ -1,5 +1,6 @@
 /** `/api/preferences`: a workspace's model settings, and the providers and models it may choose. */
 import { z } from "zod";
+import { safeString } from "./text";
 
 export const REASONING_EFFORTS = ["low", "medium", "high"] as const;
 export const ReasoningEffort = z.enum(REASONING_EFFORTS, { error: `must be one of: ${REASONING_EFFORTS.join(", ")}` });
@@ -12,11 +13,11 @@ const maxTokens = z
   .int("must be a positive integer")
   .positive("must be a positive integer")
   .max(MAX_TOKENS_LIMIT, `must be at most ${MAX_TOKENS_LIMIT}`);
-const modelId = z.string({ error: "must be a string" }).trim().min(1, "must not be empty");
+const modelId = safeString({ error: "must be a string" }).trim().min(1, "must not be empty");
 
 /** A partial update; unknown fields are refused so a misspelt setting is not silently ignored. */
 export const UpdatePreferencesRequest = z.strictObject({
-  preferred_provider: z.string({ error: "must be a string" }).optional().describe("Preferred AI provider (see available_providers)"),
+  preferred_provider: safeString({ error: "must be a string" }).optional().describe("Preferred AI provider (see available_providers)"),
   main_agent_model: modelId.optional().describe("Main agent model ID"),
   sub_agent_model: modelId.optional().describe("Sub agent model ID"),
   main_agent_max_tokens: maxTokens.optional().describe("Maximum tokens for main agent responses"),

@@ -1,5 +1,6 @@
 /** `/api/auth/*`: provider credentials stored per workspace (API keys now, OAuth later). */
 import { z } from "zod";
+import { safeString } from "./text";
 
 /** Providers that take credentials; `brave` is a tool provider (web search), not a model provider. */
 export const CREDENTIAL_PROVIDERS = ["anthropic", "openai", "openrouter", "gemini", "brave"] as const;
@@ -13,8 +14,7 @@ export const MAX_PROVIDER_KEY_LENGTH = 1_000;
 
 export const StoreApiKeyRequest = z.strictObject({
   provider: CredentialProvider.describe("Provider name (anthropic, openai, openrouter, gemini, brave)"),
-  api_key: z
-    .string({ error: (issue) => (issue.input === undefined ? "api_key is required" : "api_key must be a string") })
+  api_key: safeString({ error: (issue) => (issue.input === undefined ? "api_key is required" : "api_key must be a string") })
     .trim()
     .min(1, "api_key must not be empty")
     .max(MAX_PROVIDER_KEY_LENGTH, `api_key must be at most ${MAX_PROVIDER_KEY_LENGTH} characters`)

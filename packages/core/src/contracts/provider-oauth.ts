@@ -1,13 +1,13 @@
 /** Provider OAuth: `/api/auth/oauth/*`, `GET /health/auth` and `POST /internal/auth/refresh-tokens`. */
 import { z } from "zod";
+import { safeString } from "./text";
 
 /** Providers that can sign in with OAuth; the others take API keys only. */
 export const OAUTH_PROVIDERS = ["anthropic"] as const;
 export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
 
 const requiredString = (field: string, description: string) =>
-  z
-    .string({ error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be a string`) })
+  safeString({ error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be a string`) })
     .trim()
     .min(1, `${field} must not be empty`)
     .max(4_096, `${field} must be at most 4096 characters`)

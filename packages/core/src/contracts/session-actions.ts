@@ -1,6 +1,7 @@
 /** Fork, rewind and export of a session, and the message history across sessions. */
 import { z } from "zod";
 import { MAX_TITLE_LENGTH, SessionTotals } from "./sessions";
+import { safeString } from "./text";
 
 export const DEFAULT_FORK_TITLE = "Forked Session";
 
@@ -9,8 +10,7 @@ export const ForkSessionRequest = z.strictObject({
     .number({ error: (issue) => (issue.input === undefined ? "messageIndex is required" : "messageIndex must be an integer") })
     .int("messageIndex must be an integer")
     .min(0, "messageIndex must be >= 0"),
-  title: z
-    .string({ error: "title must be a string" })
+  title: safeString({ error: "title must be a string" })
     .trim()
     .min(1, "title must not be empty")
     .max(MAX_TITLE_LENGTH, `title must be at most ${MAX_TITLE_LENGTH} characters`)
@@ -19,8 +19,7 @@ export const ForkSessionRequest = z.strictObject({
 export type ForkSessionRequest = z.infer<typeof ForkSessionRequest>;
 
 export const RewindSessionRequest = z.strictObject({
-  messageId: z
-    .string({ error: (issue) => (issue.input === undefined ? "messageId is required" : "messageId must be a string") })
+  messageId: safeString({ error: (issue) => (issue.input === undefined ? "messageId is required" : "messageId must be a string") })
     .min(1, "messageId is required"),
   cleanupMedia: z.boolean({ error: "cleanupMedia must be a boolean" }).default(true),
 });
@@ -73,7 +72,7 @@ export const DEFAULT_HISTORY_LIMIT = 50;
 const MAX_HISTORY_OFFSET = 2_147_483_647;
 
 /** Query strings arrive as text: an optional sign and digits, nothing else. */
-const integerText = (pattern: RegExp, message: string) => z.string({ error: message }).regex(pattern, message).transform(Number);
+const integerText = (pattern: RegExp, message: string) => safeString({ error: message }).regex(pattern, message).transform(Number);
 
 export const MessageHistoryQuery = z.object({
   // Out-of-range limits are clamped rather than refused, as the contract's clients expect.

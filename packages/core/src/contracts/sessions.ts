@@ -1,6 +1,7 @@
 /** Requests and responses of the sessions resource. */
 import { z } from "zod";
 import { CallbackList } from "./callbacks";
+import { safeString } from "./text";
 
 export const SessionType = z.enum(["main", "forked", "subagent"]);
 export type SessionType = z.infer<typeof SessionType>;
@@ -14,12 +15,11 @@ export const MAX_TITLE_LENGTH = 1_000;
 export const MAX_MODEL_ID_LENGTH = 200;
 
 export const CreateSessionRequest = z.strictObject({
-  title: z
-    .string({ error: (issue) => (issue.input === undefined ? "title is required" : "title must be a string") })
+  title: safeString({ error: (issue) => (issue.input === undefined ? "title is required" : "title must be a string") })
     .trim()
     .min(1, "title is required")
     .max(MAX_TITLE_LENGTH, `title must be at most ${MAX_TITLE_LENGTH} characters`),
-  customSystemPrompt: z.string().optional(),
+  customSystemPrompt: safeString().optional(),
   promptMode: z
     .enum(PromptMode.options, { error: "promptMode must be 'default', 'append', or 'replace'" })
     .default("default"),
@@ -29,8 +29,7 @@ export const CreateSessionRequest = z.strictObject({
         "API can only create main sessions. Use /fork endpoint for forked sessions. Subagent sessions are created automatically.",
     })
     .default("main"),
-  subagentType: z
-    .string()
+  subagentType: safeString()
     .refine((value) => value === "", {
       message:
         "subagentType cannot be set for API-created sessions. Subagent sessions are created programmatically by the task delegation system.",
@@ -40,9 +39,8 @@ export const CreateSessionRequest = z.strictObject({
   // Beyond the contract, and optional: the model this session runs on. The provider catalog
   // decides what is valid (SessionsService.create); without them the workspace's preferences,
   // then the configuration, choose at run time.
-  provider: z.string({ error: "provider must be a string" }).optional(),
-  modelId: z
-    .string({ error: "modelId must be a string" })
+  provider: safeString({ error: "provider must be a string" }).optional(),
+  modelId: safeString({ error: "modelId must be a string" })
     .trim()
     .min(1, "modelId must not be empty")
     .max(MAX_MODEL_ID_LENGTH, `modelId must be at most ${MAX_MODEL_ID_LENGTH} characters`)
@@ -85,15 +83,13 @@ export const ListSessionsQuery = z.object({
     .optional()
     .transform((value) => value === "true"),
   // Beyond the contract, and optional: without `limit` the answer is every session, as before.
-  limit: z
-    .string({ error: `limit must be an integer from 1 to ${MAX_SESSIONS_PAGE}` })
+  limit: safeString({ error: `limit must be an integer from 1 to ${MAX_SESSIONS_PAGE}` })
     .regex(/^\d{1,3}$/, `limit must be an integer from 1 to ${MAX_SESSIONS_PAGE}`)
     .transform(Number)
     .refine((limit) => limit >= 1 && limit <= MAX_SESSIONS_PAGE, `limit must be an integer from 1 to ${MAX_SESSIONS_PAGE}`)
     .optional(),
   /** Opaque: the `X-Next-Cursor` of the previous page. */
-  cursor: z
-    .string({ error: "cursor must be a string" })
+  cursor: safeString({ error: "cursor must be a string" })
     .regex(/^[A-Za-z0-9_-]{1,400}$/, "cursor is not valid")
     .optional(),
 });

@@ -19,6 +19,8 @@ export interface NewUserMessage {
   /** False: the run offers the model no tools (chat replies). Default true. */
   withTools?: boolean;
   idempotencyKey: string | null;
+  /** What the key was used for (see idempotency.ts); none without a key. */
+  idempotencyHash?: string | null;
 }
 
 /** The new message's id, or null when the session is not in the workspace. */
@@ -31,8 +33,8 @@ export async function insertUserMessage(prisma: PrismaClient, message: NewUserMe
       WHERE id = ${message.sessionId} AND "workspaceId" = ${message.workspaceId}
       RETURNING "turnCount"
     ), message AS (
-      INSERT INTO "Message" (id, "sessionId", turn, role, "idempotencyKey", "updatedAt")
-      SELECT ${id}, ${message.sessionId}, turn."turnCount", 'user'::"MessageRole", ${message.idempotencyKey}, now() FROM turn
+      INSERT INTO "Message" (id, "sessionId", turn, role, "idempotencyKey", "idempotencyHash", "updatedAt")
+      SELECT ${id}, ${message.sessionId}, turn."turnCount", 'user'::"MessageRole", ${message.idempotencyKey}, ${message.idempotencyHash ?? null}, now() FROM turn
       RETURNING id
     ), part AS (
       INSERT INTO "Part" (id, "messageId", index, type, data)

@@ -3,6 +3,7 @@
  * statement, then enqueues the run with the run id as job id: a retried send with the same
  * Idempotency-Key finds the stored message and re-enqueues it, which BullMQ ignores when the
  * job already exists, so a crash between the two steps loses nothing and duplicates nothing.
+ * Keys are per session; a key repeated with a different request is refused (422), never dropped.
  */
 import type { PrismaClient } from "@mix/db";
 import type { CommandRegistry } from "../commands/command-registry";
@@ -10,8 +11,15 @@ import type { BackendMessage, SendMessageAccepted, SendMessageRequest } from "..
 import type { RunQueue } from "../runs/run-queue";
 import type { SessionsService } from "../sessions/sessions.service";
 import { notFound } from "../errors/app-error";
+import { idempotencyHash, idempotencyMismatch } from "./idempotency";
 import { insertUserMessage } from "./insert-user-message";
 import { toBackendMessage } from "./message-view";
+
+/** An Idempotency-Key and what it is used for (see idempotency.ts). */
+interface Idempotency {
+  key: string;
+  hash: string;
+}
 
 export class MessagesService {
   constructor(
@@ -38,23 +46,35 @@ export class MessagesService {
     idempotencyKey?: string,
     options: { withTools?: boolean } = {},
   ): Promise<SendMessageAccepted & { messageId: string; duplicate: boolean }> {
-    const existing = idempotencyKey ? await this.findByIdempotencyKey(workspaceId, sessionId, idempotencyKey) : null;
+    // Of the request as sent, before a command is expanded: what the client can repeat.
+    const idempotency = idempotencyKey ? { key: idempotencyKey, hash: idempotencyHash(request, options.withTools ?? true) } : null;
+    const existing = idempotency ? await this.findByIdempotencyKey(workspaceId, sessionId, idempotency) : null;
     // `/name args` of a known command is stored as the command's prompt; other text as typed.
     const text = existing ? request.text : ((await this.commands.expandCommand(request.text)) ?? request.text);
-    const messageId = existing ?? (await this.store(workspaceId, sessionId, { ...request, text }, idempotencyKey, options.withTools));
+    const messageId = existing ?? (await this.store(workspaceId, sessionId, { ...request, text }, idempotency, options.withTools));
     await this.queue.enqueue({ runId: messageId, sessionId, workspaceId });
     return { status: "processing", sessionId, messageId, duplicate: existing !== null };
   }
 
-  private async findByIdempotencyKey(workspaceId: string, sessionId: string, idempotencyKey: string): Promise<string | null> {
+  /** The message first sent with this key, or null; a 422 when it was sent with another request. */
+  private async findByIdempotencyKey(workspaceId: string, sessionId: string, { key, hash }: Idempotency): Promise<string | null> {
     const found = await this.prisma.message.findFirst({
-      where: { sessionId, idempotencyKey, session: { workspaceId } },
-      select: { id: true },
+      where: { sessionId, idempotencyKey: key, session: { workspaceId } },
+      select: { id: true, idempotencyHash: true },
     });
-    return found?.id ?? null;
+    if (!found) return null;
+    // Messages stored before the hash existed have none: they are taken as the same request, as before.
+    if (found.idempotencyHash !== null && found.idempotencyHash !== hash) throw idempotencyMismatch();
+    return found.id;
   }
 
-  private async store(workspaceId: string, sessionId: string, request: SendMessageRequest, idempotencyKey?: string, withTools?: boolean): Promise<string> {
+  private async store(
+    workspaceId: string,
+    sessionId: string,
+    request: SendMessageRequest,
+    idempotency: Idempotency | null,
+    withTools?: boolean,
+  ): Promise<string> {
     let id: string | null;
     try {
       id = await insertUserMessage(this.prisma, {
@@ -65,12 +85,13 @@ export class MessagesService {
         thinkingLevel: request.thinking_level ?? null,
         maxSteps: request.max_steps ?? null,
         withTools,
-        idempotencyKey: idempotencyKey ?? null,
+        idempotencyKey: idempotency?.key ?? null,
+        idempotencyHash: idempotency?.hash ?? null,
       });
     } catch (error) {
       // Two concurrent sends with one key: the unique index lets one win; the other answers
-      // with the winner's message.
-      const winner = idempotencyKey ? await this.findByIdempotencyKey(workspaceId, sessionId, idempotencyKey) : null;
+      // with the winner's message (or a 422, when the winner's request was another).
+      const winner = idempotency ? await this.findByIdempotencyKey(workspaceId, sessionId, idempotency) : null;
       if (winner) return winner;
       throw error;
     }

@@ -25,7 +25,7 @@ import { OAUTH_STATE_TTL_SECONDS, OAuthStateStore } from "./oauth-state";
 import { createCodeVerifier, createState, s256Challenge } from "./pkce";
 import { refreshExpiringTokens, REFRESH_AHEAD_MS } from "./token-refresh";
 
-const STATE_REJECTED = "state is unknown, expired or already used: start again with POST /api/auth/oauth/{provider}";
+const STATE_REJECTED = "state is unknown, expired, already used or another workspace's: start again with POST /api/auth/oauth/{provider}";
 
 export class ProviderOAuthService {
   private readonly states: OAuthStateStore;
@@ -58,8 +58,9 @@ export class ProviderOAuthService {
 
   async callback(workspaceId: string, body: OAuthCallbackRequest): Promise<OAuthCallbackResponse> {
     const settings = this.settingsFor(body.provider);
-    const flow = await this.states.take(body.state);
-    if (!flow || flow.workspaceId !== workspaceId) throw badRequest(STATE_REJECTED);
+    // Another workspace's state answers as an unknown one, and stays usable by its owner.
+    const flow = await this.states.take(body.state, workspaceId);
+    if (!flow) throw badRequest(STATE_REJECTED);
     if (flow.provider !== settings.provider) throw badRequest(`state was issued for provider '${flow.provider}', not '${settings.provider}': start again`);
     // Anthropic's page shows the code as `<code>#<state>`; accept it pasted whole.
     const code = body.code.endsWith(`#${body.state}`) ? body.code.slice(0, -body.state.length - 1) : body.code;

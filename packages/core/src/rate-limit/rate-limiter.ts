@@ -4,7 +4,7 @@
  * clock, so instances whose clocks drift still agree on when it ends.
  */
 import type { Redis } from "ioredis";
-import { AppError } from "../errors/app-error";
+import { rateLimited, type AppError } from "../errors/app-error";
 import type { RedisKeys } from "../redis/keys";
 
 // KEYS: counter. ARGV: windowMs. A counter without expiry (first hit, or one that lost its
@@ -59,12 +59,8 @@ export class RateLimiter {
   }
 }
 
-/** The 429 answered over the limit, in the contract's error shape. */
-export function rateLimitExceeded(result: RateLimitResult, windowMs: number): AppError {
+/** The 429 answered over the limit, in the contract's error shape; `what` names what is counted. */
+export function rateLimitExceeded(result: RateLimitResult, windowMs: number, what = "requests"): AppError {
   const window = windowMs === 60_000 ? "minute" : `${Math.ceil(windowMs / 1000)} s`;
-  return new AppError(
-    429,
-    "bad_request",
-    `Rate limit exceeded: at most ${result.limit} requests per ${window} per API key; retry after ${result.retryAfterSeconds} s`,
-  );
+  return rateLimited(`Rate limit exceeded: at most ${result.limit} ${what} per ${window} per API key; retry after ${result.retryAfterSeconds} s`);
 }

@@ -1,9 +1,9 @@
 /** safe-path: every way a request could name a file outside its session folder. */
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { AppError } from "../errors/app-error";
-import { checkRelativeName, decodePathOnce, resolveInside } from "./safe-path";
+import { checkRelativeName, decodePathOnce, isInside, resolveInside } from "./safe-path";
 
 const refused = (run: () => unknown) => {
   try {
@@ -30,6 +30,19 @@ describe("checkRelativeName", () => {
     "refuses %j",
     (name) => refused(() => checkRelativeName(name, { nested: true })),
   );
+});
+
+describe("isInside", () => {
+  const root = path.resolve(os.tmpdir(), "session");
+  it.each(["", "...", "..notes", "a/..b", "a/...", ".../x"])("counts %j below the folder as inside", (name) => {
+    expect(isInside(root, path.join(root, name))).toBe(true);
+  });
+
+  it.each(["..", "../x", "../session-other", "../../etc"])("counts %j as outside", (name) => {
+    expect(isInside(root, path.resolve(root, name))).toBe(false);
+  });
+
+  it("counts another absolute tree as outside", () => expect(isInside(root, path.parse(root).root)).toBe(false));
 });
 
 describe("decodePathOnce", () => {
@@ -73,4 +86,10 @@ describe("resolveInside", () => {
   it("refuses a path through a linked folder outside", () => rejects("up/secret.txt"));
   it("refuses a new name below a linked folder outside", () => rejects("up/new.txt"));
   it("refuses a dangling link", () => rejects("dangling.txt"));
+
+  it("resolves names that begin with '..' but are not '..'", async () => {
+    for (const name of ["...", "..notes", "sub/..b"]) {
+      await expect(resolveInside(sessionDir, name, { nested: true })).resolves.toBe(path.join(await realpath(sessionDir), ...name.split("/")));
+    }
+  });
 });

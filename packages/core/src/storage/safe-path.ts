@@ -53,7 +53,9 @@ export function checkRelativeName(name: string, options: { nested: boolean }): s
 /** True when `target` is `dir` itself or lies below it (both already resolved). */
 export function isInside(dir: string, target: string): boolean {
   const relative = path.relative(dir, target);
-  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+  // Only a first segment that is exactly `..` leaves: `...` and `..notes` are names inside.
+  const first = relative.split(path.sep)[0];
+  return relative === "" || (first !== ".." && !path.isAbsolute(relative));
 }
 
 /**

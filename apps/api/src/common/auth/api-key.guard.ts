@@ -1,10 +1,16 @@
-/** Every route but the public ones needs `Authorization: Bearer <api key>` of some workspace. */
+/**
+ * Every request passes here first: the text of its URL and of the headers we read is checked
+ * (public routes included), then every route but the public ones needs
+ * `Authorization: Bearer <api key>` of some workspace.
+ */
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
 import { unauthorized, type ApiServices } from "@mix/core";
+import type { Request, Response } from "express";
 import { API_SERVICES } from "../api-services.token";
 import type { AuthenticatedRequest } from "./principal.decorator";
 import { IS_PUBLIC } from "./public.decorator";
+import { assertSafeRequestText } from "./request-text";
 
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -14,8 +20,10 @@ export class ApiKeyGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<AuthenticatedRequest & Request>();
+    assertSafeRequestText(request);
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest & { headers: Record<string, string | undefined> }>();
     const header = request.headers.authorization;
     if (!header) throw unauthorized("Missing Authorization header (expected 'Bearer <api key>')");
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -23,6 +31,19 @@ export class ApiKeyGuard implements CanActivate {
     const principal = await this.services.apiKeys.authenticate(match[1]!);
     if (!principal) throw unauthorized("Invalid API key");
     request.principal = principal;
+    this.endStreamOnRevocation(principal, http.getResponse<Response>());
     return true;
+  }
+
+  /**
+   * A stream (SSE, a chat reply) already under way when its key is revoked is cut, so the dead
+   * key stops receiving at once; reconnecting then answers 401. An answer not yet started needs
+   * nothing: it is the ordinary answer of a request that was authenticated.
+   */
+  private endStreamOnRevocation(principal: NonNullable<AuthenticatedRequest["principal"]>, response: Response): void {
+    const stop = this.services.apiKeys.onRevoked(principal, () => {
+      if (response.headersSent && !response.writableEnded) response.destroy();
+    });
+    response.once("close", stop);
   }
 }

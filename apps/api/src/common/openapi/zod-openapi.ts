@@ -18,6 +18,9 @@ export const ApiZodBody = (schema: z.ZodType) => ApiBody({ schema: toOpenApiSche
 export const ApiZodResponse = (status: number, schema: z.ZodType, description: string) =>
   ApiResponse({ status, description, schema: toOpenApiSchema(schema) });
 
+/** The error body, as JSON whatever the route's success answers are (an event stream, a file). */
+export const errorContent = () => ({ "application/json": { schema: toOpenApiSchema(ErrorResponse) } });
+
 /** The error statuses a route can answer, all in the contract's error shape. */
 export const ApiErrors = (...statuses: number[]) =>
-  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: `Error (${status})`, schema: toOpenApiSchema(ErrorResponse) })));
+  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: `Error (${status})`, content: errorContent() })));

@@ -1,28 +1,48 @@
 /**
- * Counts each request of a rate-limited route against the caller's API key (shared by every
- * instance through Redis) and answers 429 with Retry-After over the limit. Runs after the
- * global ApiKeyGuard, which has set the principal.
+ * Counts each request of a rate-limited route against the caller's API key in the route's
+ * budget (shared by every instance through Redis) and answers 429 with Retry-After over the
+ * limit. Runs after the global ApiKeyGuard, which has set the principal.
  */
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from "@nestjs/common";
-import { rateLimitExceeded, type ApiServices } from "@mix/core";
+import { Reflector } from "@nestjs/core";
+import { RateLimiter, rateLimitExceeded, type ApiServices } from "@mix/core";
 import type { Response } from "express";
 import { API_SERVICES } from "../api-services.token";
 import type { AuthenticatedRequest } from "../auth/principal.decorator";
+import { budgetLimit, RATE_LIMIT_BUDGET, RATE_LIMIT_BUDGETS, RATE_LIMIT_WINDOW_MS, type RateLimitBudgetName } from "./rate-limit-budgets";
 
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  private readonly limiters = new Map<RateLimitBudgetName, RateLimiter>();
+
+  constructor(
+    @Inject(API_SERVICES) private readonly services: ApiServices,
+    private readonly reflector: Reflector,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
     if (!principal) throw new Error("RateLimitGuard used on a route without ApiKeyGuard");
-    const { rateLimiter } = this.services;
-    const result = await rateLimiter.hit(`key:${principal.apiKeyId}`);
+    const name = this.reflector.get<RateLimitBudgetName | undefined>(RATE_LIMIT_BUDGET, context.getHandler()) ?? "chat";
+    const budget = RATE_LIMIT_BUDGETS[name];
+    const limiter = this.limiter(name);
+    const result = await limiter.hit(`${budget.scope}:${principal.apiKeyId}`);
     const response = context.switchToHttp().getResponse<Response>();
     response.setHeader("X-RateLimit-Limit", String(result.limit));
     response.setHeader("X-RateLimit-Remaining", String(result.remaining));
     if (result.allowed) return true;
     response.setHeader("Retry-After", String(result.retryAfterSeconds));
-    throw rateLimitExceeded(result, rateLimiter.options.windowMs);
+    throw rateLimitExceeded(result, limiter.options.windowMs, budget.what);
+  }
+
+  /** The chat budget is the services' own limiter; the others are made here, once, on the same Redis. */
+  private limiter(name: RateLimitBudgetName): RateLimiter {
+    let limiter = this.limiters.get(name);
+    if (!limiter) {
+      const { redis, keys, config, rateLimiter } = this.services;
+      limiter = name === "chat" ? rateLimiter : new RateLimiter(redis, keys, { limit: budgetLimit(config, name), windowMs: RATE_LIMIT_WINDOW_MS });
+      this.limiters.set(name, limiter);
+    }
+    return limiter;
   }
 }
