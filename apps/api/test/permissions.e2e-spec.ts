@@ -4,7 +4,7 @@
  * (404, 409, body validation) and the workspace policy endpoints.
  */
 import request from "supertest";
-import { createLogger, createRedis, EventLog, PermissionGate, RedisKeys, type PermissionAsk, type PermissionOutcome } from "@mix/core";
+import { createLogger, createRedis, EventLog, PermissionGate, PostgresEventIds, RedisKeys, type PermissionAsk, type PermissionOutcome } from "@mix/core";
 import type { SseClient, SseEvent } from "@mix/testing";
 import { createSession, openStream } from "./helpers/session-fixtures";
 import { bearer, startTestStack, type TestStack } from "./helpers/test-stack";
@@ -27,8 +27,8 @@ async function startGate(timeoutMs: number): Promise<PermissionGate> {
   const subscriber = createRedis(config.REDIS_URL);
   connections.push(redis, subscriber);
   const keys = new RedisKeys(config.REDIS_PREFIX);
-  const events = new EventLog(redis, keys, { maxLen: config.EVENT_LOG_MAX_LEN, ttlSeconds: config.EVENT_LOG_TTL_SECONDS });
   const { prisma } = stack.apis[0]!.api.services;
+  const events = new EventLog(redis, keys, { maxLen: config.EVENT_LOG_MAX_LEN, ttlSeconds: config.EVENT_LOG_TTL_SECONDS, ids: new PostgresEventIds(prisma) });
   const started = new PermissionGate({ redis, subscriber, keys, events, prisma, timeoutMs, logger: createLogger("test-gate", "silent") });
   await started.start();
   return started;
@@ -84,7 +84,7 @@ const answer = (url: string, id: string, verdict: "grant" | "deny", key = stack.
   request(url).post(`/api/permissions/${encodeURIComponent(id)}/${verdict}`).set(bearer(key));
 
 function expectError(body: unknown, code: number, message: RegExp) {
-  expect(body).toEqual({ error: { code, message: expect.stringMatching(message), type: expect.any(String) } });
+  expect(body).toEqual({ error: { code, message: expect.stringMatching(message), type: expect.any(String), reason: expect.any(String) } });
 }
 
 describe("answering from another instance", () => {

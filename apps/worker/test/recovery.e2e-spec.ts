@@ -75,7 +75,14 @@ it("resumes a run on another worker after SIGKILL and reports the started tool c
     // Executed once: the second worker did not run the command again.
     expect((await readFile(join(sessionDir, "runs.log"), "utf8")).trim().split("\n")).toEqual(["started"]);
 
-    const events = await services.events.readAfter(session.id, 0);
+    // The status is stored just before the run's `complete` goes out.
+    const events = await waitFor(
+      async () => {
+        const logged = await services.events.readAfter(session.id, 0);
+        return logged.at(-1)?.event === "complete" && logged;
+      },
+      { timeoutMs: 5_000, what: "the run's complete event" },
+    );
     const started = events.find((event) => event.event === "tool_execution_start");
     const interrupted = events.find((event) => event.event === "tool_execution_complete");
     expect(interrupted?.data).toMatchObject({ toolName: "Bash", success: false, progress: "Interrupted" });

@@ -32,9 +32,9 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function startWorker(): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
+function startWorker(overrides: Record<string, string> = {}): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
   let output = "";
-  const child = spawn(process.execPath, [join(__dirname, "..", "dist", "main.js")], { env: { ...process.env, ...env }, stdio: "pipe" });
+  const child = spawn(process.execPath, [join(__dirname, "..", "dist", "main.js")], { env: { ...process.env, ...env, ...overrides }, stdio: "pipe" });
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -73,5 +73,38 @@ it("finishes the active run on SIGTERM, takes no new one, and exits 0", async ()
     }
   } finally {
     if (worker.child.exitCode === null) worker.child.kill("SIGKILL");
+  }
+}, 60_000);
+
+it("hands a run that outlives SHUTDOWN_GRACE_MS over to another worker, and exits on time", async () => {
+  const { workspaceId } = await services.apiKeys.createWorkspace("handover-test");
+  const session = await services.sessions.create(workspaceId, { title: "handover", promptMode: "default", sessionType: "main" });
+  // About 10 s of streaming: far longer than the grace period.
+  const worker = startWorker({ SHUTDOWN_GRACE_MS: "1000", SCRIPTED_DELAY_MS: "200" });
+  let next: ReturnType<typeof startWorker> | undefined;
+  try {
+    const sent = await services.messages.send(workspaceId, session.id, { text: "a slow one", plan_mode: false });
+    await waitFor(async () => (await services.events.readAfter(session.id, 0)).some((event) => event.event === "content"), { timeoutMs: 15_000, what: "the run to stream" });
+
+    const stopping = Date.now();
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+    // The grace period, plus the moment it takes to stop the run and close the connections.
+    expect(Date.now() - stopping).toBeLessThan(4_000);
+    expect(await runStatus(sent.messageId)).toBe("running");
+
+    // Released and back in the queue: the next worker resumes it at once, not after the lease (30 s) runs out.
+    const resumedFrom = Date.now();
+    next = startWorker();
+    await waitFor(async () => (await runStatus(sent.messageId)) === "completed", { timeoutMs: 20_000, what: "the next worker to finish the run" });
+    expect(Date.now() - resumedFrom).toBeLessThan(20_000);
+    const completes = (await services.events.readAfter(session.id, 0)).filter((event) => event.event === "complete");
+    expect(completes.map((event) => event.data)).toEqual([expect.objectContaining({ type: "complete", messageId: expect.any(String) })]);
+  } finally {
+    if (worker.child.exitCode === null) worker.child.kill("SIGKILL");
+    if (next) {
+      next.child.kill("SIGTERM");
+      await next.exited;
+    }
   }
 }, 60_000);

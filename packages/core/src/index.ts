@@ -1,13 +1,14 @@
 export * from "./contracts";
 export { loadConfig, ConfigError, ConfigSchema, type Config } from "./config/config";
-export { AppError, notFound, validationError, badRequest, conflict, unauthorized, payloadTooLarge } from "./errors/app-error";
+export { AppError, notFound, validationError, badRequest, conflict, unauthorized, payloadTooLarge, rateLimited, unprocessable, reasonForStatus } from "./errors/app-error";
 export { describeZodError } from "./errors/zod-message";
 export { createLogger, type Logger } from "./logging/logger";
 export { RedisKeys } from "./redis/keys";
 export { createRedis } from "./redis/connection";
-export { EventLog } from "./events/event-log";
+export { EventLog, EVENT_ID_BLOCK } from "./events/event-log";
+export { PostgresEventIds, type EventIdReserver } from "./events/event-ids";
 export { EventFanout } from "./events/event-fanout";
-export { openSessionEventStream, type OpenStream } from "./events/session-event-stream";
+export { openSessionEventStream, REPLAY_UNAVAILABLE, type OpenStream, type ReplayGap, type StreamHandlers } from "./events/session-event-stream";
 export { ApiKeyService, hashApiKey, generateApiKey, type Principal } from "./auth/api-keys";
 export { SessionsService, type ListSessionsOptions, type SessionPage } from "./sessions/sessions.service";
 export { MessagesService } from "./messages/messages.service";
@@ -22,6 +23,7 @@ export { ModelSelector, ModelUnavailableError, type ModelChoice, type ModelSelec
 export { createScriptedProvider } from "./agent/create-provider";
 export { isGenericTitle, titleFromMessage, TITLE_MAX_LENGTH, FALLBACK_TITLE } from "./sessions/session-title";
 export { RateLimiter, rateLimitExceeded, type RateLimitResult } from "./rate-limit/rate-limiter";
+export { StreamSlots, type SlotAcquired, type StreamSlotsOptions } from "./rate-limit/stream-slots";
 export { ForkService } from "./sessions/fork.service";
 export { RewindService } from "./sessions/rewind.service";
 export { ExportService } from "./sessions/export.service";

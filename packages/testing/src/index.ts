@@ -8,3 +8,5 @@ export { createIsolatedTestEnv, type IsolatedTestEnv } from "./test-env";
 export { mcpFixtureStdioServer, startMcpHttpFixture, type McpHttpFixture } from "./mcp-fixtures";
 export { hostProcessesMatching, type HostProcess } from "./host-processes";
 export { createStorageDir } from "./storage-dir";
+export { streamedText } from "./streamed-text";
+export { startOwnRedisServer, type OwnRedisServer } from "./redis-server";

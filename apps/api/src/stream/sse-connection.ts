@@ -3,7 +3,7 @@
  * it stops reading (its unread bytes pass the limit) instead of dropping events silently;
  * the client then resumes from its last id with Last-Event-ID.
  */
-import type { LoggedEvent } from "@mix/core";
+import type { EventName, EventPayload, LoggedEvent } from "@mix/core";
 import type { Response } from "express";
 
 export interface SseConnectionOptions {
@@ -11,6 +11,8 @@ export interface SseConnectionOptions {
   maxBufferedBytes: number;
   retryMs: number;
   onOverflow: (bufferedBytes: number) => void;
+  /** After each heartbeat is written: what must stay alive exactly as long as the stream does. */
+  onHeartbeat?: () => void;
 }
 
 export function formatSseFrame(id: string | undefined, event: string, data: unknown, retryMs?: number): string {
@@ -41,7 +43,15 @@ export class SseConnection {
     // `connected` and heartbeats carry the id of the last log event delivered, so a client
     // that reconnects after them resumes from the right place.
     this.write(formatSseFrame(this.lastId, "connected", { sessionId }, this.options.retryMs));
-    this.heartbeat = setInterval(() => this.write(formatSseFrame(this.lastId, "heartbeat", { type: "ping" })), this.options.heartbeatMs);
+    this.heartbeat = setInterval(() => {
+      this.write(formatSseFrame(this.lastId, "heartbeat", { type: "ping" }));
+      if (!this.closed) this.options.onHeartbeat?.();
+    }, this.options.heartbeatMs);
+  }
+
+  /** A message to this client only (not in the log): it carries the id to resume from, like a heartbeat. */
+  notice<E extends EventName>(event: E, data: EventPayload<E>): void {
+    this.write(formatSseFrame(this.lastId, event, data));
   }
 
   send(event: LoggedEvent): void {

@@ -5,12 +5,17 @@
  */
 import { Controller, Get, Headers, Inject, Logger, Query, Req, Res } from "@nestjs/common";
 import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from "@nestjs/swagger";
-import { openSessionEventStream, validationError, type ApiServices, type Principal } from "@mix/core";
+import { openSessionEventStream, REPLAY_UNAVAILABLE, StreamSlots, validationError, type ApiServices, type Principal, type ReplayGap } from "@mix/core";
 import type { Request, Response } from "express";
 import { API_SERVICES } from "../common/api-services.token";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
-import { ApiErrors } from "../common/openapi/zod-openapi";
+import { ApiErrors, errorContent } from "../common/openapi/zod-openapi";
 import { SseConnection } from "./sse-connection";
+import { StreamSlot } from "./stream-slot";
+
+// A slot lapses after three missed heartbeats: one late heartbeat never frees a live stream's
+// slot, and a crashed instance's slots are free again within this long.
+const SLOT_TTL_HEARTBEATS = 3;
 
 function parseEventId(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === "") return undefined;
@@ -22,8 +27,16 @@ function parseEventId(raw: string | undefined): number | undefined {
 @Controller("stream")
 export class StreamController {
   private readonly logger = new Logger("StreamController");
+  private slotsOfKeys?: StreamSlots;
 
   constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+
+  /** Made on first use: the OpenAPI renderer builds this controller over services without Redis. */
+  private get slots(): StreamSlots {
+    const { redis, keys, config } = this.services;
+    this.slotsOfKeys ??= new StreamSlots(redis, keys, { limit: config.SSE_MAX_STREAMS_PER_KEY, ttlMs: SLOT_TTL_HEARTBEATS * config.SSE_HEARTBEAT_MS });
+    return this.slotsOfKeys;
+  }
 
   @Get()
   @ApiOperation({ summary: "Server-Sent Events stream for real-time updates", operationId: "streamEvents" })
@@ -32,6 +45,12 @@ export class StreamController {
   @ApiHeader({ name: "Last-Event-ID", required: false })
   @ApiProduces("text/event-stream")
   @ApiResponse({ status: 200, description: "SSE event stream" })
+  @ApiResponse({
+    status: 429,
+    description: "The API key holds SSE_MAX_STREAMS_PER_KEY open streams already: close one, or retry after the seconds in Retry-After",
+    headers: { "Retry-After": { description: "Seconds until a held slot could lapse", schema: { type: "integer" } } },
+    content: errorContent(),
+  })
   @ApiErrors(400, 401, 404)
   async stream(
     @CurrentPrincipal() principal: Principal,
@@ -47,11 +66,13 @@ export class StreamController {
 
     const { events, fanout, config } = this.services;
     const startId = requested ?? (await events.lastId(sessionId));
+    const slot = await StreamSlot.take(this.slots, principal.apiKeyId, response, this.logger);
     const connection = new SseConnection(response, startId, {
       heartbeatMs: config.SSE_HEARTBEAT_MS,
       maxBufferedBytes: config.SSE_MAX_BUFFERED_BYTES,
       retryMs: config.SSE_RETRY_MS,
       onOverflow: (bytes) => this.logger.warn({ sessionId, bytes }, "SSE client too slow; disconnected so it resumes from its last id"),
+      onHeartbeat: () => slot.refresh(),
     });
     connection.open(sessionId);
 
@@ -61,8 +82,11 @@ export class StreamController {
       gone = true;
       stream?.close();
       connection.close();
+      slot.release();
     };
     request.on("close", finish);
+    // A client that left while the slot was being taken has no 'close' left to come.
+    if (request.socket.destroyed) finish();
     try {
       stream = await openSessionEventStream(
         events,
@@ -73,7 +97,16 @@ export class StreamController {
           connection.send(event);
           if (event.event === "session_deleted") setImmediate(finish);
         },
-        () => connection.waitForDrain(),
+        {
+          waitForDrain: () => connection.waitForDrain(),
+          // Said once, before what the log still has: the client reloads the transcript from Postgres.
+          onGap: (gap) => connection.notice("error", replayUnavailable(sessionId, gap)),
+          // Catching up after a Redis reconnect failed: the client reconnects with its last id.
+          onBroken: (error) => {
+            this.logger.warn({ err: error, sessionId }, "stream could not catch up after a reconnect; closing it");
+            finish();
+          },
+        },
       );
       if (gone) stream.close();
     } catch (error) {
@@ -81,4 +114,15 @@ export class StreamController {
       finish();
     }
   }
+}
+
+/** The stated answer to a last id the log can no longer serve (README: "Streaming"). */
+function replayUnavailable(sessionId: string, gap: ReplayGap) {
+  return {
+    type: REPLAY_UNAVAILABLE,
+    error:
+      `Events after id ${gap.afterId} are no longer in the replay log (trimmed, expired, or lost with Redis)` +
+      `${gap.resumedAt > 0 ? `; the stream goes on from id ${gap.resumedAt}` : ""}. ` +
+      `Reload the session's messages (GET /api/sessions/${sessionId}/messages) for what happened meanwhile.`,
+  };
 }

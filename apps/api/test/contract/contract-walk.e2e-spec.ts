@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import request, { type Response } from "supertest";
-import { BUILTIN_TOOLS, createLogger, createRedis, EventLog, PermissionGate, RedisKeys } from "@mix/core";
+import { BUILTIN_TOOLS, createLogger, createRedis, EventLog, PermissionGate, PostgresEventIds, RedisKeys } from "@mix/core";
 import { McpStatusCache, McpToolSource, refreshMcpServerStatus } from "@mix/core";
 import { mcpFixtureStdioServer } from "@mix/testing";
 import { fakeOAuthEnv, startFakeOAuthServer, type FakeOAuthServer } from "../helpers/fake-oauth-server";
@@ -255,8 +255,8 @@ describe("permissions", () => {
     const redis = createRedis(stack.config.REDIS_URL);
     const subscriber = createRedis(stack.config.REDIS_URL);
     const keys = new RedisKeys(stack.config.REDIS_PREFIX);
-    const events = new EventLog(redis, keys, { maxLen: 100, ttlSeconds: 600 });
     const { prisma } = stack.apis[0]!.api.services;
+    const events = new EventLog(redis, keys, { maxLen: 100, ttlSeconds: 600, ids: new PostgresEventIds(prisma) });
     const gate = new PermissionGate({ redis, subscriber, keys, events, prisma, timeoutMs: 30_000, logger: createLogger("contract-gate", "silent") });
     const sessionId = await createSession(url, stack.key);
     const stream = await openStream(url, stack.key, sessionId);

@@ -86,6 +86,10 @@ export async function followRun(services: ApiServices, run: RunToFollow, options
       // Live, a request is pending; in the replay, it may have been answered since (checked once caught up).
       if (step.kind === "permission") return caughtUp ? waitOnPermission(step.permission) : undefined;
       options.onStep(step);
+    }, {
+      // Events of the run may be gone (Redis lost its log), its end among them: stop following, as
+      // at a timeout. wait_for_reply then follows again, or reads the stored reply once it is over.
+      onGap: () => finish({ kind: "timeout" }),
     }).then((opened) => {
       stream = opened;
       caughtUp = true;

@@ -32,6 +32,8 @@ export const ConfigSchema = z.object({
   /** Bytes an SSE client may have unread before it is cut off (it resumes with Last-Event-ID). */
   SSE_MAX_BUFFERED_BYTES: int(1_024, 256 * 1024 * 1024).default(4 * 1024 * 1024),
   SSE_RETRY_MS: int(100, 600_000).default(3_000),
+  /** Open SSE streams each API key may hold at once, across all instances; one more answers 429. */
+  SSE_MAX_STREAMS_PER_KEY: int(1, 1_000_000).default(32),
 
   /** Events kept per session for replay, and how long the log lives after its last event. */
   EVENT_LOG_MAX_LEN: int(100, 10_000_000).default(10_000),
@@ -75,6 +77,15 @@ export const ConfigSchema = z.object({
   /** How often workers look for runs whose worker died (BullMQ stalled-job check). */
   RUN_STALLED_CHECK_MS: int(500, 600_000).default(30_000),
   /**
+   * How often each worker's recovery sweep looks, in Postgres, for active runs no worker holds
+   * (a lost job after a Redis loss, a dead worker, a cancel no worker saw); one worker at a time.
+   */
+  RUN_RECOVERY_INTERVAL_MS: int(500, 600_000).default(5_000),
+  /** A queued run younger than this may still be between its insert and its enqueue: the sweep leaves it. */
+  RUN_ENQUEUE_GRACE_MS: int(100, 600_000).default(5_000),
+  /** A run started this many times without finishing (its worker keeps dying) is failed, not requeued. */
+  RUN_MAX_ATTEMPTS: int(1, 100).default(5),
+  /**
    * MCP servers offered to every workspace's agent and listed by GET /api/mcp: a JSON file in the
    * format MCP clients use ({"mcpServers": {"name": {"command", "args", "env"} | {"url", "headers"}}}).
    */
@@ -89,6 +100,8 @@ export const ConfigSchema = z.object({
 
   /** Requests each API key may make per minute to rate-limited routes (POST /api/chat), across all instances. */
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(120),
+  /** Messages each API key may send per minute (POST /api/sessions/{id}/messages and /stream/{id}/message), across all instances. */
+  MESSAGE_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(60),
 
   STORAGE_DIR: z.string().min(1).default(".data/storage"),
   /** Lets the agent's web_fetch reach loopback, private and link-local addresses (off: SSRF guard). */

@@ -28,9 +28,6 @@ export type RefreshOAuthTokensJob = z.infer<typeof RefreshOAuthTokensJob>;
 export const RefreshMcpServersJob = z.object({});
 export type RefreshMcpServersJob = z.infer<typeof RefreshMcpServersJob>;
 
-/** No payload: the job looks for active runs that have lost their queue job. */
-export const RequeueOrphanRunsJob = z.object({});
-export type RequeueOrphanRunsJob = z.infer<typeof RequeueOrphanRunsJob>;
 
 export const JobCatalog = {
   "run-agent": {
@@ -49,12 +46,6 @@ export const JobCatalog = {
     queue: QueueName.Maintenance,
     payload: RefreshMcpServersJob,
     /** The next run, MCP_REFRESH_MS later, checks again. */
-    attempts: 1,
-  },
-  "requeue-orphan-runs": {
-    queue: QueueName.Maintenance,
-    payload: RequeueOrphanRunsJob,
-    /** The next run, a minute later, looks again. */
     attempts: 1,
   },
 } as const;

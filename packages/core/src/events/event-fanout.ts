@@ -3,6 +3,9 @@
  * connection: a session's channel is subscribed when its first listener arrives and dropped
  * when its last one leaves. Commands on one connection run in order, so a SUBSCRIBE issued
  * after a pending UNSUBSCRIBE of the same channel always wins.
+ *
+ * Pub/sub delivers nothing while the connection is down, so after a reconnect every listener
+ * is told to catch up from the log (`resync`), once its channel is subscribed again.
  */
 import type { Redis } from "ioredis";
 import type { LoggedEvent } from "../contracts";
@@ -12,9 +15,16 @@ import { decodePublished } from "./event-log";
 
 export type EventListener = (event: LoggedEvent) => void;
 
+export interface FanoutListener {
+  event: EventListener;
+  /** The connection was lost and is back: events published meanwhile were not delivered. */
+  resync?(): void;
+}
+
 export class EventFanout {
-  private readonly listeners = new Map<string, Set<EventListener>>();
+  private readonly listeners = new Map<string, Set<FanoutListener>>();
   private readonly ready = new Map<string, Promise<unknown>>();
+  private disconnected = false;
 
   constructor(
     private readonly subscriber: Redis,
@@ -22,10 +32,17 @@ export class EventFanout {
     private readonly logger: Logger,
   ) {
     subscriber.on("message", (channel: string, message: string) => this.dispatch(channel, message));
+    subscriber.on("close", () => (this.disconnected = true));
+    subscriber.on("ready", () => {
+      if (!this.disconnected) return;
+      this.disconnected = false;
+      this.resubscribeAll().catch((error: unknown) => this.logger.error({ err: error }, "could not resubscribe session channels after a reconnect"));
+    });
   }
 
   /** Resolves once live delivery is guaranteed; returns the function that stops it. */
-  async subscribe(sessionId: string, listener: EventListener): Promise<() => void> {
+  async subscribe(sessionId: string, listener: EventListener | FanoutListener): Promise<() => void> {
+    const entry = typeof listener === "function" ? { event: listener } : listener;
     const channel = this.keys.eventChannel(sessionId);
     let set = this.listeners.get(channel);
     if (!set) {
@@ -33,9 +50,9 @@ export class EventFanout {
       this.listeners.set(channel, set);
       this.ready.set(channel, this.subscriber.subscribe(channel));
     }
-    set.add(listener);
+    set.add(entry);
     await this.ready.get(channel);
-    return () => this.remove(channel, listener);
+    return () => this.remove(channel, entry);
   }
 
   /** Number of sessions this process is subscribed to (one Redis connection for all). */
@@ -43,7 +60,19 @@ export class EventFanout {
     return this.listeners.size;
   }
 
-  private remove(channel: string, listener: EventListener): void {
+  /**
+   * Subscribes every watched channel again (ioredis re-sends them too; doing it here is what
+   * lets us know when it is done), then tells the listeners to catch up from the log.
+   */
+  private async resubscribeAll(): Promise<void> {
+    const channels = [...this.listeners.keys()];
+    if (channels.length === 0) return;
+    this.logger.warn({ channels: channels.length }, "event subscriber reconnected; streams catch up from the log");
+    await this.subscriber.subscribe(...channels);
+    for (const channel of channels) for (const listener of this.listeners.get(channel) ?? []) listener.resync?.();
+  }
+
+  private remove(channel: string, listener: FanoutListener): void {
     const set = this.listeners.get(channel);
     if (!set?.delete(listener) || set.size > 0) return;
     this.listeners.delete(channel);
@@ -61,6 +90,6 @@ export class EventFanout {
       this.logger.error({ err: error, channel }, "undecodable event on session channel");
       return;
     }
-    for (const listener of set) listener(event);
+    for (const listener of set) listener.event(event);
   }
 }

@@ -7,6 +7,8 @@ export class RedisKeys {
 
   /** Next event id of a session. Never expires: ids must keep rising for the session's life. */
   eventSeq = (sessionId: string) => `${this.prefix}:sess:{${sessionId}}:seq`;
+  /** The highest event id Postgres has reserved for the session: the counter never passes it. */
+  eventSeqTop = (sessionId: string) => `${this.prefix}:sess:{${sessionId}}:seqtop`;
   /** The replay log (a Redis Stream), bounded and expiring. */
   eventLog = (sessionId: string) => `${this.prefix}:sess:{${sessionId}}:log`;
   /** Pub/sub channel of a session's live events. */
@@ -15,6 +17,8 @@ export class RedisKeys {
   runLease = (sessionId: string) => `${this.prefix}:sess:{${sessionId}}:lease`;
   /** Set when a run is cancelled, so a worker that picks it up later still sees the decision. */
   runCancelled = (runId: string) => `${this.prefix}:run:${runId}:cancelled`;
+  /** Held by the one worker whose recovery sweep is running (see runs/run-recovery.ts). */
+  recoveryLock = () => `${this.prefix}:recovery:lock`;
   /** Control messages (cancel, ...) from API instances to workers. */
   controlChannel = () => `${this.prefix}:control`;
   /** Request counter of one rate-limit window (e.g. an API key's); expires with the window. */

@@ -2,26 +2,57 @@
  * Cancelling a session's processing: the running run stops within a moment, and runs still
  * queued behind it end as cancelled when their turn comes, in order, each with its own
  * `complete` event of type "cancelled".
+ *
+ * The request is stored in Postgres first, so it holds even if Redis is down or loses it. Then
+ * the worker holding the run is told through Redis; runs no worker holds (their worker died,
+ * Redis lost their job) are ended here at once. If Redis cannot be reached in time, the workers'
+ * recovery sweep ends them once it is back.
  */
 import type { PrismaClient } from "@mix/db";
 import type { CancelResponse } from "../contracts";
+import type { EventLog } from "../events/event-log";
+import type { Logger } from "../logging/logger";
 import { ACTIVE_RUN_STATUSES, type SessionsService } from "../sessions/sessions.service";
 import type { RunControl } from "./run-control";
+import type { RunLeases } from "./run-lease";
+import { endCancelledUnheldRuns } from "./unheld-runs";
+
+/** How long a cancel waits for Redis before it answers anyway (the stored request is enough). */
+const REDIS_DEADLINE_MS = 2_000;
+
+export interface CancelServiceDeps {
+  prisma: PrismaClient;
+  sessions: SessionsService;
+  control: RunControl;
+  leases: RunLeases;
+  events: EventLog;
+  logger: Logger;
+}
 
 export class CancelService {
-  constructor(
-    private readonly prisma: PrismaClient,
-    private readonly sessions: SessionsService,
-    private readonly control: RunControl,
-  ) {}
+  constructor(private readonly deps: CancelServiceDeps) {}
 
   async cancel(workspaceId: string, sessionId: string): Promise<CancelResponse> {
-    await this.sessions.require(workspaceId, sessionId);
-    const runs = await this.prisma.run.findMany({
-      where: { sessionId, status: { in: [...ACTIVE_RUN_STATUSES] } },
-      select: { id: true },
-    });
-    await this.control.cancel(runs.map((run) => run.id));
-    return { cancelled: runs.length > 0 };
+    const { prisma, sessions, control, logger } = this.deps;
+    await sessions.require(workspaceId, sessionId);
+    const runs = await prisma.run.findMany({ where: { sessionId, status: { in: [...ACTIVE_RUN_STATUSES] } }, select: { id: true } });
+    if (runs.length === 0) return { cancelled: false };
+    const runIds = runs.map((run) => run.id);
+    await prisma.run.updateMany({ where: { id: { in: runIds }, cancelRequestedAt: null }, data: { cancelRequestedAt: new Date() } });
+    try {
+      await withDeadline(control.cancel(runIds), REDIS_DEADLINE_MS);
+      await withDeadline(endCancelledUnheldRuns(this.deps, sessionId), REDIS_DEADLINE_MS);
+    } catch (error) {
+      logger.warn({ err: error, sessionId, runIds }, "cancel stored, but Redis did not answer; the recovery sweep ends the runs");
+    }
+    return { cancelled: true };
   }
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

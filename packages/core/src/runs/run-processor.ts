@@ -18,21 +18,22 @@ import type { ToolCallEnv } from "../agent/loop/tool-calls";
 import type { ModelChoice } from "../agent/model-selection/model-selector";
 import { RetryableProviderError, type ModelMessage } from "../agent/provider";
 import { thinkingBudget } from "../agent/thinking";
-import type { CallbackEffects } from "../callbacks/callback-invocation";
-import { insertUserMessage } from "../messages/insert-user-message";
 import type { PermissionGate } from "../permissions/permission-gate";
 import { isGenericTitle, titleFromMessage } from "../sessions/session-title";
 import { BASE_SYSTEM_PROMPT, buildSystemPrompt } from "../sessions/system-prompt";
+import { isRedisUnavailable } from "../redis/connection";
 import { ACTIVE_RUN_STATUSES } from "../sessions/sessions.service";
 import type { Sandbox } from "../sandbox/sandbox";
 import { createTaskTool, TASK_TOOL_NAME } from "../tools/task";
 import { failed, type Tool, type ToolLimits } from "../tools/tool";
 import { ToolRegistry } from "../tools/tool-registry";
 import type { RunControl, RunControlListener } from "./run-control";
-import { INTERRUPTED_RESULT, loadModelHistory } from "./run-history";
+import { loadModelHistory } from "./run-history";
 import type { RunLeases } from "./run-lease";
 import type { RunQueue } from "./run-queue";
 import { RunStore } from "./run-store";
+import { callbackEffects } from "./callback-effects";
+import { closeDeadAttempt } from "./dead-attempt";
 
 export interface ModelChooser {
   select(args: {
@@ -72,6 +73,9 @@ type LoadedRun = NonNullable<Awaited<ReturnType<RunProcessor["loadRun"]>>>;
 
 export class RunProcessor {
   private readonly store: RunStore;
+  /** Aborted when the worker stops for good: its runs stop at once and go back to the queue. */
+  private readonly handover = new AbortController();
+  private readonly active = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: RunProcessorDeps) {
     this.store = new RunStore(deps.prisma);
@@ -84,14 +88,34 @@ export class RunProcessor {
     if (!run || !ACTIVE_RUN_STATUSES.includes(run.status as (typeof ACTIVE_RUN_STATUSES)[number])) return;
 
     if (await this.hasEarlierActiveRun(run)) return this.waitForSession(job, token);
+    if (this.handover.signal.aborted) return this.waitForSession(job, token);
     const lease = await this.deps.leases.acquire(sessionId, runId);
     if (!lease) return this.waitForSession(job, token);
+    // A handover stops the run like a lost lease: it writes nothing more, and another worker resumes it.
+    const execution = this.execute(run, AbortSignal.any([lease.lost, this.handover.signal]));
+    this.active.add(execution);
     try {
-      await this.execute(run, lease.lost);
+      await execution;
+    } catch (error) {
+      if (!this.handover.signal.aborted) throw error;
+      // Back in the queue now, not when the job lock times out: the next worker resumes it at once.
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
     } finally {
+      this.active.delete(execution);
       await lease.release();
       await this.wakeNextRun(sessionId);
     }
+  }
+
+  /**
+   * Stops every run this worker is executing and hands it over: each stops writing, releases its
+   * session and goes back to the queue, where another worker resumes it from its last stored step
+   * (a tool call that was running is reported as interrupted). Resolves when all have.
+   */
+  async handOver(): Promise<void> {
+    this.handover.abort(new Error("the worker is shutting down; another worker resumes the run"));
+    await Promise.allSettled([...this.active]);
   }
 
   loadRun(runId: string) {
@@ -119,14 +143,17 @@ export class RunProcessor {
         firstStart && emit("user_message_created", { type: "user_message_created", messageId: run.id, content: userText }),
         this.deps.control.isCancelled(run.id),
       ]);
-      if (cancelled || tracked.signal.aborted) {
+      // A resumed run: calls its previous worker started are reported, never run again (before
+      // the history is read, so it holds their results), and the step it was streaming is
+      // announced as abandoned. Also when it is cancelled now: the transcript keeps no call
+      // without a result, and clients drop the dead attempt's text.
+      if (!firstStart) await closeDeadAttempt({ store: this.store, events: this.deps.events, logger: this.deps.logger }, { ...run, turn: run.message.turn }, emit);
+      // The Postgres mark outlives a Redis loss; the key and the channel are the fast path.
+      if (cancelled || tracked.signal.aborted || run.cancelRequestedAt !== null) {
         await this.store.finish(run.id, "cancelled");
         await emit("complete", { type: "cancelled", done: true, messageId: run.id });
         return;
       }
-      // A resumed run: calls its previous worker started are reported, never run again (before
-      // the history is read, so it holds their results).
-      if (!firstStart) await this.reportInterruptedCalls(run, emit);
       // Independent round trips overlap: they are most of the wait before the first delta.
       const [history, stepsTaken, model, tools] = await Promise.all([
         loadModelHistory(this.deps.prisma, sessionId, run.message.turn),
@@ -137,9 +164,13 @@ export class RunProcessor {
         firstStart && this.nameSession(run, userText),
       ]);
       const outcome = await this.runLoop(run, { history, stepsTaken, model, tools, userText, emit, signals });
+      // A loop that stopped because the lease went (or the worker hands the run over) did not finish it.
+      if (leaseLost.aborted) throw new LeaseLostError(`run ${run.id} stopped: ${String(leaseLost.reason)}`);
       await this.finishRun(run, outcome, emit);
     } catch (error) {
-      if (leaseLost.aborted || error instanceof LeaseLostError) throw error;
+      // Not the run's own failure: it is resumed from its last stored step once the session is free
+      // (another worker, or the recovery sweep after Redis is back), never marked failed.
+      if (leaseLost.aborted || error instanceof LeaseLostError || isRedisUnavailable(error)) throw error;
       await this.failRun(run, randomUUID(), error);
     } finally {
       tracked.release();
@@ -199,47 +230,9 @@ export class RunProcessor {
     });
     // A run without tools (a chat reply) gets no Task either.
     services.tools = new ToolRegistry(run.withTools ? [...withoutTask, task] : []);
-    env.callbackEffects = (call) => this.callbackEffects(run, call.id, scope, services, env, args, subagentDeps);
+    env.callbackEffects = (call) =>
+      callbackEffects({ prisma: this.deps.prisma, queue: this.deps.queue }, { run, toolCallId: call.id, scope, services, env, history: args.history, signals: args.signals, subagentDeps });
     return runAgentLoop(scope, args.history, services, env, args.signals);
-  }
-
-  private callbackEffects(
-    run: LoadedRun,
-    toolCallId: string,
-    scope: LoopScope,
-    services: LoopServices,
-    env: ToolCallEnv,
-    args: { history: ModelMessage[]; signals: LoopSignals },
-    subagentDeps: SubagentDeps,
-  ): CallbackEffects {
-    return {
-      runSubAgent: async (prompt, options) => {
-        const context = options.includeFullHistory ? textOnly(args.history) : [];
-        const { result, sessionId } = await runSubagent(
-          { title: `Callback after ${toolCallId}`, prompt, parentToolCallId: toolCallId, context },
-          scope,
-          services,
-          env,
-          args.signals,
-          subagentDeps,
-        );
-        if (result.isError) throw new Error(result.output);
-        // The callback's result names the child session (subagent_id), so it can be opened.
-        return { text: result.output, sessionId };
-      },
-      sendMessage: async (text) => {
-        const messageId = await insertUserMessage(this.deps.prisma, {
-          workspaceId: run.session.workspaceId,
-          sessionId: run.sessionId,
-          text,
-          planMode: false,
-          thinkingLevel: null,
-          idempotencyKey: null,
-        });
-        // Queued behind this run by turn order; it starts when this run ends.
-        if (messageId) await this.deps.queue.enqueue({ runId: messageId, sessionId: run.sessionId, workspaceId: run.session.workspaceId });
-      },
-    };
   }
 
   private async finishRun(run: LoadedRun, outcome: LoopOutcome, emit: Emit): Promise<void> {
@@ -255,20 +248,6 @@ export class RunProcessor {
     const cancelled = outcome.status === "cancelled";
     await this.store.finish(run.id, cancelled ? "cancelled" : "completed");
     await emit("complete", { type: cancelled ? "cancelled" : "complete", done: true, messageId, content: outcome.text, ...reasoning });
-  }
-
-  /** Tool calls the run's previous worker started and never finished get an "interrupted" result. */
-  private async reportInterruptedCalls(run: LoadedRun, emit: Emit): Promise<void> {
-    for (const call of await this.store.danglingToolCalls(run.sessionId, run.message.turn)) {
-      await this.store.appendPart(call.messageId, call.nextIndex, { type: "tool_result", toolCallId: call.toolCallId, result: INTERRUPTED_RESULT, isError: true });
-      await emit("tool_execution_complete", {
-        type: "tool_execution_complete",
-        toolCallId: call.toolCallId,
-        toolName: call.name,
-        progress: "Interrupted",
-        success: false,
-      });
-    }
   }
 
   /** A session created with a generic title is named after its first message. */
@@ -321,11 +300,4 @@ export class RunProcessor {
     });
     if (next) await this.deps.queue.wake(next.id);
   }
-}
-
-/** The conversation's words without its tool calls: context a callback's subagent may read. */
-function textOnly(history: ModelMessage[]): ModelMessage[] {
-  return history.flatMap((message): ModelMessage[] =>
-    message.role === "tool" || message.content === "" ? [] : [{ role: message.role, content: message.content }],
-  );
 }

@@ -30,6 +30,22 @@ export class RunQueue {
     return (await this.queue.getJob(runId)) !== undefined;
   }
 
+  /**
+   * Enqueues the run unless BullMQ holds a live job for it (waiting, delayed, active). A job
+   * that already completed or failed while Postgres still says the run is active is stale: it
+   * is removed first, or the add would be ignored. True when a job was enqueued.
+   */
+  async requeueIfLost(payload: RunAgentJob): Promise<boolean> {
+    const job = await this.queue.getJob(payload.runId);
+    if (job) {
+      const state = await job.getState();
+      if (state !== "completed" && state !== "failed" && state !== "unknown") return false;
+      await job.remove();
+    }
+    await this.enqueue(payload);
+    return true;
+  }
+
   /** Moves a delayed job (a run waiting for its session) to the front of the line. */
   async wake(runId: string): Promise<void> {
     const job = await this.queue.getJob(runId);

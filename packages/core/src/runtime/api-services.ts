@@ -2,12 +2,15 @@
 import { createPrismaClient, type PrismaClient } from "@mix/db";
 import type { Redis } from "ioredis";
 import type { Config } from "../config/config";
+import { ApiKeyRevocations } from "../auth/api-key-revocations";
 import { ApiKeyService } from "../auth/api-keys";
+import { mapWorkspaceGone } from "../auth/workspace-gone";
 import { ChatService } from "../chat/chat.service";
 import { CommandRegistry } from "../commands/command-registry";
 import { CredentialsService } from "../credentials/credentials.service";
 import { ProviderOAuthService } from "../oauth/provider-oauth.service";
 import { EventFanout } from "../events/event-fanout";
+import { PostgresEventIds } from "../events/event-ids";
 import { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
 import { McpServerCatalog } from "../mcp-servers/mcp-servers-file";
@@ -23,6 +26,7 @@ import { createBullConnection, createRedis } from "../redis/connection";
 import { RedisKeys } from "../redis/keys";
 import { CancelService } from "../runs/cancel.service";
 import { RunControl } from "../runs/run-control";
+import { RunLeases } from "../runs/run-lease";
 import { RunQueue } from "../runs/run-queue";
 import { ExportService } from "../sessions/export.service";
 import { ForkService } from "../sessions/fork.service";
@@ -75,13 +79,14 @@ export interface ApiServices {
 export function createApiServices(config: Config, logger: Logger): ApiServices {
   // First: a bad MCP servers file stops the process before it connects anything.
   const mcpCatalog = McpServerCatalog.load(config.MCP_SERVERS_FILE);
-  const prisma = createPrismaClient({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+  // A request of a workspace deleted meanwhile fails like its key: 401, not a foreign-key 500.
+  const prisma = mapWorkspaceGone(createPrismaClient({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }));
   const keys = new RedisKeys(config.REDIS_PREFIX);
-  const redis = createRedis(config.REDIS_URL);
+  const redis = createRedis(config.REDIS_URL, {}, logger);
   // One subscriber connection for every stream served by this process.
-  const subscriber = createRedis(config.REDIS_URL);
-  const queueConnection = createBullConnection(config.REDIS_URL);
-  const events = new EventLog(redis, keys, { maxLen: config.EVENT_LOG_MAX_LEN, ttlSeconds: config.EVENT_LOG_TTL_SECONDS });
+  const subscriber = createRedis(config.REDIS_URL, {}, logger);
+  const queueConnection = createBullConnection(config.REDIS_URL, logger);
+  const events = new EventLog(redis, keys, { maxLen: config.EVENT_LOG_MAX_LEN, ttlSeconds: config.EVENT_LOG_TTL_SECONDS, ids: new PostgresEventIds(prisma) });
   const fanout = new EventFanout(subscriber, keys, logger);
   const queue = new RunQueue(queueConnection, keys.queuePrefix());
   // Files the API writes for a session (uploads) belong to the user its sandboxed commands run as.
@@ -100,10 +105,11 @@ export function createApiServices(config: Config, logger: Logger): ApiServices {
     keys,
     events,
     fanout,
-    apiKeys: new ApiKeyService(prisma),
+    // Revocations ride the events subscriber connection: no extra connection per process.
+    apiKeys: new ApiKeyService(prisma, new ApiKeyRevocations(redis, subscriber, keys, logger)),
     sessions,
     messages,
-    cancel: new CancelService(prisma, sessions, new RunControl(redis, keys)),
+    cancel: new CancelService({ prisma, sessions, control: new RunControl(redis, keys), leases: new RunLeases(redis, keys, config.RUN_LEASE_MS), events, logger }),
     commands,
     fork: new ForkService(prisma, events),
     rewind: new RewindService(prisma, sessions, blobs, logger),

@@ -1,9 +1,10 @@
 /**
  * A worker process's housekeeping: BullMQ repeatable jobs (job schedulers) on the maintenance
  * queue that refresh OAuth tokens every 10 minutes and, when MCP_SERVERS_FILE is set, check the
- * MCP servers every MCP_REFRESH_MS for GET /api/mcp, and every minute re-enqueue runs whose
- * queue job was lost. Every worker upserts the same schedulers,
- * which is idempotent, and BullMQ hands each occurrence to exactly one worker.
+ * MCP servers every MCP_REFRESH_MS for GET /api/mcp. Every worker upserts the same schedulers,
+ * which is idempotent, and BullMQ hands each occurrence to exactly one worker. (Finding runs
+ * whose job was lost is not a job here: a Redis loss would wipe its scheduler too; see
+ * runs/run-recovery.ts.)
  */
 import { createPrismaClient } from "@mix/db";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
@@ -18,14 +19,14 @@ import { refreshExpiringTokens } from "../oauth/token-refresh";
 import { PreferencesService } from "../preferences/preferences.service";
 import { createBullConnection, createRedis } from "../redis/connection";
 import { RedisKeys } from "../redis/keys";
-import { requeueOrphanRuns } from "../runs/orphan-runs";
-import { RunQueue } from "../runs/run-queue";
 
 /** The repeatable jobs, by scheduler id (= job name); changing `every` takes effect on the next boot. */
 export const MAINTENANCE_SCHEDULES = {
   "refresh-oauth-tokens": { everyMs: 10 * 60_000 },
-  "requeue-orphan-runs": { everyMs: 60_000 },
 } as const satisfies Partial<Record<JobName, { everyMs: number }>>;
+
+/** A scheduler of earlier releases, removed at boot (its work moved to the run recovery sweep). */
+const RETIRED_SCHEDULERS = ["requeue-orphan-runs"];
 
 /** Checks the MCP servers; scheduled every MCP_REFRESH_MS, only while a servers file is configured. */
 export const MCP_REFRESH_JOB = "refresh-mcp-servers" satisfies JobName;
@@ -51,21 +52,15 @@ export async function startMaintenanceWorker(config: Config, logger: Logger, opt
   const prisma = createPrismaClient({ url: config.DATABASE_URL, poolSize: 2 });
   const keys = new RedisKeys(config.REDIS_PREFIX);
   const credentials = new CredentialsService(prisma, config, new PreferencesService(prisma));
-  const queueConnection = createBullConnection(config.REDIS_URL);
-  const workerConnection = createBullConnection(config.REDIS_URL);
+  const queueConnection = createBullConnection(config.REDIS_URL, logger);
+  const workerConnection = createBullConnection(config.REDIS_URL, logger);
   const queue = new Queue(QueueName.Maintenance, { connection: queueConnection, prefix: keys.queuePrefix() });
-  const runQueue = new RunQueue(queueConnection, keys.queuePrefix());
   const mcpScheduled = mcp !== undefined && !mcp.catalog.isEmpty;
-  const redis = mcp ? createRedis(config.REDIS_URL) : undefined;
+  const redis = mcp ? createRedis(config.REDIS_URL, {}, logger) : undefined;
   const mcpCache = redis && new McpStatusCache(redis, keys, McpStatusCache.ttlFor(config.MCP_REFRESH_MS));
 
   const handlers: Record<MaintenanceJob, () => Promise<unknown>> = {
     "refresh-oauth-tokens": () => refreshExpiringTokens({ config, credentials, logger }, new Date()),
-    "requeue-orphan-runs": async () => {
-      const result = await requeueOrphanRuns({ prisma, queue: runQueue });
-      if (result.requeued.length > 0) logger.warn({ runIds: result.requeued }, "re-enqueued runs whose queue job was lost");
-      return result;
-    },
     // Without servers (a job left from a deployment that had some) there is nothing to check.
     [MCP_REFRESH_JOB]: async () => (mcp && mcpCache ? refreshMcpServerStatus({ source: mcp, cache: mcpCache, logger }) : { checked: 0, connected: 0 }),
   };
@@ -90,6 +85,7 @@ export async function startMaintenanceWorker(config: Config, logger: Logger, opt
       { name, data: {}, opts: { attempts: JobCatalog[name].attempts, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
     );
   }
+  for (const retired of RETIRED_SCHEDULERS) await queue.removeJobScheduler(retired);
   // Its period comes from the configuration; without servers the scheduler is removed.
   if (mcpScheduled) {
     const jobOptions = { attempts: JobCatalog[MCP_REFRESH_JOB].attempts, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
@@ -105,7 +101,7 @@ export async function startMaintenanceWorker(config: Config, logger: Logger, opt
     queue,
     async close() {
       await worker.close();
-      await Promise.all([queue.close(), runQueue.close()]);
+      await queue.close();
       await ownMcp?.close();
       await Promise.all([prisma.$disconnect(), queueConnection.quit(), workerConnection.quit(), redis?.quit()]);
     },

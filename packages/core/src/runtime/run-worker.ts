@@ -11,17 +11,20 @@ import { createScriptedProvider } from "../agent/create-provider";
 import { ModelSelector } from "../agent/model-selection/model-selector";
 import type { ModelProvider } from "../agent/provider";
 import { CredentialsService } from "../credentials/credentials.service";
+import { PostgresEventIds } from "../events/event-ids";
 import { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
 import { McpToolSource } from "../mcp-servers/mcp-tool-source";
 import { PriceTable } from "../models/model-prices";
 import { PermissionGate } from "../permissions/permission-gate";
 import { PreferencesService } from "../preferences/preferences.service";
-import { createBullConnection, createRedis } from "../redis/connection";
+import { createBullConnection, createRedis, isRedisUnavailable } from "../redis/connection";
+import { LeaseLostError } from "../agent/loop/loop-types";
 import { RedisKeys } from "../redis/keys";
 import { RunControl, RunControlListener } from "../runs/run-control";
 import { RunLeases } from "../runs/run-lease";
 import { RunProcessor } from "../runs/run-processor";
+import { RunRecovery } from "../runs/run-recovery";
 import { RunQueue } from "../runs/run-queue";
 import { createSandbox } from "../sandbox/create-sandbox";
 import type { Sandbox } from "../sandbox/sandbox";
@@ -49,13 +52,13 @@ export async function startRunWorker(
   const sandbox = options.sandbox ?? createSandbox(config, logger);
   await sandbox.start();
   const keys = new RedisKeys(config.REDIS_PREFIX);
-  const redis = createRedis(config.REDIS_URL);
-  const subscriber = createRedis(config.REDIS_URL);
-  const queueConnection = createBullConnection(config.REDIS_URL);
-  const workerConnection = createBullConnection(config.REDIS_URL);
+  const redis = createRedis(config.REDIS_URL, {}, logger);
+  const subscriber = createRedis(config.REDIS_URL, {}, logger);
+  const queueConnection = createBullConnection(config.REDIS_URL, logger);
+  const workerConnection = createBullConnection(config.REDIS_URL, logger);
   const queue = new RunQueue(queueConnection, keys.queuePrefix());
   queue.onWakeRace = (error) => logger.debug({ err: error }, "run to wake had already moved");
-  const events = new EventLog(redis, keys, { maxLen: config.EVENT_LOG_MAX_LEN, ttlSeconds: config.EVENT_LOG_TTL_SECONDS });
+  const events = new EventLog(redis, keys, { maxLen: config.EVENT_LOG_MAX_LEN, ttlSeconds: config.EVENT_LOG_TTL_SECONDS, ids: new PostgresEventIds(prisma) });
   // One subscriber connection carries both cancels and permission answers.
   const controlListener = new RunControlListener(subscriber, keys, logger);
   const permissions = new PermissionGate({ redis, subscriber, keys, events, prisma, timeoutMs: config.PERMISSION_TIMEOUT_MS, logger });
@@ -65,10 +68,11 @@ export async function startRunWorker(
   const mcpTools = options.mcp ?? new McpToolSource({ config, logger });
   const blobs = new LocalBlobStore(config.STORAGE_DIR, { owner: sandbox.fileOwner });
 
+  const leases = new RunLeases(redis, keys, config.RUN_LEASE_MS);
   const processor = new RunProcessor({
     prisma,
     events,
-    leases: new RunLeases(redis, keys, config.RUN_LEASE_MS),
+    leases,
     control: new RunControl(redis, keys),
     controlListener,
     queue,
@@ -105,22 +109,42 @@ export async function startRunWorker(
   worker.on("failed", (job, error) => {
     if (!job) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
-    logger.error({ err: error, jobId: job.id, attempt: job.attemptsMade, final }, "run job failed");
-    if (final && job.id) {
+    // The run lost its session or Redis, not its own fight: another worker or the recovery sweep resumes it.
+    const handedOn = error instanceof LeaseLostError || isRedisUnavailable(error);
+    logger.error({ err: error, jobId: job.id, attempt: job.attemptsMade, final, handedOn }, "run job failed");
+    if (final && !handedOn && job.id) {
       processor.abandon(job.id, `run failed: ${error.message}`).catch((err: unknown) => logger.error({ err }, "could not mark run failed"));
     }
   });
   worker.on("error", (error) => logger.error({ err: error }, "worker error"));
   await worker.waitUntilReady();
   void worker.run();
+  // Postgres is the truth about runs: this sweep finds the ones nothing would run again.
+  const recovery = new RunRecovery({
+    prisma,
+    redis,
+    keys,
+    queue,
+    leases,
+    events,
+    logger,
+    intervalMs: config.RUN_RECOVERY_INTERVAL_MS,
+    enqueueGraceMs: config.RUN_ENQUEUE_GRACE_MS,
+    maxAttempts: config.RUN_MAX_ATTEMPTS,
+  });
+  recovery.start();
   logger.info({ concurrency: config.WORKER_CONCURRENCY }, "run worker started");
 
   return {
     async close() {
+      await recovery.stop();
+      const closing = worker.close();
       const grace = new Promise<"timeout">((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_MS, "timeout").unref());
-      if ((await Promise.race([worker.close(), grace])) === "timeout") {
-        logger.warn("active runs outlived the shutdown grace period; they will be taken over by another worker");
-        await worker.close(true);
+      if ((await Promise.race([closing, grace])) === "timeout") {
+        logger.warn("active runs outlived the shutdown grace period; handing them over to another worker");
+        // Each stops, releases its session and goes back to the queue; then the worker can close.
+        await processor.handOver();
+        await closing;
       }
       await Promise.all([queue.close(), options.mcp ? undefined : mcpTools.close(), sandbox.close()]);
       await Promise.all([prisma.$disconnect(), redis.quit(), subscriber.quit(), queueConnection.quit(), workerConnection.quit()]);

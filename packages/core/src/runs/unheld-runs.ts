@@ -1,0 +1,50 @@
+/**
+ * Ends the cancelled runs of a session that no worker holds: a worker that holds the session
+ * sees a cancel by itself, but a run whose worker died, or whose job Redis lost, would
+ * otherwise stay queued or running until something picked it up again.
+ */
+import type { PrismaClient } from "@mix/db";
+import type { Emit } from "../agent/loop/model-step";
+import type { EventLog } from "../events/event-log";
+import type { Logger } from "../logging/logger";
+import { ACTIVE_RUN_STATUSES } from "../sessions/sessions.service";
+import { closeDeadAttempt } from "./dead-attempt";
+import type { RunLeases } from "./run-lease";
+import { RunStore } from "./run-store";
+
+export interface UnheldRunsDeps {
+  prisma: PrismaClient;
+  leases: RunLeases;
+  events: EventLog;
+  logger: Logger;
+}
+
+/**
+ * Takes the session's lease (so no worker starts one of its runs meanwhile), then finishes each
+ * active run with a cancel request as cancelled, in turn order, each with its `complete`.
+ * Returns how many it ended; 0 when a worker holds the session (it ends them itself).
+ */
+export async function endCancelledUnheldRuns(deps: UnheldRunsDeps, sessionId: string): Promise<number> {
+  const lease = await deps.leases.acquire(sessionId, "cancel");
+  if (!lease) return 0;
+  const store = new RunStore(deps.prisma);
+  let ended = 0;
+  try {
+    const runs = await deps.prisma.run.findMany({
+      where: { sessionId, status: { in: [...ACTIVE_RUN_STATUSES] }, cancelRequestedAt: { not: null } },
+      orderBy: { message: { turn: "asc" } },
+      select: { id: true, sessionId: true, status: true, streamingMessageId: true, message: { select: { turn: true } } },
+    });
+    const emit: Emit = (event, data) => deps.events.append(sessionId, event, data);
+    for (const run of runs) {
+      // A run its worker lost mid-way: what that attempt left open is closed first.
+      if (run.status === "running") await closeDeadAttempt({ store, events: deps.events, logger: deps.logger }, { ...run, turn: run.message.turn }, emit);
+      if ((await store.finish(run.id, "cancelled")).count === 0) continue;
+      await deps.events.append(sessionId, "complete", { type: "cancelled", done: true, messageId: run.id });
+      ended++;
+    }
+  } finally {
+    await lease.release();
+  }
+  return ended;
+}
