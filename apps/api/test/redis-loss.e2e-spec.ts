@@ -49,6 +49,7 @@ it("recovers every run by itself after Redis comes back empty", async () => {
   const streaming = await createSession(url, key);
   const tooling = await createSession(url, key);
   const cancelling = await createSession(url, key);
+  const sentDuring = await createSession(url, key);
   const throughout = await openStream(url, key, streaming);
   const toolStream = await openStream(url, key, tooling);
   const cancelStream = await openStream(url, key, cancelling);
@@ -68,6 +69,10 @@ it("recovers every run by itself after Redis comes back empty", async () => {
     const cancelStarted = Date.now();
     await request(url).post(`/api/sessions/${cancelling}/cancel`).set(bearer(key)).expect(200, { cancelled: true });
     expect(Date.now() - cancelStarted).toBeLessThan(5_000);
+    // A send while Redis is down is stored and accepted; the sweep queues it once Redis is back.
+    const sendStarted = Date.now();
+    await sendMessage(url, key, sentDuring, "sent while Redis was down");
+    expect(Date.now() - sendStarted).toBeLessThan(5_000);
     await redis.start();
     const back = Date.now();
 
@@ -75,6 +80,7 @@ it("recovers every run by itself after Redis comes back empty", async () => {
     const recoveredMs = Date.now() - back;
     await waitFor(async () => (await runsOf(tooling)).every((run) => run.status === "completed"), { timeoutMs: 30_000, intervalMs: 200, what: "the tool run to complete" });
     await waitFor(async () => (await runsOf(cancelling)).every((run) => run.status === "cancelled"), { timeoutMs: 30_000, intervalMs: 200, what: "the cancelled run to end" });
+    await waitFor(async () => (await runsOf(sentDuring)).every((run) => run.status === "completed"), { timeoutMs: 30_000, intervalMs: 200, what: "the message sent during the outage to run" });
     process.stdout.write(`redis-loss: both runs of the streaming session completed ${recoveredMs} ms after Redis came back\n`);
 
     // Each run once, in order: the second started only after the first was done.

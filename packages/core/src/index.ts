@@ -5,6 +5,7 @@ export { describeZodError } from "./errors/zod-message";
 export { createLogger, type Logger } from "./logging/logger";
 export { RedisKeys } from "./redis/keys";
 export { createRedis } from "./redis/connection";
+export { withDeadline, REDIS_DEADLINE_MS } from "./redis/deadline";
 export { EventLog, EVENT_ID_BLOCK } from "./events/event-log";
 export { PostgresEventIds, type EventIdReserver } from "./events/event-ids";
 export { EventFanout } from "./events/event-fanout";

@@ -8,6 +8,8 @@
 import type { PrismaClient } from "@mix/db";
 import type { CommandRegistry } from "../commands/command-registry";
 import type { BackendMessage, SendMessageAccepted, SendMessageRequest } from "../contracts";
+import type { Logger } from "../logging/logger";
+import { REDIS_DEADLINE_MS, withDeadline } from "../redis/deadline";
 import type { RunQueue } from "../runs/run-queue";
 import type { SessionsService } from "../sessions/sessions.service";
 import { notFound } from "../errors/app-error";
@@ -27,6 +29,7 @@ export class MessagesService {
     private readonly sessions: SessionsService,
     private readonly queue: RunQueue,
     private readonly commands: CommandRegistry,
+    private readonly logger: Logger,
   ) {}
 
   async list(workspaceId: string, sessionId: string): Promise<BackendMessage[]> {
@@ -52,7 +55,13 @@ export class MessagesService {
     // `/name args` of a known command is stored as the command's prompt; other text as typed.
     const text = existing ? request.text : ((await this.commands.expandCommand(request.text)) ?? request.text);
     const messageId = existing ?? (await this.store(workspaceId, sessionId, { ...request, text }, idempotency, options.withTools));
-    await this.queue.enqueue({ runId: messageId, sessionId, workspaceId });
+    try {
+      await withDeadline(this.queue.enqueue({ runId: messageId, sessionId, workspaceId }), REDIS_DEADLINE_MS);
+    } catch (error) {
+      // Stored is what counts: the enqueue may still land, and if not, the workers' recovery
+      // sweep enqueues the run (it looks for queued runs without a job), so the send is accepted.
+      this.logger.warn({ err: error, sessionId, messageId }, "message stored but not yet queued (Redis unavailable); the recovery sweep queues it");
+    }
     return { status: "processing", sessionId, messageId, duplicate: existing !== null };
   }
 

@@ -12,13 +12,11 @@ import type { PrismaClient } from "@mix/db";
 import type { CancelResponse } from "../contracts";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
+import { REDIS_DEADLINE_MS, withDeadline } from "../redis/deadline";
 import { ACTIVE_RUN_STATUSES, type SessionsService } from "../sessions/sessions.service";
 import type { RunControl } from "./run-control";
 import type { RunLeases } from "./run-lease";
 import { endCancelledUnheldRuns } from "./unheld-runs";
-
-/** How long a cancel waits for Redis before it answers anyway (the stored request is enough). */
-const REDIS_DEADLINE_MS = 2_000;
 
 export interface CancelServiceDeps {
   prisma: PrismaClient;
@@ -47,12 +45,4 @@ export class CancelService {
     }
     return { cancelled: true };
   }
-}
-
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

@@ -93,7 +93,7 @@ export function createApiServices(config: Config, logger: Logger): ApiServices {
   const blobs = new LocalBlobStore(config.STORAGE_DIR, { owner: sandboxFileOwner(config) });
   const sessions = new SessionsService(prisma, events, blobs);
   const commands = new CommandRegistry({ dir: config.COMMANDS_DIR, logger });
-  const messages = new MessagesService(prisma, sessions, queue, commands);
+  const messages = new MessagesService(prisma, sessions, queue, commands, logger);
   const models = new ModelCatalog(config.MODEL_PROVIDER, config.MODEL_ID);
   const preferences = new PreferencesService(prisma);
   const credentials = new CredentialsService(prisma, config, preferences);

@@ -92,6 +92,12 @@ describe("the file system", () => {
     expect(result.output).toMatch(/Invalid cross-device link|Operation not permitted/);
   });
 
+  it("cannot create nested user namespaces, the usual way into kernel bugs", async () => {
+    const result = await run("unshare --user --map-root-user true");
+    expect(result.isError).toBe(true);
+    expect(result.output).toMatch(/unshare failed|Operation not permitted|No space left on device/);
+  });
+
   it("writes its files as the unprivileged sandbox user, never as the worker's root", async () => {
     await run("echo mine > made-in-sandbox.txt");
     const info = await stat(path.join(fixture.context.sessionDir, "made-in-sandbox.txt"));

@@ -1,11 +1,12 @@
 /**
  * Counts each request of a rate-limited route against the caller's API key in the route's
  * budget (shared by every instance through Redis) and answers 429 with Retry-After over the
- * limit. Runs after the global ApiKeyGuard, which has set the principal.
+ * limit. Runs after the global ApiKeyGuard, which has set the principal. While Redis cannot
+ * answer, requests pass (fail open): a send is stored in Postgres and must not wait on a counter.
  */
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from "@nestjs/common";
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
-import { RateLimiter, rateLimitExceeded, type ApiServices } from "@mix/core";
+import { RateLimiter, rateLimitExceeded, REDIS_DEADLINE_MS, withDeadline, type ApiServices, type RateLimitResult } from "@mix/core";
 import type { Response } from "express";
 import { API_SERVICES } from "../api-services.token";
 import type { AuthenticatedRequest } from "../auth/principal.decorator";
@@ -14,6 +15,7 @@ import { budgetLimit, RATE_LIMIT_BUDGET, RATE_LIMIT_BUDGETS, RATE_LIMIT_WINDOW_M
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   private readonly limiters = new Map<RateLimitBudgetName, RateLimiter>();
+  private readonly logger = new Logger("RateLimitGuard");
 
   constructor(
     @Inject(API_SERVICES) private readonly services: ApiServices,
@@ -26,7 +28,13 @@ export class RateLimitGuard implements CanActivate {
     const name = this.reflector.get<RateLimitBudgetName | undefined>(RATE_LIMIT_BUDGET, context.getHandler()) ?? "chat";
     const budget = RATE_LIMIT_BUDGETS[name];
     const limiter = this.limiter(name);
-    const result = await limiter.hit(`${budget.scope}:${principal.apiKeyId}`);
+    let result: RateLimitResult;
+    try {
+      result = await withDeadline(limiter.hit(`${budget.scope}:${principal.apiKeyId}`), REDIS_DEADLINE_MS);
+    } catch (error) {
+      this.logger.warn({ err: error, budget: name }, "rate limit not counted: Redis did not answer; the request passes");
+      return true;
+    }
     const response = context.switchToHttp().getResponse<Response>();
     response.setHeader("X-RateLimit-Limit", String(result.limit));
     response.setHeader("X-RateLimit-Remaining", String(result.remaining));
