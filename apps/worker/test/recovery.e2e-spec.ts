@@ -4,51 +4,30 @@
  * (it does not run it again), and finishes the run from the last persisted step. The killed
  * worker's sandbox dies with it: nothing the command would still have done happens.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createApiServices, createLogger, loadConfig, type ApiServices } from "@mix/core";
-import { createStorageDir, createTestDatabase, hostProcessesMatching, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from "@mix/testing";
+import { type ApiServices } from "@mix/core";
+import { hostProcessesMatching, waitFor } from "@mix/testing";
+import { createWorkerFixture, type WorkerFixture } from "./helpers/worker-fixture";
 
-let database: TestDatabase;
+let fixture: WorkerFixture;
 let services: ApiServices;
-let env: Record<string, string>;
 let storage: string;
-const prefix = testRedisPrefix("recovery");
 
 beforeAll(async () => {
-  database = await createTestDatabase("recovery");
-  storage = await createStorageDir("recovery");
-  env = {
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: prefix,
-    STORAGE_DIR: storage,
-    LOG_LEVEL: "warn",
+  fixture = await createWorkerFixture("recovery", {
     SCRIPTED_DELAY_MS: "5",
     SCRIPTED_CONTENT_DELTAS: "5",
-    SCRIPTED_REASONING_DELTAS: "0",
-    RUN_BUSY_RETRY_MS: "50",
     // A dead worker's run is free again after 2 s, and the survivor looks every second.
     RUN_LEASE_MS: "2000",
     RUN_STALLED_CHECK_MS: "1000",
-  };
-  services = createApiServices(loadConfig(env), createLogger("test", "silent"));
+  });
+  ({ services, storage } = fixture);
 });
-afterAll(async () => {
-  await services?.close();
-  await deleteRedisPrefix(prefix);
-  await database?.drop();
-  await rm(storage, { recursive: true, force: true });
-});
+afterAll(() => fixture?.close());
 
-function startWorker(): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [join(__dirname, "..", "dist", "main.js")], { env: { ...process.env, ...env }, stdio: "ignore" });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited };
-}
-
-const runStatus = async (runId: string) => (await services.prisma.run.findUniqueOrThrow({ where: { id: runId } })).status;
+const startWorker = (overrides?: Record<string, string>) => fixture.startWorker(overrides);
+const runStatus = (runId: string) => fixture.runStatus(runId);
 
 it("resumes a run on another worker after SIGKILL and reports the started tool call as interrupted", async () => {
   const { workspaceId } = await services.apiKeys.createWorkspace("recovery");

@@ -2,46 +2,24 @@
  * A real worker process: it runs queued messages, and on SIGTERM stops taking new runs, lets
  * the active one finish, and exits 0.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
-import { createApiServices, createLogger, loadConfig, type ApiServices } from "@mix/core";
-import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from "@mix/testing";
+import { type ApiServices } from "@mix/core";
+import { waitFor } from "@mix/testing";
+import { createWorkerFixture, type WorkerFixture } from "./helpers/worker-fixture";
 
-let database: TestDatabase;
+let fixture: WorkerFixture;
 let services: ApiServices;
-let env: Record<string, string>;
-const prefix = testRedisPrefix("worker");
 
 beforeAll(async () => {
-  database = await createTestDatabase("worker");
-  env = {
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: prefix,
-    LOG_LEVEL: "warn",
+  fixture = await createWorkerFixture("worker", {
     SCRIPTED_DELAY_MS: "20",
     SCRIPTED_CONTENT_DELTAS: "50",
-    SCRIPTED_REASONING_DELTAS: "0",
-    RUN_BUSY_RETRY_MS: "50",
-  };
-  services = createApiServices(loadConfig(env), createLogger("test", "silent"));
+  });
+  ({ services } = fixture);
 });
-afterAll(async () => {
-  await services?.close();
-  await deleteRedisPrefix(prefix);
-  await database?.drop();
-});
+afterAll(() => fixture?.close());
 
-function startWorker(overrides: Record<string, string> = {}): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
-  let output = "";
-  const child = spawn(process.execPath, [join(__dirname, "..", "dist", "main.js")], { env: { ...process.env, ...env, ...overrides }, stdio: "pipe" });
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
-
-const runStatus = async (runId: string) => (await services.prisma.run.findUniqueOrThrow({ where: { id: runId } })).status;
+const startWorker = (overrides?: Record<string, string>) => fixture.startWorker(overrides);
+const runStatus = (runId: string) => fixture.runStatus(runId);
 
 it("finishes the active run on SIGTERM, takes no new one, and exits 0", async () => {
   const { workspaceId } = await services.apiKeys.createWorkspace("worker-test");

@@ -5,51 +5,27 @@
  * README's rules (deltas per id, an abandoned id dropped) ends up with exactly the stored
  * answer; a chat reply that had already handed on the abandoned text ends as abandoned.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { rm } from "node:fs/promises";
-import { join } from "node:path";
-import { createApiServices, createLogger, followChatReply, loadConfig, STEP_RESTARTED, type ApiServices, type LoggedEvent, type ReplyOutcome } from "@mix/core";
-import { createStorageDir, createTestDatabase, deleteRedisPrefix, streamedText, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from "@mix/testing";
+import { followChatReply, STEP_RESTARTED, type ApiServices, type LoggedEvent, type ReplyOutcome } from "@mix/core";
+import { streamedText, waitFor } from "@mix/testing";
+import { createWorkerFixture, type WorkerFixture } from "./helpers/worker-fixture";
 
-let database: TestDatabase;
+let fixture: WorkerFixture;
 let services: ApiServices;
-let env: Record<string, string>;
-let storage: string;
-const prefix = testRedisPrefix("step-restart");
 
 beforeAll(async () => {
-  database = await createTestDatabase("steprestart");
-  storage = await createStorageDir("step-restart");
-  env = {
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: prefix,
-    STORAGE_DIR: storage,
-    LOG_LEVEL: "warn",
+  fixture = await createWorkerFixture("step-restart", {
     // A step takes about 3 s: long enough to be killed in the middle of.
     SCRIPTED_DELAY_MS: "30",
     SCRIPTED_CONTENT_DELTAS: "100",
-    SCRIPTED_REASONING_DELTAS: "0",
-    RUN_BUSY_RETRY_MS: "50",
     RUN_LEASE_MS: "2000",
     RUN_STALLED_CHECK_MS: "1000",
-  };
-  services = createApiServices(loadConfig(env), createLogger("test", "silent"));
+  });
+  ({ services } = fixture);
 });
-afterAll(async () => {
-  await services?.close();
-  await deleteRedisPrefix(prefix);
-  await database?.drop();
-  await rm(storage, { recursive: true, force: true });
-});
+afterAll(() => fixture?.close());
 
-function startWorker(): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [join(__dirname, "..", "dist", "main.js")], { env: { ...process.env, ...env }, stdio: "ignore" });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited };
-}
-
-const runStatus = async (runId: string) => (await services.prisma.run.findUniqueOrThrow({ where: { id: runId } })).status;
+const startWorker = (overrides?: Record<string, string>) => fixture.startWorker(overrides);
+const runStatus = (runId: string) => fixture.runStatus(runId);
 const restarts = (events: LoggedEvent[]) => events.filter((event) => event.event === "error" && (event.data as { type?: string }).type === STEP_RESTARTED);
 const idsOf = (events: LoggedEvent[], parentToolCallId?: string) => [
   ...new Set(

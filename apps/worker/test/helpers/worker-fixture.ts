@@ -1,0 +1,63 @@
+/**
+ * Real worker processes for one test file: its own database, Redis prefix and storage folder,
+ * the API's services to send messages and read runs with, and workers started and killed at will.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { createApiServices, createLogger, loadConfig, type ApiServices } from "@mix/core";
+import { createStorageDir, createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL } from "@mix/testing";
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  /** Everything it printed so far. */
+  output(): string;
+}
+
+export interface WorkerFixture {
+  services: ApiServices;
+  env: Record<string, string>;
+  storage: string;
+  /** Starts `apps/worker/dist/main.js` with the file's settings, `overrides` on top. */
+  startWorker(overrides?: Record<string, string>): WorkerProcess;
+  runStatus(runId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createWorkerFixture(label: string, settings: Record<string, string>): Promise<WorkerFixture> {
+  const prefix = testRedisPrefix(label);
+  const database = await createTestDatabase(label.replaceAll("-", ""));
+  const storage = await createStorageDir(label);
+  const env = {
+    DATABASE_URL: database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: prefix,
+    STORAGE_DIR: storage,
+    LOG_LEVEL: "warn",
+    SCRIPTED_REASONING_DELTAS: "0",
+    RUN_BUSY_RETRY_MS: "50",
+    ...settings,
+  };
+  const services = createApiServices(loadConfig(env), createLogger("test", "silent"));
+  return {
+    services,
+    env,
+    storage,
+    startWorker(overrides = {}) {
+      let output = "";
+      const child = spawn(process.execPath, [join(__dirname, "..", "..", "dist", "main.js")], { env: { ...process.env, ...env, ...overrides }, stdio: "pipe" });
+      child.stdout!.on("data", (chunk) => (output += chunk));
+      child.stderr!.on("data", (chunk) => (output += chunk));
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      return { child, exited, output: () => output };
+    },
+    runStatus: async (runId) => (await services.prisma.run.findUniqueOrThrow({ where: { id: runId } })).status,
+    async close() {
+      await services.close();
+      await deleteRedisPrefix(prefix);
+      await database.drop();
+      await rm(storage, { recursive: true, force: true });
+    },
+  };
+}
