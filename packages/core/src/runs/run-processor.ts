@@ -5,69 +5,31 @@
  */
 import { randomUUID } from "node:crypto";
 import { DelayedError, type Job } from "bullmq";
-import type { PrismaClient, WorkspacePreferences } from "@mix/db";
 import { CallbackList, RunAgentJob, ThinkingLevel } from "../contracts";
-import type { EventLog } from "../events/event-log";
-import type { Logger } from "../logging/logger";
 import type { Emit } from "../agent/loop/model-step";
 import { runAgentLoop } from "../agent/loop/agent-loop";
-import type { RetryPolicy } from "../agent/loop/model-retry";
-import { LeaseLostError, type LoopOutcome, type LoopScope, type LoopServices, type LoopSignals, type PriceLookup } from "../agent/loop/loop-types";
+import { LeaseLostError, type LoopOutcome, type LoopScope, type LoopServices, type LoopSignals } from "../agent/loop/loop-types";
 import { runSubagent, SUBAGENT_SYSTEM_SUFFIX, type SubagentDeps } from "../agent/loop/subagent";
 import type { ToolCallEnv } from "../agent/loop/tool-calls";
 import type { ModelChoice } from "../agent/model-selection/model-selector";
-import { RetryableProviderError, type ModelMessage } from "../agent/provider";
+import type { ModelMessage } from "../agent/provider";
 import { thinkingBudget } from "../agent/thinking";
-import type { PermissionGate } from "../permissions/permission-gate";
 import { isGenericTitle, titleFromMessage } from "../sessions/session-title";
 import { BASE_SYSTEM_PROMPT, buildSystemPrompt } from "../sessions/system-prompt";
 import { isRedisUnavailable } from "../redis/connection";
 import { ACTIVE_RUN_STATUSES } from "../sessions/sessions.service";
-import type { Sandbox } from "../sandbox/sandbox";
 import { createTaskTool, TASK_TOOL_NAME } from "../tools/task";
-import { failed, type Tool, type ToolLimits } from "../tools/tool";
+import { failed, type Tool } from "../tools/tool";
 import { ToolRegistry } from "../tools/tool-registry";
-import type { RunControl, RunControlListener } from "./run-control";
 import { loadModelHistory } from "./run-history";
-import type { RunLeases } from "./run-lease";
-import type { RunQueue } from "./run-queue";
 import { RunStore } from "./run-store";
 import { callbackEffects } from "./callback-effects";
+import { failRun, finishRun } from "./run-endings";
+import { hasEarlierActiveRun, wakeNextRun } from "./session-order";
 import { closeDeadAttempt } from "./dead-attempt";
+import type { RunProcessorDeps } from "./run-processor-deps";
 
-export interface ModelChooser {
-  select(args: {
-    workspaceId: string;
-    session: { modelProvider: string | null; modelId: string | null };
-    role: "main" | "subagent";
-    preferences?: WorkspacePreferences | null;
-  }): Promise<ModelChoice>;
-}
-
-export interface RunProcessorDeps {
-  prisma: PrismaClient;
-  events: EventLog;
-  leases: RunLeases;
-  control: RunControl;
-  controlListener: RunControlListener;
-  queue: RunQueue;
-  models: ModelChooser;
-  /** The tools a workspace's agent is offered (built-ins and its MCP servers' tools). */
-  tools(workspaceId: string): Promise<Tool[]>;
-  /** Absent: no tool asks permission (tests of other parts, benchmarks). */
-  permissions?: PermissionGate;
-  prices: PriceLookup;
-  retry: RetryPolicy;
-  limits: ToolLimits;
-  /** Where the agent's commands run. */
-  sandbox: Sandbox;
-  /** The folder of a session's files, where its tools work. */
-  sessionDir(sessionId: string): string;
-  defaultMaxSteps: number;
-  callbackTimeoutMs: number;
-  logger: Logger;
-  busyRetryMs: number;
-}
+export type { ModelChooser, RunProcessorDeps } from "./run-processor-deps";
 
 type LoadedRun = NonNullable<Awaited<ReturnType<RunProcessor["loadRun"]>>>;
 
@@ -87,7 +49,7 @@ export class RunProcessor {
     // Gone (session deleted) or already finished: a duplicate or late job has nothing to do.
     if (!run || !ACTIVE_RUN_STATUSES.includes(run.status as (typeof ACTIVE_RUN_STATUSES)[number])) return;
 
-    if (await this.hasEarlierActiveRun(run)) return this.waitForSession(job, token);
+    if (await hasEarlierActiveRun(this.deps.prisma, run)) return this.waitForSession(job, token);
     if (this.handover.signal.aborted) return this.waitForSession(job, token);
     const lease = await this.deps.leases.acquire(sessionId, runId);
     if (!lease) return this.waitForSession(job, token);
@@ -104,7 +66,7 @@ export class RunProcessor {
     } finally {
       this.active.delete(execution);
       await lease.release();
-      await this.wakeNextRun(sessionId);
+      await wakeNextRun(this.deps.prisma, this.deps.queue, sessionId);
     }
   }
 
@@ -166,12 +128,12 @@ export class RunProcessor {
       const outcome = await this.runLoop(run, { history, stepsTaken, model, tools, userText, emit, signals });
       // A loop that stopped because the lease went (or the worker hands the run over) did not finish it.
       if (leaseLost.aborted) throw new LeaseLostError(`run ${run.id} stopped: ${String(leaseLost.reason)}`);
-      await this.finishRun(run, outcome, emit);
+      await finishRun(this.store, run.id, outcome, emit);
     } catch (error) {
       // Not the run's own failure: it is resumed from its last stored step once the session is free
       // (another worker, or the recovery sweep after Redis is back), never marked failed.
       if (leaseLost.aborted || error instanceof LeaseLostError || isRedisUnavailable(error)) throw error;
-      await this.failRun(run, randomUUID(), error);
+      await failRun({ store: this.store, events: this.deps.events, logger: this.deps.logger, retry: this.deps.retry }, { id: run.id, sessionId: run.sessionId, turn: run.message.turn }, randomUUID(), error);
     } finally {
       tracked.release();
     }
@@ -235,35 +197,10 @@ export class RunProcessor {
     return runAgentLoop(scope, args.history, services, env, args.signals);
   }
 
-  private async finishRun(run: LoadedRun, outcome: LoopOutcome, emit: Emit): Promise<void> {
-    const reasoning = outcome.reasoning ? { reasoning: outcome.reasoning, reasoningDuration: outcome.reasoningDurationMs } : {};
-    const messageId = outcome.lastMessageId ?? run.id;
-    if (outcome.status === "max_steps") {
-      const reason = `Stopped after ${outcome.steps} steps: the run's limit (max_steps) was reached before the agent finished.`;
-      await this.store.finish(run.id, "completed", reason);
-      await emit("error", { type: "max_steps_reached", error: reason });
-      await emit("complete", { type: "max_steps_reached", done: true, messageId, content: outcome.text, ...reasoning });
-      return;
-    }
-    const cancelled = outcome.status === "cancelled";
-    await this.store.finish(run.id, cancelled ? "cancelled" : "completed");
-    await emit("complete", { type: cancelled ? "cancelled" : "complete", done: true, messageId, content: outcome.text, ...reasoning });
-  }
-
   /** A session created with a generic title is named after its first message. */
   private async nameSession(run: LoadedRun, userText: string): Promise<void> {
     if (run.message.turn !== 1 || !isGenericTitle(run.session.title)) return;
     await this.deps.prisma.session.updateMany({ where: { id: run.sessionId, title: run.session.title }, data: { title: titleFromMessage(userText) } });
-  }
-
-  /** A model failure ends the run for good: persisted, announced, never left hanging. */
-  private async failRun(run: LoadedRun, messageId: string, error: unknown): Promise<void> {
-    const message = error instanceof Error ? error.message : String(error);
-    this.deps.logger.warn({ err: error, runId: run.id }, "run failed");
-    await this.store.saveError({ sessionId: run.sessionId, turn: run.message.turn, messageId, message });
-    await this.store.finish(run.id, "failed", message);
-    const retries = error instanceof RetryableProviderError ? { attempt: this.deps.retry.maxAttempts, maxAttempts: this.deps.retry.maxAttempts } : {};
-    await this.deps.events.append(run.sessionId, "error", { type: "run_failed", error: message, ...retries });
   }
 
   /** Marks a run whose job failed for the last time (worker crash loop, infrastructure). */
@@ -272,32 +209,11 @@ export class RunProcessor {
     if (!run) return;
     const changed = await this.store.finish(runId, "failed", reason);
     if (changed.count > 0) await this.deps.events.append(run.sessionId, "error", { type: "run_failed", error: reason });
-    await this.wakeNextRun(run.sessionId);
-  }
-
-  private async hasEarlierActiveRun(run: LoadedRun): Promise<boolean> {
-    const earlier = await this.deps.prisma.run.findFirst({
-      where: {
-        sessionId: run.sessionId,
-        status: { in: [...ACTIVE_RUN_STATUSES] },
-        message: { turn: { lt: run.message.turn } },
-      },
-      select: { id: true },
-    });
-    return earlier !== null;
+    await wakeNextRun(this.deps.prisma, this.deps.queue, run.sessionId);
   }
 
   private async waitForSession(job: Job, token: string | undefined): Promise<never> {
     await job.moveToDelayed(Date.now() + this.deps.busyRetryMs, token);
     throw new DelayedError();
-  }
-
-  private async wakeNextRun(sessionId: string): Promise<void> {
-    const next = await this.deps.prisma.run.findFirst({
-      where: { sessionId, status: "queued" },
-      orderBy: { message: { turn: "asc" } },
-      select: { id: true },
-    });
-    if (next) await this.deps.queue.wake(next.id);
   }
 }

@@ -1,0 +1,47 @@
+/** What the run processor is built from: the stores, queues and services a run needs. */
+import type { PrismaClient, WorkspacePreferences } from "@mix/db";
+import type { RetryPolicy } from "../agent/loop/model-retry";
+import type { PriceLookup } from "../agent/loop/loop-types";
+import type { ModelChoice } from "../agent/model-selection/model-selector";
+import type { EventLog } from "../events/event-log";
+import type { Logger } from "../logging/logger";
+import type { PermissionGate } from "../permissions/permission-gate";
+import type { Sandbox } from "../sandbox/sandbox";
+import type { Tool, ToolLimits } from "../tools/tool";
+import type { RunControl, RunControlListener } from "./run-control";
+import type { RunLeases } from "./run-lease";
+import type { RunQueue } from "./run-queue";
+
+export interface ModelChooser {
+  select(args: {
+    workspaceId: string;
+    session: { modelProvider: string | null; modelId: string | null };
+    role: "main" | "subagent";
+    preferences?: WorkspacePreferences | null;
+  }): Promise<ModelChoice>;
+}
+
+export interface RunProcessorDeps {
+  prisma: PrismaClient;
+  events: EventLog;
+  leases: RunLeases;
+  control: RunControl;
+  controlListener: RunControlListener;
+  queue: RunQueue;
+  models: ModelChooser;
+  /** The tools a workspace's agent is offered (built-ins and its MCP servers' tools). */
+  tools(workspaceId: string): Promise<Tool[]>;
+  /** Absent: no tool asks permission (tests of other parts, benchmarks). */
+  permissions?: PermissionGate;
+  prices: PriceLookup;
+  retry: RetryPolicy;
+  limits: ToolLimits;
+  /** Where the agent's commands run. */
+  sandbox: Sandbox;
+  /** The folder of a session's files, where its tools work. */
+  sessionDir(sessionId: string): string;
+  defaultMaxSteps: number;
+  callbackTimeoutMs: number;
+  logger: Logger;
+  busyRetryMs: number;
+}
