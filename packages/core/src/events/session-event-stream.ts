@@ -43,9 +43,8 @@ export async function openSessionEventStream(
   sessionId: string,
   lastEventId: number,
   deliver: (event: LoggedEvent) => void,
-  handlers: StreamHandlers | (() => Promise<void> | undefined) = {},
+  { waitForDrain, onGap, onBroken }: StreamHandlers = {},
 ): Promise<OpenStream> {
-  const { waitForDrain, onGap, onBroken } = typeof handlers === "function" ? { waitForDrain: handlers, onGap: undefined, onBroken: undefined } : handlers;
   let lastSent = lastEventId;
   let live = false;
   let closed = false;

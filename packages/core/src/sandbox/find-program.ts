@@ -1,8 +1,7 @@
 /** Finds a host program the sandbox needs (bwrap, prlimit) by name on PATH or by absolute path. */
 import { access, constants } from "node:fs/promises";
 import path from "node:path";
-
-const SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+import { SYSTEM_PATH } from "./sandbox-env";
 
 /** The absolute path of an executable, or null when there is none. */
 export async function findProgram(name: string, searchPath = `${process.env.PATH ?? ""}:${SYSTEM_PATH}`): Promise<string | null> {

@@ -11,7 +11,7 @@ import type { FileOwner } from "../../storage/file-owner";
 import { findProgram } from "../find-program";
 import { runProcess } from "../run-process";
 import { egressProxyEnv } from "../egress/egress-paths";
-import { SANDBOX_PATH, sandboxEnv } from "../sandbox-env";
+import { sandboxEnv, SYSTEM_PATH } from "../sandbox-env";
 import { detectLimitHit, type SandboxLimits } from "../sandbox-limits";
 import { SandboxStartError, type Sandbox, type SandboxCommand, type SandboxRun } from "../sandbox";
 import { prepareWorkdir } from "../workdir";
@@ -59,9 +59,27 @@ export class BubblewrapSandbox implements Sandbox {
     const probeDir = await mkdtemp(path.join(this.options.storageRoot, ".sandbox-check-"));
     try {
       await this.execute(prepared, { argv: ["true"], workdir: probeDir, network: "none", timeoutMs: 10_000, maxOutputChars: 4_000, signal: new AbortController().signal });
+    } catch (error) {
+      if (error instanceof SandboxStartError) throw new SandboxStartError(`${error.message}. ${this.remedy(error.message)}`);
+      throw error;
     } finally {
       await rm(probeDir, { recursive: true, force: true });
     }
+  }
+
+  /** What the operator can do about a sandbox that does not start here. */
+  private remedy(failure: string): string {
+    const { runAs, storageRoot } = this.options;
+    if (runAs && /Permission denied/.test(failure)) {
+      return (
+        `The sandbox user (uid ${runAs.uid}, SANDBOX_UID) must be able to pass through every folder above ` +
+        `STORAGE_DIR (${path.resolve(storageRoot)}): give them search permission (chmod o+x), or move STORAGE_DIR`
+      );
+    }
+    if (/namespace|uid map|setting up uid|Operation not permitted/i.test(failure)) {
+      return "This host does not let unprivileged processes create user namespaces: allow them (user.max_user_namespaces, AppArmor's userns restriction, a container's seccomp profile; see the README's Security section), or set SANDBOX_DRIVER=none for a single trusted user";
+    }
+    return "See the README's Security section";
   }
 
   async run(command: SandboxCommand): Promise<SandboxRun> {
@@ -116,7 +134,7 @@ export class BubblewrapSandbox implements Sandbox {
     const { runAs, limits } = this.options;
     await prepareWorkdir(command.workdir, runAs);
     const egress = command.network === "egress" ? await this.egress.mounts() : null;
-    const env = sandboxEnv(SANDBOX_HOME, SANDBOX_PATH, { ...(egress ? egressProxyEnv(egress.port) : {}), ...command.env });
+    const env = sandboxEnv(SANDBOX_HOME, SYSTEM_PATH, { ...(egress ? egressProxyEnv(egress.port) : {}), ...command.env });
     const { options, command: inside } = bwrapArgs({ systemArgs: prepared.systemArgs, workdir: command.workdir, env, limits, prlimit: prepared.prlimit, argv: command.argv, egress });
     // Options through a pipe (--args): the command line of bwrap, which the sandbox can read in
     // /proc/1/cmdline, then shows no host path and no environment value, only the command itself.
