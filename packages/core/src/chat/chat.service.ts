@@ -6,7 +6,7 @@
 import type { ChatRequest } from "../contracts";
 import type { EventLog } from "../events/event-log";
 import type { MessagesService } from "../messages/messages.service";
-import type { ModelCatalog } from "../models/model-catalog";
+import type { ModelCatalog } from "../models/catalog/model-catalog";
 import type { SessionsService } from "../sessions/sessions.service";
 
 const TITLE_LENGTH = 60;

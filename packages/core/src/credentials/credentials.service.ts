@@ -15,7 +15,7 @@ import {
 } from "../contracts";
 import { badRequest, validationError } from "../errors/app-error";
 import type { PreferencesService } from "../preferences/preferences.service";
-import { CREDENTIAL_PROVIDER_INFO, providerCatalog, SCRIPTED_PROVIDER } from "../providers/provider-catalog";
+import { CREDENTIAL_PROVIDER_INFO, providerCatalog, SCRIPTED_PROVIDER } from "../models/catalog/provider-catalog";
 import { parseEncryptionKey, SecretBox } from "../secrets/secret-box";
 
 export const ENCRYPTION_KEY_MISSING = "Storing provider credentials is disabled: CREDENTIALS_ENCRYPTION_KEY is not configured on the server";

@@ -10,7 +10,7 @@ import type { CommandRegistry } from "../commands/command-registry";
 import type { BackendMessage, SendMessageAccepted, SendMessageRequest } from "../contracts";
 import type { Logger } from "../logging/logger";
 import { REDIS_DEADLINE_MS, withDeadline } from "../redis/deadline";
-import type { RunQueue } from "../runs/run-queue";
+import type { RunQueue } from "../queues/run-queue";
 import type { SessionsService } from "../sessions/sessions.service";
 import { notFound } from "../errors/app-error";
 import { idempotencyHash, idempotencyMismatch } from "./idempotency";

@@ -1,5 +1,5 @@
 /** The JSON stored in `Part.data`, one shape per part type. */
-import type { ProviderMetadata } from "../agent/provider";
+import type { ProviderMetadata } from "../models/model-provider";
 
 export type PartData =
   | { type: "text"; text: string }

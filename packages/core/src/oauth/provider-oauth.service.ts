@@ -16,7 +16,7 @@ import {
 import { ENCRYPTION_KEY_MISSING, type CredentialsService } from "../credentials/credentials.service";
 import { AppError, badRequest, validationError } from "../errors/app-error";
 import type { Logger } from "../logging/logger";
-import { CREDENTIAL_PROVIDER_INFO } from "../providers/provider-catalog";
+import { CREDENTIAL_PROVIDER_INFO } from "../models/catalog/provider-catalog";
 import type { RedisKeys } from "../redis/keys";
 import { OAuthClient, OAuthTokenError } from "./oauth-client";
 import { oauthHealth } from "./oauth-health";

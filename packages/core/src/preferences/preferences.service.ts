@@ -2,7 +2,7 @@
 import type { PrismaClient, WorkspacePreferences } from "@mix/db";
 import type { AvailableProviders, GetPreferencesResponse, PreferencesData, ReasoningEffort, UpdatePreferencesRequest } from "../contracts";
 import { validationError } from "../errors/app-error";
-import { providerCatalog } from "../providers/provider-catalog";
+import { providerCatalog } from "../models/catalog/provider-catalog";
 
 type Settings = Omit<WorkspacePreferences, "id" | "workspaceId" | "createdAt" | "updatedAt">;
 

@@ -4,7 +4,7 @@
  * before the step streams again under a new id.
  */
 import { STEP_RESTARTED } from "../contracts";
-import type { Emit } from "../agent/loop/model-step";
+import type { Emit } from "../agent/model-step";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
 import type { RunStore } from "./run-store";

@@ -3,13 +3,13 @@
  * queue a message that runs after it.
  */
 import type { PrismaClient } from "@mix/db";
-import type { LoopScope, LoopServices, LoopSignals } from "../agent/loop/loop-types";
-import { runSubagent, type SubagentDeps } from "../agent/loop/subagent";
-import type { ToolCallEnv } from "../agent/loop/tool-calls";
-import type { ModelMessage } from "../agent/provider";
+import type { LoopScope, LoopServices, LoopSignals } from "../agent/loop-types";
+import { runSubagent, type SubagentDeps } from "../agent/subagent";
+import type { ToolCallEnv } from "../agent/tool-calls";
+import type { ModelMessage } from "../models/model-provider";
 import type { CallbackEffects } from "../callbacks/callback-invocation";
 import { insertUserMessage } from "../messages/insert-user-message";
-import type { RunQueue } from "./run-queue";
+import type { RunQueue } from "../queues/run-queue";
 
 export interface CallbackEffectsContext {
   run: { sessionId: string; session: { workspaceId: string } };

@@ -3,7 +3,7 @@
  * (reported as interrupted, never run again) and the step it was streaming (announced as
  * abandoned). Closed before the run goes on, or before it ends as cancelled.
  */
-import type { Emit } from "../agent/loop/model-step";
+import type { Emit } from "../agent/model-step";
 import { announceAbandonedStep, type AbandonedStepDeps } from "./abandoned-step";
 import { INTERRUPTED_RESULT } from "./run-history";
 

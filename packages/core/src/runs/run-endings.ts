@@ -1,8 +1,8 @@
 /** How a run ends in Postgres and on its stream: completed, cancelled, out of steps, or failed. */
-import type { Emit } from "../agent/loop/model-step";
-import type { LoopOutcome } from "../agent/loop/loop-types";
-import type { RetryPolicy } from "../agent/loop/model-retry";
-import { RetryableProviderError } from "../agent/provider";
+import type { Emit } from "../agent/model-step";
+import type { LoopOutcome } from "../agent/loop-types";
+import type { RetryPolicy } from "../agent/model-retry";
+import { RetryableProviderError } from "../models/model-provider";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
 import type { RunStore } from "./run-store";

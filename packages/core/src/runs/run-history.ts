@@ -6,7 +6,7 @@
  */
 import type { PrismaClient } from "@mix/db";
 import type { PartData } from "../messages/parts";
-import type { ModelMessage, ReasoningBlock, ToolCallRequest, ToolResultMessage } from "../agent/provider";
+import type { ModelMessage, ReasoningBlock, ToolCallRequest, ToolResultMessage } from "../models/model-provider";
 
 /** What the model is told about a call that never finished (worker died, run cancelled). */
 export const INTERRUPTED_RESULT = "Interrupted: the tool call did not finish (the run was cancelled or its worker stopped), and it was not run again.";

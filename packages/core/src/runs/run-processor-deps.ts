@@ -1,8 +1,8 @@
 /** What the run processor is built from: the stores, queues and services a run needs. */
 import type { PrismaClient, WorkspacePreferences } from "@mix/db";
-import type { RetryPolicy } from "../agent/loop/model-retry";
-import type { PriceLookup } from "../agent/loop/loop-types";
-import type { ModelChoice } from "../agent/model-selection/model-selector";
+import type { RetryPolicy } from "../agent/model-retry";
+import type { PriceLookup } from "../agent/loop-types";
+import type { ModelChoice } from "../models/selection/model-selector";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
 import type { PermissionGate } from "../permissions/permission-gate";
@@ -10,7 +10,7 @@ import type { Sandbox } from "../sandbox/sandbox";
 import type { Tool, ToolLimits } from "../tools/tool";
 import type { RunControl, RunControlListener } from "./run-control";
 import type { RunLeases } from "./run-lease";
-import type { RunQueue } from "./run-queue";
+import type { RunQueue } from "../queues/run-queue";
 
 export interface ModelChooser {
   select(args: {

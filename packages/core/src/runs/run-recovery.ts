@@ -13,7 +13,7 @@ import type { Logger } from "../logging/logger";
 import type { RedisKeys } from "../redis/keys";
 import { ACTIVE_RUN_STATUSES } from "../sessions/sessions.service";
 import type { RunLeases } from "./run-lease";
-import type { RunQueue } from "./run-queue";
+import type { RunQueue } from "../queues/run-queue";
 import { RunStore } from "./run-store";
 import { endCancelledUnheldRuns } from "./unheld-runs";
 

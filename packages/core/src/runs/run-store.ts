@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient, RunStatus } from "@mix/db";
-import type { ModelStepResult } from "../agent/loop/model-step";
+import type { ModelStepResult } from "../agent/model-step";
 import type { PartData } from "../messages/parts";
 
 export interface StepUsage {

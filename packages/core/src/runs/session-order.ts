@@ -1,7 +1,7 @@
 /** Runs of one session go one at a time, in the order their messages were sent. */
 import type { PrismaClient } from "@mix/db";
 import { ACTIVE_RUN_STATUSES } from "../sessions/sessions.service";
-import type { RunQueue } from "./run-queue";
+import type { RunQueue } from "../queues/run-queue";
 
 /** Whether a run of an earlier turn of the session is still queued or running. */
 export async function hasEarlierActiveRun(prisma: PrismaClient, run: { sessionId: string; message: { turn: number } }): Promise<boolean> {

@@ -4,7 +4,7 @@
  * otherwise stay queued or running until something picked it up again.
  */
 import type { PrismaClient } from "@mix/db";
-import type { Emit } from "../agent/loop/model-step";
+import type { Emit } from "../agent/model-step";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
 import { ACTIVE_RUN_STATUSES } from "../sessions/sessions.service";

@@ -4,7 +4,7 @@ import type { Callback, CreateSessionRequest, SessionData } from "../contracts";
 import { conflict, notFound } from "../errors/app-error";
 import type { EventLog } from "../events/event-log";
 import type { BlobStore } from "../storage/blob-store";
-import { parseSessionModel, type SessionModel } from "../models/session-model";
+import { parseSessionModel, type SessionModel } from "../models/catalog/session-model";
 import { loadSessionCounts } from "./session-counts";
 import { decodeSessionCursor, encodeSessionCursor } from "./session-cursor";
 import { announceSessionCreated } from "./session-events";

@@ -1,6 +1,6 @@
 /** All built-in agent tools in one place, and their definitions as a model sees them. */
 import type { Config } from "../config/config";
-import type { ToolDefinition } from "../agent/provider";
+import type { ToolDefinition } from "../models/model-provider";
 import { bashTool } from "./bash";
 import { editTool } from "./edit";
 import { exitPlanModeTool } from "./exit-plan-mode";

@@ -1,0 +1,68 @@
+/**
+ * The agent loop: call the model, persist the step, run the tools it asked for, feed their
+ * results back, and repeat until the model answers without tools, hands in a plan
+ * (ExitPlanMode), the run is cancelled, or it has used its steps. Each step is in Postgres before the next starts, so a run taken over by
+ * another worker resumes from the last persisted step.
+ */
+import { EXIT_PLAN_MODE } from "../tools/exit-plan-mode";
+import type { ModelMessage } from "../models/model-provider";
+import { assistantMessageOf } from "./model-step";
+import { streamStep } from "./step-attempt";
+import { throwIfLeaseLost, type LoopOutcome, type LoopScope, type LoopServices, type LoopSignals } from "./loop-types";
+import { runToolCalls, type ToolCallEnv } from "./tool-calls";
+
+export async function runAgentLoop(
+  scope: LoopScope,
+  history: ModelMessage[],
+  services: LoopServices,
+  env: ToolCallEnv,
+  signals: LoopSignals,
+): Promise<LoopOutcome> {
+  const { store } = services;
+  const { model } = scope;
+  const outcome: LoopOutcome = { status: "completed", text: "", reasoning: "", reasoningDurationMs: 0, steps: scope.stepsTaken };
+  const tools = services.tools.definitions({ planMode: scope.planMode });
+
+  for (;;) {
+    if (outcome.steps >= scope.maxSteps) return { ...outcome, status: "max_steps" };
+    if (signals.signal.aborted) return { ...outcome, status: "cancelled" };
+    const request = {
+      model: model.modelId,
+      system: scope.system,
+      messages: history,
+      thinkingBudget: scope.thinkingBudget,
+      tools,
+      ...(model.maxOutputTokens ? { maxOutputTokens: model.maxOutputTokens } : {}),
+    };
+    // Each attempt of the step streams under its own id; the one that finished is stored.
+    const { messageId, step } = await streamStep(scope, request, services, signals);
+    throwIfLeaseLost(scope, signals);
+    const cost = services.prices.costOf(model.modelId, step.usage);
+    const nextIndex = await store.saveStep({
+      runId: scope.runId,
+      sessionId: scope.sessionId,
+      rollUpSessionIds: scope.rollUpSessionIds,
+      turn: scope.turn,
+      messageId,
+      model: model.modelId,
+      step,
+      usage: { ...step.usage, cost },
+    });
+    outcome.steps++;
+    outcome.lastMessageId = messageId;
+    outcome.text = step.text;
+    outcome.reasoning += step.reasoning;
+    outcome.reasoningDurationMs += step.reasoningDurationMs;
+    if (step.interrupted) return { ...outcome, status: "cancelled" };
+    if (step.toolCalls.length === 0) return outcome;
+
+    history.push(assistantMessageOf(step));
+    const ran = await runToolCalls(step.toolCalls, { messageId, nextIndex }, scope, services, env, signals);
+    history.push({ role: "tool", results: ran.results });
+    if (ran.cancelled) return { ...outcome, status: "cancelled" };
+    // A finished plan goes to the user for review: the run ends with it, and the user's next
+    // message (approval, changes) starts the work.
+    const plan = ran.results.find((result) => result.toolName === EXIT_PLAN_MODE && !result.isError);
+    if (plan) return { ...outcome, text: [step.text, plan.result].filter(Boolean).join("\n\n") };
+  }
+}

@@ -1,0 +1,85 @@
+/** What one agent loop (a run, or a subagent inside it) works on, and the services it uses. */
+import type { Callback } from "../contracts";
+import type { Logger } from "../logging/logger";
+import type { RunStore } from "../runs/run-store";
+import type { Sandbox, SandboxNetwork } from "../sandbox/sandbox";
+import type { ToolRegistry } from "../tools/tool-registry";
+import type { ToolLimits } from "../tools/tool";
+import type { ModelChoice } from "../models/selection/model-selector";
+import type { Emit } from "./model-step";
+import type { RetryPolicy } from "./model-retry";
+
+export interface LoopScope {
+  workspaceId: string;
+  /** The session whose messages this loop writes. */
+  sessionId: string;
+  /** The session whose stream shows the events (a subagent's top-level parent). */
+  streamSessionId: string;
+  /** The top-level run. */
+  runId: string;
+  turn: number;
+  /** The folder the tools work in (a subagent shares its parent's). */
+  sessionDir: string;
+  /** The network the workspace allows its sandboxed commands (a subagent has its parent's). */
+  network: SandboxNetwork;
+  planMode: boolean;
+  maxSteps: number;
+  /** Model calls already made in this turn by an earlier attempt of the run. */
+  stepsTaken: number;
+  thinkingBudget: number;
+  system: string;
+  model: ModelChoice;
+  /** Sessions whose tokens and cost also grow with this loop's (a subagent's parents). */
+  rollUpSessionIds: string[];
+  callbacks: Callback[];
+  /** Set for a subagent: the parent's Task call, which tags every event. */
+  parentToolCallId?: string;
+  /** The session's model choice, inherited by subagents. */
+  sessionModel: { modelProvider: string | null; modelId: string | null };
+}
+
+export interface LoopSignals {
+  /** Aborts on cancel or on a lost lease. */
+  signal: AbortSignal;
+  /** Aborts only when another worker may own the run now: write nothing more. */
+  leaseLost: AbortSignal;
+}
+
+export interface PriceLookup {
+  costOf(modelId: string, usage: { promptTokens: number; completionTokens: number }): number;
+}
+
+export interface LoopServices {
+  store: RunStore;
+  tools: ToolRegistry;
+  limits: ToolLimits;
+  /** Where the session's commands run. */
+  sandbox: Sandbox;
+  retry: RetryPolicy;
+  prices: PriceLookup;
+  logger: Logger;
+  emit: Emit;
+}
+
+export type LoopStatus = "completed" | "cancelled" | "max_steps";
+
+export interface LoopOutcome {
+  status: LoopStatus;
+  /** The last assistant message written (undefined when no model call finished). */
+  lastMessageId?: string;
+  /** The last step's text: the answer. */
+  text: string;
+  /** Reasoning over every step of the loop. */
+  reasoning: string;
+  reasoningDurationMs: number;
+  steps: number;
+}
+
+export class LeaseLostError extends Error {
+  override name = "LeaseLostError";
+}
+
+/** Another worker may own the run now: it must write nothing more. */
+export function throwIfLeaseLost(scope: Pick<LoopScope, "runId">, signals: LoopSignals): void {
+  if (signals.leaseLost.aborted) throw new LeaseLostError(`run ${scope.runId} lost its session lease; another worker owns it now`);
+}

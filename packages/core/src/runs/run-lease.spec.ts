@@ -1,0 +1,47 @@
+/** The per-session run lease against a real Redis. */
+import { Redis } from "ioredis";
+import { deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor } from "@mix/testing";
+import { RedisKeys } from "../redis/keys";
+import { RunLeases } from "./run-lease";
+
+const prefix = testRedisPrefix("lease");
+const redis = new Redis(TEST_REDIS_URL);
+const keys = new RedisKeys(prefix);
+
+afterAll(async () => {
+  await deleteRedisPrefix(prefix);
+  redis.disconnect();
+});
+
+it("lets one run hold a session at a time, and the next take it after release", async () => {
+  const leases = new RunLeases(redis, keys, 5_000);
+  const first = await leases.acquire("s", "run-1");
+  expect(first).not.toBeNull();
+  expect(await leases.acquire("s", "run-2")).toBeNull();
+  expect(await leases.acquire("other", "run-3")).not.toBeNull();
+  await first!.release();
+  const second = await leases.acquire("s", "run-2");
+  expect(second).not.toBeNull();
+  await second!.release();
+});
+
+it("keeps a live lease renewed past its ttl", async () => {
+  const leases = new RunLeases(redis, keys, 1_000);
+  const lease = await leases.acquire("renewed", "run-1");
+  // What is tested is time itself: 1.5 ttl later the lease must still be held.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  expect(await leases.acquire("renewed", "run-2")).toBeNull();
+  expect(lease!.lost.aborted).toBe(false);
+  await lease!.release();
+});
+
+it("frees the session when the holder stops renewing, and tells a holder that lost it", async () => {
+  const leases = new RunLeases(redis, keys, 1_000);
+  const lease = await leases.acquire("taken", "run-1");
+  // Simulate an expired lease taken over by another worker.
+  await redis.set(keys.runLease("taken"), "run-2:other-worker");
+  await waitFor(() => lease!.lost.aborted, { timeoutMs: 3_000, what: "the lease to be reported lost" });
+  // Releasing a lease we no longer hold must not free the new holder's.
+  await lease!.release();
+  expect(await redis.get(keys.runLease("taken"))).toBe("run-2:other-worker");
+});
