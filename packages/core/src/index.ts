@@ -34,7 +34,8 @@ export { PreferencesService, DEFAULT_PREFERENCES } from "./preferences/preferenc
 export { CredentialsService, parseCredentialProvider, ENCRYPTION_KEY_MISSING } from "./credentials/credentials.service";
 export { providerCatalog, CREDENTIAL_PROVIDER_INFO, SCRIPTED_PROVIDER, SCRIPTED_MODEL_ID, type ModelProviderName } from "./models/catalog/provider-catalog";
 export { SecretBox, SecretBoxError, parseEncryptionKey } from "./secrets/secret-box";
-export { createApiServices, type ApiServices } from "./services/application-services";
+export { createApiServices, createApplicationServices, openApplication, type ApiServices, type ApplicationServices, type Application } from "./services/application-services";
+export { createInfrastructure, type Infrastructure, type InfrastructureOptions } from "./infrastructure/infrastructure";
 export { startRunWorker, type RunWorker } from "./workers/run-worker";
 export { startMaintenanceWorker, MAINTENANCE_SCHEDULES, MCP_REFRESH_JOB, type MaintenanceWorker, type MaintenanceWorkerOptions } from "./workers/maintenance-worker";
 export { ProviderOAuthService } from "./oauth/provider-oauth.service";

@@ -1,17 +1,16 @@
-/** Everything an API process (or the MCP server) needs, wired once from the configuration. */
-import { createPrismaClient, type PrismaClient } from "@mix/db";
-import type { Redis } from "ioredis";
-import type { Config } from "../config/config";
+/**
+ * The application services of the API and the MCP server, each built once over the process's
+ * infrastructure. The API's Nest modules provide each of them as its own provider; the MCP
+ * server's tools take them from here. Nothing here connects to anything: the infrastructure did.
+ */
 import { ApiKeyRevocations } from "../auth/api-key-revocations";
 import { ApiKeyService } from "../auth/api-keys";
-import { mapWorkspaceGone } from "../auth/workspace-gone";
 import { ChatService } from "../chat/chat.service";
 import { CommandRegistry } from "../commands/command-registry";
-import { CredentialsService } from "../credentials/credentials.service";
-import { ProviderOAuthService } from "../oauth/provider-oauth.service";
-import { EventFanout } from "../events/event-fanout";
-import { PostgresEventIds } from "../events/event-ids";
-import { EventLog } from "../events/event-log";
+import type { CredentialsService } from "../credentials/credentials.service";
+import { SessionFilesService } from "../files/session-files.service";
+import type { Config } from "../config/config";
+import { createInfrastructure, type Infrastructure } from "../infrastructure/infrastructure";
 import type { Logger } from "../logging/logger";
 import { McpServerCatalog } from "../mcp-servers/mcp-servers-file";
 import { McpServersService } from "../mcp-servers/mcp-servers.service";
@@ -19,33 +18,22 @@ import { McpStatusCache } from "../mcp-servers/mcp-status";
 import { MessageHistoryService } from "../messages/history.service";
 import { MessagesService } from "../messages/messages.service";
 import { ModelCatalog } from "../models/catalog/model-catalog";
+import { ProviderOAuthService } from "../oauth/provider-oauth.service";
 import { PermissionsService } from "../permissions/permissions.service";
-import { PreferencesService } from "../preferences/preferences.service";
+import type { PreferencesService } from "../preferences/preferences.service";
 import { RateLimiter } from "../rate-limit/rate-limiter";
-import { createBullConnection, createRedis } from "../redis/connection";
-import { RedisKeys } from "../redis/keys";
 import { CancelService } from "../runs/cancel.service";
 import { RunControl } from "../runs/run-control";
 import { RunLeases } from "../runs/run-lease";
-import { RunQueue } from "../queues/run-queue";
+import { SandboxSettingsService } from "../sandbox/sandbox-settings.service";
 import { ExportService } from "../sessions/export.service";
 import { ForkService } from "../sessions/fork.service";
 import { RewindService } from "../sessions/rewind.service";
-import { sandboxFileOwner } from "../sandbox/create-sandbox";
-import { SandboxSettingsService } from "../sandbox/sandbox-settings.service";
 import { SessionsService } from "../sessions/sessions.service";
 import { ToolRegistry } from "../tools/tool-registry";
 import { ToolsCatalogService } from "../tools/tools-catalog.service";
-import { LocalBlobStore } from "../storage/local-blob-store";
-import { SessionFilesService } from "../files/session-files.service";
 
-export interface ApiServices {
-  config: Config;
-  prisma: PrismaClient;
-  redis: Redis;
-  keys: RedisKeys;
-  events: EventLog;
-  fanout: EventFanout;
+export interface ApplicationServices {
   apiKeys: ApiKeyService;
   sessions: SessionsService;
   messages: MessagesService;
@@ -61,7 +49,6 @@ export interface ApiServices {
   rateLimiter: RateLimiter;
   files: SessionFilesService;
   preferences: PreferencesService;
-  /** Provider credentials, encrypted at rest; `resolve` is the one reader of a provider's key. */
   credentials: CredentialsService;
   /** Provider OAuth flows (state in Redis, so any instance finishes them), token health and refresh. */
   oauth: ProviderOAuthService;
@@ -73,38 +60,15 @@ export interface ApiServices {
   permissions: PermissionsService;
   /** The workspace's sandbox: driver and limits of the deployment, and whether its commands may reach public hosts. */
   sandbox: SandboxSettingsService;
-  close(): Promise<void>;
 }
 
-export function createApiServices(config: Config, logger: Logger): ApiServices {
-  // First: a bad MCP servers file stops the process before it connects anything.
-  const mcpCatalog = McpServerCatalog.load(config.MCP_SERVERS_FILE);
-  // A request of a workspace deleted meanwhile fails like its key: 401, not a foreign-key 500.
-  const prisma = mapWorkspaceGone(createPrismaClient({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }));
-  const keys = new RedisKeys(config.REDIS_PREFIX);
-  const redis = createRedis(config.REDIS_URL, {}, logger);
-  // One subscriber connection for every stream served by this process.
-  const subscriber = createRedis(config.REDIS_URL, {}, logger);
-  const queueConnection = createBullConnection(config.REDIS_URL, logger);
-  const events = new EventLog(redis, keys, { maxLen: config.EVENT_LOG_MAX_LEN, ttlSeconds: config.EVENT_LOG_TTL_SECONDS, ids: new PostgresEventIds(prisma) });
-  const fanout = new EventFanout(subscriber, keys, logger);
-  const queue = new RunQueue(queueConnection, keys.queuePrefix());
-  // Files the API writes for a session (uploads) belong to the user its sandboxed commands run as.
-  const blobs = new LocalBlobStore(config.STORAGE_DIR, { owner: sandboxFileOwner(config) });
+export function createApplicationServices(infra: Infrastructure, mcpCatalog = McpServerCatalog.load(infra.config.MCP_SERVERS_FILE)): ApplicationServices {
+  const { config, logger, prisma, redis, subscriber, keys, events, queue, blobs, preferences, credentials } = infra;
   const sessions = new SessionsService(prisma, events, blobs);
   const commands = new CommandRegistry({ dir: config.COMMANDS_DIR, logger });
   const messages = new MessagesService(prisma, sessions, queue, commands, logger);
   const models = new ModelCatalog(config.MODEL_PROVIDER, config.MODEL_ID);
-  const preferences = new PreferencesService(prisma);
-  const credentials = new CredentialsService(prisma, config, preferences);
-
   return {
-    config,
-    prisma,
-    redis,
-    keys,
-    events,
-    fanout,
     // Revocations ride the events subscriber connection: no extra connection per process.
     apiKeys: new ApiKeyService(prisma, new ApiKeyRevocations(redis, subscriber, keys, logger)),
     sessions,
@@ -126,9 +90,33 @@ export function createApiServices(config: Config, logger: Logger): ApiServices {
     mcp: new McpServersService(mcpCatalog, new McpStatusCache(redis, keys, McpStatusCache.ttlFor(config.MCP_REFRESH_MS))),
     permissions: new PermissionsService({ prisma, redis, keys, logger }),
     sandbox: new SandboxSettingsService(prisma, config),
-    async close() {
-      await queue.close();
-      await Promise.all([prisma.$disconnect(), redis.quit(), subscriber.quit(), queueConnection.quit()]);
-    },
   };
+}
+
+/** A process's infrastructure and the services over it, with one close for both. */
+export interface Application {
+  infrastructure: Infrastructure;
+  services: ApplicationServices;
+  close(): Promise<void>;
+}
+
+/** The infrastructure and the application services of an API or MCP server process. */
+export function openApplication(config: Config, logger: Logger): Application {
+  // First: a bad MCP servers file stops the process before it connects anything.
+  const mcpCatalog = McpServerCatalog.load(config.MCP_SERVERS_FILE);
+  const infrastructure = createInfrastructure(config, logger);
+  return { infrastructure, services: createApplicationServices(infrastructure, mcpCatalog), close: () => infrastructure.close() };
+}
+
+/**
+ * The services and the infrastructure in one bag, as the apps took them before they had Nest
+ * modules of their own. Temporary: removed once the API and the MCP server inject services.
+ */
+export type ApiServices = ApplicationServices &
+  Pick<Infrastructure, "config" | "prisma" | "redis" | "keys" | "events" | "fanout"> & { close(): Promise<void> };
+
+export function createApiServices(config: Config, logger: Logger): ApiServices {
+  const { infrastructure, services, close } = openApplication(config, logger);
+  const { prisma, redis, keys, events } = infrastructure;
+  return { ...services, config, prisma, redis, keys, events, get fanout() { return infrastructure.fanout; }, close };
 }

@@ -1,0 +1,95 @@
+/**
+ * The connections and stores every process of the product stands on, built in one place from the
+ * configuration: the API, the MCP server and the workers each call this once and build their
+ * services on top, so a new connection or store is wired for all of them at once.
+ */
+import { createPrismaClient, type PrismaClient } from "@mix/db";
+import type { Redis } from "ioredis";
+import type { Config } from "../config/config";
+import { mapWorkspaceGone } from "../auth/workspace-gone";
+import { CredentialsService } from "../credentials/credentials.service";
+import { EventFanout } from "../events/event-fanout";
+import { PostgresEventIds } from "../events/event-ids";
+import { EventLog } from "../events/event-log";
+import type { Logger } from "../logging/logger";
+import { PreferencesService } from "../preferences/preferences.service";
+import { RunQueue } from "../queues/run-queue";
+import { createBullConnection, createRedis } from "../redis/connection";
+import { RedisKeys } from "../redis/keys";
+import { sandboxFileOwner } from "../sandbox/create-sandbox";
+import type { FileOwner } from "../storage/file-owner";
+import { LocalBlobStore } from "../storage/local-blob-store";
+
+export interface Infrastructure {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly prisma: PrismaClient;
+  /** Commands (reads, writes, publishes); shared by every service of the process. */
+  readonly redis: Redis;
+  /** The process's one subscriber connection: event fan-out, key revocations, cancels, permission answers. */
+  readonly subscriber: Redis;
+  readonly keys: RedisKeys;
+  /** The agent-runs queue (producer side). */
+  readonly queue: RunQueue;
+  /** The producer connection of BullMQ queues (the runs queue and any other queue the process adds). */
+  readonly queueConnection: Redis;
+  readonly events: EventLog;
+  readonly fanout: EventFanout;
+  /** Session folders, owned by the user the sandboxed commands run as. */
+  readonly blobs: LocalBlobStore;
+  readonly preferences: PreferencesService;
+  /** Provider credentials, encrypted at rest; `resolve` is the one reader of a provider's key. */
+  readonly credentials: CredentialsService;
+  /** A new blocking connection for a BullMQ worker (each needs its own); closed with the rest. */
+  workerConnection(): Redis;
+  /** Quits every connection opened here. */
+  close(): Promise<void>;
+}
+
+export interface InfrastructureOptions {
+  /** Postgres connections of this process (default DATABASE_POOL_SIZE). */
+  poolSize?: number;
+  /** Owner of the files written into session folders; default: the sandbox user of the configuration. */
+  fileOwner?: FileOwner | null;
+}
+
+export function createInfrastructure(config: Config, logger: Logger, options: InfrastructureOptions = {}): Infrastructure {
+  // A request of a workspace deleted meanwhile fails like its key: 401, not a foreign-key 500.
+  const prisma = mapWorkspaceGone(createPrismaClient({ url: config.DATABASE_URL, poolSize: options.poolSize ?? config.DATABASE_POOL_SIZE }));
+  const keys = new RedisKeys(config.REDIS_PREFIX);
+  const redis = createRedis(config.REDIS_URL, {}, logger);
+  const subscriber = createRedis(config.REDIS_URL, {}, logger);
+  const queueConnection = createBullConnection(config.REDIS_URL, logger);
+  const workerConnections: Redis[] = [];
+  const queue = new RunQueue(queueConnection, keys.queuePrefix());
+  const events = new EventLog(redis, keys, { maxLen: config.EVENT_LOG_MAX_LEN, ttlSeconds: config.EVENT_LOG_TTL_SECONDS, ids: new PostgresEventIds(prisma) });
+  const preferences = new PreferencesService(prisma);
+  let fanout: EventFanout | undefined;
+  return {
+    config,
+    logger,
+    prisma,
+    redis,
+    subscriber,
+    keys,
+    queue,
+    queueConnection,
+    events,
+    // Built on first use: a worker, which serves no streams, adds no listener to its subscriber.
+    get fanout() {
+      return (fanout ??= new EventFanout(subscriber, keys, logger));
+    },
+    blobs: new LocalBlobStore(config.STORAGE_DIR, { owner: options.fileOwner === undefined ? sandboxFileOwner(config) : options.fileOwner }),
+    preferences,
+    credentials: new CredentialsService(prisma, config, preferences),
+    workerConnection() {
+      const connection = createBullConnection(config.REDIS_URL, logger);
+      workerConnections.push(connection);
+      return connection;
+    },
+    async close() {
+      await queue.close();
+      await Promise.all([prisma.$disconnect(), ...[redis, subscriber, queueConnection, ...workerConnections].map((connection) => connection.quit())]);
+    },
+  };
+}
