@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+/**
+ * End-to-end streaming benchmark: how fast does an agent's output reach SSE clients?
+ *
+ * What it measures, for N concurrent sessions (default 50) of R messages each (default 1):
+ *   - POST /messages → first `content` event at the SSE client (p50/p90/p99/max): the latency a
+ *     user sees before text starts streaming (HTTP + DB transaction + BullMQ enqueue + job
+ *     pickup + run setup + Redis append/publish + fan-out + SSE write + client parse).
+ *   - POST /messages → `complete` event (p50/p99): the whole run, as seen by the client.
+ *   - events/s delivered to clients and runs completed/s over the run phase.
+ *
+ * How: everything runs in this one Node process (so client, API and worker share one event
+ * loop and its CPU; read the figures as an upper bound on per-process latency, not as what
+ * separate processes would show). It starts a throwaway database cloned from the migrated
+ * template (@mix/testing's createTestDatabase), a Redis prefix of its own, one API instance on
+ * a free port and one run worker with WORKER_CONCURRENCY = N, all on the scripted model with
+ * SCRIPTED_DELAY_MS=0, SCRIPTED_CONTENT_DELTAS=50, SCRIPTED_REASONING_DELTAS=0 (so one run is
+ * user_message_created + 50 content + complete = 52 events).
+ *   1. setup phase: for every session, POST /api/sessions, open GET /stream over raw node:http
+ *      and wait for `connected` (all concurrently; not timed as part of the run);
+ *   2. run phase: every session at once POSTs a message, waits for its `complete`, and repeats
+ *      R times; timestamps come from performance.now() when each SSE frame is parsed.
+ *
+ * A POST the API refuses (e.g. a 500 under load) is recorded as a failed message, not a crash:
+ * the figures cover the messages that were accepted, and the run exits non-zero.
+ *
+ * With --tools, each message also makes the scripted model call a tool (list_directory, which
+ * asks no permission), so a run is two model calls around a tool call, and the figures add
+ * POST → tool_execution_complete: the agent loop's own overhead per tool step. --tools=bash
+ * calls Bash (`echo bench`) instead, so the figures include starting a sandboxed command.
+ *
+ * Usage: pnpm bench [-- --sessions=200 --rounds=3 --timeout=120 --tools[=bash]]
+ *   env: BENCH_SESSIONS, BENCH_ROUNDS, BENCH_TIMEOUT_S; REDIS_URL, TEST_DATABASE_URL (admin URL
+ *   used to clone the database); DATABASE_POOL_SIZE, WORKER_CONCURRENCY, SCRIPTED_* override
+ *   the bench's defaults when set (the effective values are printed).
+ * Prints a table and, last, one line of JSON. Exits 0 only when every run completed in time;
+ * always cleans up (SSE connections, worker, API, Redis keys under the prefix, database).
+ * Needs the built packages (`pnpm build`).
+ *
+ * Parts: options.mjs (flags, the stack's environment), stack.mjs (start and clean up),
+ * http.mjs (JSON requests, the SSE client), sessions.mjs (one session's rounds), report.mjs.
+ */
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { parseOptions } from "./options.mjs";
+import { printReport, summarize } from "./report.mjs";
+import { connectSession, createSession, runSession } from "./sessions.mjs";
+import { cleanUp, startStack } from "./stack.mjs";
+
+async function benchmark(run, cleanups) {
+  const stack = await startStack(run.options, cleanups);
+  run.config = stack.config;
+  run.stackReadyAt = performance.now();
+
+  run.sessions = Array.from({ length: run.options.sessions }, (_, index) => createSession(index));
+  cleanups.push(["close SSE connections", () => run.sessions.forEach((session) => session.sse?.close())]);
+  await Promise.all(run.sessions.map((session) => connectSession(stack, session, run.stats)));
+
+  startProcessProbe(run);
+  run.runStartAt = performance.now();
+  await Promise.all(run.sessions.map((session) => runSession(stack, session, run.options.rounds, run.stats, run.options.tools)));
+  run.runEndAt = performance.now();
+}
+
+/** CPU time and event-loop lag over the run phase: client, API and worker share this process. */
+function startProcessProbe(run) {
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const cpuAtStart = process.cpuUsage();
+  run.probe = () => {
+    loopDelay.disable();
+    const cpu = process.cpuUsage(cpuAtStart);
+    return { cpuMs: (cpu.user + cpu.system) / 1_000, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6 };
+  };
+}
+
+/** Runs the bench, bounded by the global timeout, then always reports, cleans up and exits. */
+async function main() {
+  let options;
+  try {
+    options = parseOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(`bench: ${error.message}`);
+    process.exit(2);
+  }
+  const run = {
+    options,
+    startedAt: performance.now(),
+    stats: { runEvents: 0 },
+    sessions: [],
+    timedOut: false,
+  };
+  const cleanups = [];
+  const withTools = run.options.tools ? ` with a ${run.options.tools} call each` : "";
+  console.log(`bench: ${run.options.sessions} sessions × ${run.options.rounds} round(s)${withTools}, timeout ${run.options.timeoutMs / 1_000} s`);
+
+  // The run stops early on the global timeout or on Ctrl-C; either way it reports and cleans up.
+  let timer;
+  const stop = new Promise((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), run.options.timeoutMs);
+    process.once("SIGINT", () => resolve("interrupted"));
+  });
+  try {
+    const outcome = await Promise.race([benchmark(run, cleanups), stop]);
+    run.timedOut = outcome === "timeout";
+    if (outcome === "interrupted") run.error = new Error("interrupted");
+  } catch (error) {
+    run.error = error;
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const summary = summarize(run);
+  printReport(summary);
+  await cleanUp(cleanups);
+  process.exit(summary.ok ? 0 : 1);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
