@@ -1,63 +1,64 @@
-/** The API's root module; core services come in ready-made so tests can run several apps. */
-import { type DynamicModule, Global, Module } from "@nestjs/common";
+/**
+ * The API's root module: the core services, one module per feature, and what applies to every
+ * route (the API key check first, one error shape for every failure). Routes that are rate
+ * limited say so themselves (`@RateLimited`), which puts the RateLimitGuard after the key check.
+ */
+import { type DynamicModule, Module } from "@nestjs/common";
 import { APP_FILTER, APP_GUARD } from "@nestjs/core";
-import type { ApiServices } from "@mix/core";
-import { API_SERVICES } from "./common/api-services.token";
-import { ChatController } from "./chat/chat.controller";
-import { CommandsController } from "./commands/commands.controller";
+import { ChatModule } from "./chat/chat.module";
+import { CommandsModule } from "./commands/commands.module";
 import { ApiKeyGuard } from "./common/auth/api-key.guard";
 import { HttpExceptionFilter } from "./common/http-exception.filter";
-import { FilesController } from "./files/files.controller";
-import { HealthController } from "./health/health.controller";
-import { McpServersController } from "./mcp-servers/mcp-servers.controller";
-import { MessageHistoryController } from "./messages/history.controller";
-import { MessagesController } from "./messages/messages.controller";
-import { ModelsController } from "./models/models.controller";
-import { PermissionsController } from "./permissions/permissions.controller";
-import { PreferencesController } from "./preferences/preferences.controller";
-import { ProviderAuthController } from "./provider-auth/provider-auth.controller";
-import { ProviderOAuthController } from "./provider-auth/provider-oauth.controller";
-import { SessionActionsController } from "./sessions/session-actions.controller";
-import { SessionsController } from "./sessions/sessions.controller";
-import { StreamController } from "./stream/stream.controller";
-import { StreamMessageController } from "./stream/stream-message.controller";
-import { ToolsController } from "./tools/tools.controller";
-import { SandboxController } from "./sandbox/sandbox.controller";
-import { SystemController } from "./system/system.controller";
+import { CoreModule, type CoreApplication } from "./core/core.module";
+import { FilesModule } from "./files/files.module";
+import { HealthModule } from "./health/health.module";
+import { McpServersModule } from "./mcp-servers/mcp-servers.module";
+import { MessageHistoryModule } from "./messages/history.module";
+import { MessagesModule } from "./messages/messages.module";
+import { ModelsModule } from "./models/models.module";
+import { PermissionsModule } from "./permissions/permissions.module";
+import { PreferencesModule } from "./preferences/preferences.module";
+import { ProviderAuthModule } from "./provider-auth/provider-auth.module";
+import { SandboxModule } from "./sandbox/sandbox.module";
+import { SessionActionsModule } from "./sessions/session-actions.module";
+import { SessionsModule } from "./sessions/sessions.module";
+import { StreamModule } from "./stream/stream.module";
+import { SystemModule } from "./system/system.module";
+import { ToolsModule } from "./tools/tools.module";
 
-@Global()
+// In the order their routes have always been registered: Express matches routes in this order,
+// and the OpenAPI document (committed, and compared by a test) lists its paths in it.
+const FEATURE_MODULES = [
+  HealthModule,
+  SessionsModule,
+  MessagesModule,
+  StreamModule,
+  ToolsModule,
+  SessionActionsModule,
+  MessageHistoryModule,
+  CommandsModule,
+  ModelsModule,
+  ChatModule,
+  PreferencesModule,
+  PermissionsModule,
+  ProviderAuthModule,
+  FilesModule,
+  SystemModule,
+  McpServersModule,
+  SandboxModule,
+];
+
 @Module({})
 export class AppModule {
-  static forRoot(services: ApiServices): DynamicModule {
+  /** The application comes in ready-made, so tests can run several apps in one process. */
+  static forRoot(application: CoreApplication): DynamicModule {
     return {
       module: AppModule,
-      controllers: [
-        HealthController,
-        SessionsController,
-        MessagesController,
-        StreamController,
-        StreamMessageController,
-        ToolsController,
-        SessionActionsController,
-        MessageHistoryController,
-        CommandsController,
-        ModelsController,
-        ChatController,
-        PreferencesController,
-        PermissionsController,
-        ProviderAuthController,
-        ProviderOAuthController,
-        FilesController,
-        SystemController,
-        McpServersController,
-        SandboxController,
-      ],
+      imports: [CoreModule.forRoot(application), ...FEATURE_MODULES],
       providers: [
-        { provide: API_SERVICES, useValue: services },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
       ],
-      exports: [API_SERVICES],
     };
   }
 }

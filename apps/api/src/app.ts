@@ -3,23 +3,27 @@ import "reflect-metadata";
 import type { INestApplication } from "@nestjs/common";
 import { NestFactory } from "@nestjs/core";
 import { SwaggerModule } from "@nestjs/swagger";
-import { createApiServices, createLogger, type ApiServices, type Config } from "@mix/core";
+import { createLogger, openApplication, type ApplicationServices, type Config, type Infrastructure } from "@mix/core";
 import type { Express } from "express";
 import { AppModule } from "./app.module";
 import { jsonBody } from "./common/json-body";
 import { nestLogger } from "./common/nest-logger";
 import { securityHeaders } from "./common/security-headers";
+import type { CoreApplication } from "./core/core.module";
 import { buildOpenApiDocument } from "./openapi";
 
 export interface ApiApp {
   app: INestApplication;
-  services: ApiServices;
+  services: ApplicationServices;
+  /** The connections under the services (tests reach Postgres and Redis through it). */
+  infrastructure: Infrastructure;
   close(): Promise<void>;
 }
 
-/** The Nest application over ready-made services (the OpenAPI renderer passes none that connect). */
-export async function createNestApp(services: ApiServices, config: Config): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(services), { bodyParser: false, logger: nestLogger(createLogger("api", config.LOG_LEVEL)) });
+/** The Nest application over a ready-made application (the OpenAPI renderer passes one that never connects). */
+export async function createNestApp(application: CoreApplication): Promise<INestApplication> {
+  const config: Config = application.infrastructure.config;
+  const app = await NestFactory.create(AppModule.forRoot(application), { bodyParser: false, logger: nestLogger(createLogger("api", config.LOG_LEVEL)) });
   // Express would name itself on every answer; nothing gains from telling.
   (app.getHttpAdapter().getInstance() as Express).disable("x-powered-by");
   app.use(securityHeaders());
@@ -30,14 +34,22 @@ export async function createNestApp(services: ApiServices, config: Config): Prom
 }
 
 export async function createApiApp(config: Config): Promise<ApiApp> {
-  const services = createApiServices(config, createLogger("api-core", config.LOG_LEVEL));
-  const app = await createNestApp(services, config);
+  const application = openApplication(config, createLogger("api-core", config.LOG_LEVEL));
+  let app: INestApplication;
+  try {
+    app = await createNestApp(application);
+  } catch (error) {
+    // The connections are open already; a failed boot must not leave them holding the process.
+    await application.close();
+    throw error;
+  }
   return {
     app,
-    services,
+    services: application.services,
+    infrastructure: application.infrastructure,
     async close() {
       await app.close();
-      await services.close();
+      await application.close();
     },
   };
 }

@@ -61,7 +61,7 @@ it("stops a running tool, reports the call as interrupted, and asks the model no
   // The sandbox and everything in it were killed, so the command never went on to its next step.
   await waitFor(async () => (await hostProcessesMatching("sleep 361")).length === 0, { timeoutMs: 5_000, what: "the cancelled command's processes to be gone" });
   await expect(readFile(join(stack.storage, sessionId, "after.txt"))).rejects.toMatchObject({ code: "ENOENT" });
-  const run = await stack.apis[0]!.api.services.prisma.run.findFirstOrThrow({ where: { sessionId } });
+  const run = await stack.apis[0]!.api.infrastructure.prisma.run.findFirstOrThrow({ where: { sessionId } });
   expect(run.status).toBe("cancelled");
 });
 

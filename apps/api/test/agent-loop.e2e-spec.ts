@@ -115,9 +115,9 @@ it("ends the run with an error event and a persisted error part when retries run
   const { sessionId, events } = await converse(stack, "doomed");
   expect(named(events, "error").map((event) => event.data.type)).toEqual(["retry", "retry", "run_failed"]);
   expect(events.at(-1)!.data).toMatchObject({ type: "run_failed", error: expect.stringContaining("still no"), attempt: 3, maxAttempts: 3 });
-  const run = await stack.apis[0]!.api.services.prisma.run.findFirstOrThrow({ where: { sessionId } });
+  const run = await stack.apis[0]!.api.infrastructure.prisma.run.findFirstOrThrow({ where: { sessionId } });
   expect(run.status).toBe("failed");
-  const stored = await stack.apis[0]!.api.services.prisma.part.findMany({ where: { message: { sessionId }, type: "error" } });
+  const stored = await stack.apis[0]!.api.infrastructure.prisma.part.findMany({ where: { message: { sessionId }, type: "error" } });
   expect(stored).toHaveLength(1);
 });
 

@@ -132,7 +132,7 @@ describe("a session on Anthropic", () => {
     expect(named(events, "complete")).toHaveLength(0);
     // Workspace A's key is not B's.
     expect(anthropic.requests.length - before).toBe(0);
-    const prisma = stack.apis[0]!.api.services.prisma;
+    const prisma = stack.apis[0]!.api.infrastructure.prisma;
     expect((await prisma.run.findFirstOrThrow({ where: { sessionId } })).status).toBe("failed");
     const stored = await prisma.part.findMany({ where: { message: { sessionId }, type: "error" } });
     expect(stored.map((part) => (part.data as { message: string }).message)).toEqual([expect.stringContaining("POST /api/auth/api-key")]);

@@ -15,7 +15,8 @@ afterAll(() => stack?.close());
 
 /** Starts a chat in a new workspace and returns the pending reply and its queued run. */
 async function startChat(message: string) {
-  const { apiKeys, prisma } = stack.apis[0]!.api.services;
+  const { apiKeys } = stack.apis[0]!.api.services;
+  const { prisma } = stack.apis[0]!.api.infrastructure;
   const { workspaceId, apiKey } = await apiKeys.createWorkspace("chat-failures");
   const reply = postChat(stack.apis[0]!.url, apiKey, { message });
   const run = await waitFor(() => prisma.run.findFirst({ where: { session: { workspaceId } } }).then((found) => found ?? undefined), {
@@ -26,7 +27,7 @@ async function startChat(message: string) {
 
 it("answers 502 in the error shape when the run fails before any text", async () => {
   const { reply, run } = await startChat("this will fail");
-  const { events } = stack.apis[0]!.api.services;
+  const { events } = stack.apis[0]!.api.infrastructure;
   await events.append(run.sessionId, "user_message_created", { type: "user_message_created", messageId: run.id, content: "this will fail" });
   await events.append(run.sessionId, "error", { type: "run_failed", error: "model unavailable" });
 
@@ -38,7 +39,7 @@ it("answers 502 in the error shape when the run fails before any text", async ()
 
 it("ends with the text already sent when the run fails after it", async () => {
   const { reply, run } = await startChat("this will fail later");
-  const { events } = stack.apis[0]!.api.services;
+  const { events } = stack.apis[0]!.api.infrastructure;
   await events.append(run.sessionId, "user_message_created", { type: "user_message_created", messageId: run.id, content: "this will fail later" });
   await events.append(run.sessionId, "content", { type: "content", content: "Partial" });
   await events.append(run.sessionId, "content", { type: "content", content: " answer" });

@@ -77,6 +77,6 @@ it("streams exactly the stored answer when the abandoned attempt had sent no tex
   const conversationId = transfer.headers["x-conversation-id"] as string;
   expect(await storedAnswer(conversationId)).toBe(transfer.text);
   // The attempt was abandoned all the same (its reasoning had streamed).
-  const logged = await stack.apis[0]!.api.services.events.readAfter(conversationId, 0);
+  const logged = await stack.apis[0]!.api.infrastructure.events.readAfter(conversationId, 0);
   expect(logged.filter((event) => event.event === "error").map((event) => (event.data as { type?: string }).type)).toEqual(["step_restarted", "retry"]);
 });

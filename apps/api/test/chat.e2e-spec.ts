@@ -134,7 +134,7 @@ describe("POST /api/chat", () => {
 
   it("keeps running when the client leaves, and stops following the session", async () => {
     const key = await freshKey();
-    const { services } = stack.apis[0]!.api;
+    const { infrastructure } = stack.apis[0]!.api;
     const partial = await chat(key, { message: "leaving early" }, url, (_chunk, abort) => abort());
     const conversationId = partial.headers["x-conversation-id"] as string;
     // The run completes in the session all the same...
@@ -143,7 +143,7 @@ describe("POST /api/chat", () => {
     });
     expect(assistant.assistantResponse).toMatch(/^You said: leaving early/);
     // ...and this instance no longer listens to the session.
-    await waitFor(() => services.fanout.channelCount === 0, { what: "the session's subscription to end" });
+    await waitFor(() => infrastructure.fanout.channelCount === 0, { what: "the session's subscription to end" });
   });
 });
 

@@ -83,7 +83,7 @@ it("500 internal: an unexpected failure answers with an id, and the next request
   // An instance whose Redis connection is gone: every route that needs Redis fails unexpectedly.
   const broken = await createApiApp(loadConfig({ ...stack.env, LOG_LEVEL: "silent" }));
   try {
-    broken.services.redis.disconnect();
+    broken.infrastructure.redis.disconnect();
     const server = broken.app.getHttpServer();
     const sessionId = await createSession(url, stack.key);
     const response = await request(server).get(`/stream?sessionId=${sessionId}`).set(as());
@@ -96,7 +96,7 @@ it("500 internal: an unexpected failure answers with an id, and the next request
     const next = await request(server).get(`/api/sessions/${sessionId}`).set(as());
     expect(next.status).toBe(200);
   } finally {
-    await broken.services.redis.connect();
+    await broken.infrastructure.redis.connect();
     await broken.close();
   }
 });

@@ -74,12 +74,12 @@ describe("limits", () => {
 
   beforeAll(async () => {
     // A workspace of its own holding 1,005 messages, stored directly to keep the test fast.
-    const services = stack.apis[0]!.api.services;
+    const { services, infrastructure } = stack.apis[0]!.api;
     key = (await services.apiKeys.createWorkspace("history-bulk")).apiKey;
     const sessionId = await createSession(url, key, { title: "bulk" });
     const base = Date.now() - 1_000_000;
     const rows = Array.from({ length: 1_005 }, (_, i) => ({ sessionId, turn: i + 1, role: "user" as const, createdAt: new Date(base + i * 1_000) }));
-    await services.prisma.message.createMany({ data: rows });
+    await infrastructure.prisma.message.createMany({ data: rows });
   });
 
   it("defaults to 50 and clamps a limit above 1000 to 1000", async () => {

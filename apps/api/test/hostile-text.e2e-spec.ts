@@ -41,7 +41,7 @@ afterAll(async () => {
 
 /** Everything a hostile request could have written, read back through the database and the API. */
 async function storedState() {
-  const { prisma } = stack.apis[0]!.api.services;
+  const { prisma } = stack.apis[0]!.api.infrastructure;
   const get = async (path: string) => (await request(url).get(path).set(bearer(stack.key)).expect(200)).body as unknown;
   return {
     counts: await Promise.all([prisma.workspace.count(), prisma.session.count(), prisma.message.count(), prisma.part.count(), prisma.run.count()]),

@@ -21,7 +21,7 @@ const send = (sessionId: string, key: string, body: object) =>
 
 /** What a send could have written to a session. */
 async function stored(sessionId: string) {
-  const { prisma } = stack.apis[0]!.api.services;
+  const { prisma } = stack.apis[0]!.api.infrastructure;
   const messages = await prisma.message.findMany({ where: { sessionId }, orderBy: { position: "asc" }, include: { parts: true, run: true } });
   const session = await prisma.session.findUniqueOrThrow({ where: { id: sessionId }, select: { turnCount: true } });
   return { messages, turnCount: session.turnCount };
@@ -89,7 +89,7 @@ it("keeps keys per session: the same key in two sessions sends two messages", as
 it("takes a message stored before keys remembered their request as the same request, as it always was", async () => {
   const sessionId = await createSession(url, stack.key);
   await send(sessionId, "legacy", { text: "hello" }).expect(202);
-  await stack.apis[0]!.api.services.prisma.message.updateMany({ where: { sessionId }, data: { idempotencyHash: null } });
+  await stack.apis[0]!.api.infrastructure.prisma.message.updateMany({ where: { sessionId }, data: { idempotencyHash: null } });
   const before = await stored(sessionId);
   expect((await send(sessionId, "legacy", { text: "anything" })).status).toBe(202);
   expect(await stored(sessionId)).toEqual(before);

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import request from "supertest";
-import { hashApiKey, generateApiKey, type ApiServices } from "@mix/core";
+import { hashApiKey, generateApiKey, type ApplicationServices, type Infrastructure } from "@mix/core";
 import { SseClient, waitFor } from "@mix/testing";
 import { createSession, openStream } from "./helpers/session-fixtures";
 import { bearer, startTestStack, type TestStack } from "./helpers/test-stack";
@@ -17,12 +17,14 @@ const AT_ONCE = { timeoutMs: 1_000, intervalMs: 10 };
 let stack: TestStack;
 let urlA: string;
 let urlB: string;
-let services: ApiServices;
+let services: ApplicationServices;
+let infrastructure: Infrastructure;
 
 beforeAll(async () => {
   stack = await startTestStack({ label: "key-revocation", apiInstances: 2, workers: 0, env: { CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString("hex") } });
   [urlA, urlB] = stack.apis.map((api) => api.url) as [string, string];
   services = stack.apis[0]!.api.services;
+  infrastructure = stack.apis[0]!.api.infrastructure;
 });
 afterAll(() => stack?.close());
 
@@ -49,7 +51,7 @@ describe("revoking a key", () => {
     const { key, apiKeyId } = await newWorkspace("revoke");
     await warm(key);
     // The cache is real: a revocation nobody announces goes unnoticed while it lasts.
-    await services.prisma.apiKey.update({ where: { id: apiKeyId }, data: { revokedAt: new Date() } });
+    await infrastructure.prisma.apiKey.update({ where: { id: apiKeyId }, data: { revokedAt: new Date() } });
     expect(await status(urlB, key)).toBe(200);
 
     await stack.apis[1]!.api.services.apiKeys.revokeKey(apiKeyId);
@@ -65,7 +67,7 @@ describe("revoking a key", () => {
   it("leaves the workspace's other keys working", async () => {
     const { key, workspaceId, apiKeyId } = await newWorkspace("two-keys");
     const second = generateApiKey();
-    await services.prisma.apiKey.create({ data: { workspaceId, name: "second", keyHash: hashApiKey(second), keyPrefix: second.slice(0, 10) } });
+    await infrastructure.prisma.apiKey.create({ data: { workspaceId, name: "second", keyHash: hashApiKey(second), keyPrefix: second.slice(0, 10) } });
     await warm(key);
     await warm(second);
     await services.apiKeys.revokeKey(apiKeyId);
@@ -98,14 +100,14 @@ describe("deleting a workspace", () => {
     const { key, workspaceId } = await newWorkspace("delete");
     await createSession(urlA, key, { title: "goes with the workspace" });
     await warm(key);
-    const othersBefore = await services.prisma.session.count({ where: { workspaceId: { not: workspaceId } } });
+    const othersBefore = await infrastructure.prisma.session.count({ where: { workspaceId: { not: workspaceId } } });
 
     await stack.apis[0]!.api.services.apiKeys.deleteWorkspace(workspaceId);
     await refusedOn(urlB, key);
     expect(await status(urlA, key)).toBe(401);
     expect((await request(urlB).post("/api/sessions").set(bearer(key)).send({ title: "too late" })).status).toBe(401);
-    expect(await services.prisma.session.count({ where: { workspaceId } })).toBe(0);
-    expect(await services.prisma.session.count({ where: { workspaceId: { not: workspaceId } } })).toBe(othersBefore);
+    expect(await infrastructure.prisma.session.count({ where: { workspaceId } })).toBe(0);
+    expect(await infrastructure.prisma.session.count({ where: { workspaceId: { not: workspaceId } } })).toBe(othersBefore);
     await request(urlB).get("/health").expect(200);
     await otherWorkspaceIntact();
     // Deleting it again is harmless.
@@ -118,7 +120,7 @@ describe("deleting a workspace", () => {
     await warm(key);
     // Deleted behind the services' back: the instances still hold the key, exactly as a request
     // that authenticated just before a deletion holds its principal.
-    await services.prisma.workspace.delete({ where: { id: workspaceId } });
+    await infrastructure.prisma.workspace.delete({ where: { id: workspaceId } });
 
     const writes = [
       request(urlA).post("/api/sessions").send({ title: "orphan" }),
@@ -133,10 +135,10 @@ describe("deleting a workspace", () => {
     // The session went with the workspace: sending to it is a plain 404.
     expect((await request(urlA).post(`/api/sessions/${sessionId}/messages`).set(bearer(key)).send({ text: "hi" })).status).toBe(404);
 
-    expect(await services.prisma.workspace.count({ where: { id: workspaceId } })).toBe(0);
-    expect(await services.prisma.session.count({ where: { workspaceId } })).toBe(0);
-    expect(await services.prisma.workspacePreferences.count({ where: { workspaceId } })).toBe(0);
-    expect(await services.prisma.providerCredential.count({ where: { workspaceId } })).toBe(0);
+    expect(await infrastructure.prisma.workspace.count({ where: { id: workspaceId } })).toBe(0);
+    expect(await infrastructure.prisma.session.count({ where: { workspaceId } })).toBe(0);
+    expect(await infrastructure.prisma.workspacePreferences.count({ where: { workspaceId } })).toBe(0);
+    expect(await infrastructure.prisma.providerCredential.count({ where: { workspaceId } })).toBe(0);
     await request(urlA).get("/health").expect(200);
     await otherWorkspaceIntact();
   });

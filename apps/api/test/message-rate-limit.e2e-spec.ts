@@ -41,7 +41,7 @@ const sendViaStream = (url: string, key: string, sessionId: string, content: str
   request(url).post(`/stream/${sessionId}/message`).set(bearer(key)).send({ content });
 
 const runsSettled = () =>
-  waitFor(async () => (await stack.apis[0]!.api.services.prisma.run.count({ where: { status: { in: ["queued", "running"] } } })) === 0, {
+  waitFor(async () => (await stack.apis[0]!.api.infrastructure.prisma.run.count({ where: { status: { in: ["queued", "running"] } } })) === 0, {
     timeoutMs: 30_000,
     what: "every run to finish",
   });

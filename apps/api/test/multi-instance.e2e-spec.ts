@@ -55,7 +55,7 @@ it("stops a run on the worker when the cancel is posted to the other instance", 
     expect(contents.length).toBeLessThan(400);
     expect(complete.receivedAt - cancelledAt).toBeLessThan(1_000);
     // The partial answer is persisted and the run is marked cancelled.
-    const { prisma } = stack.apis[0]!.api.services;
+    const { prisma } = stack.apis[0]!.api.infrastructure;
     await waitFor(async () => (await prisma.run.findFirst({ where: { sessionId } }))?.status === "cancelled");
     const messages = await request(a.url).get(`/api/sessions/${sessionId}/messages`).set(bearer(stack.key)).expect(200);
     expect(messages.body[1].assistantResponse).toBe(contents.map((event) => event.data.content).join(""));
@@ -77,7 +77,7 @@ it("ends queued runs as cancelled, in order, when the session is cancelled", asy
     await request(a.url).post(`/api/sessions/${sessionId}/cancel`).set(bearer(stack.key)).expect(200, { cancelled: true });
     const completes = await client.waitForCount(isComplete, 2);
     expect(completes.map((event) => event.data.type)).toEqual(["cancelled", "cancelled"]);
-    const { prisma } = stack.apis[0]!.api.services;
+    const { prisma } = stack.apis[0]!.api.infrastructure;
     const statuses = await prisma.run.findMany({ where: { sessionId }, select: { status: true } });
     expect(statuses.map((run) => run.status)).toEqual(["cancelled", "cancelled"]);
   } finally {
@@ -88,13 +88,13 @@ it("ends queued runs as cancelled, in order, when the session is cancelled", asy
 it("uses one Redis subscription per session per instance, however many clients watch", async () => {
   const [a] = twoApis();
   // Streams closed by earlier tests are released asynchronously: start from none.
-  await waitFor(() => a.api.services.fanout.channelCount === 0, { what: "earlier streams to be released" });
+  await waitFor(() => a.api.infrastructure.fanout.channelCount === 0, { what: "earlier streams to be released" });
   const sessionId = await createSession(a.url, stack.key);
   const clients = await Promise.all(Array.from({ length: 5 }, () => openStream(a.url, stack.key, sessionId)));
   try {
-    expect(a.api.services.fanout.channelCount).toBe(1);
+    expect(a.api.infrastructure.fanout.channelCount).toBe(1);
   } finally {
     clients.forEach((client) => client.close());
   }
-  await waitFor(() => a.api.services.fanout.channelCount === 0, { what: "the subscription to be dropped" });
+  await waitFor(() => a.api.infrastructure.fanout.channelCount === 0, { what: "the subscription to be dropped" });
 });

@@ -27,7 +27,7 @@ async function startGate(timeoutMs: number): Promise<PermissionGate> {
   const subscriber = createRedis(config.REDIS_URL);
   connections.push(redis, subscriber);
   const keys = new RedisKeys(config.REDIS_PREFIX);
-  const { prisma } = stack.apis[0]!.api.services;
+  const { prisma } = stack.apis[0]!.api.infrastructure;
   const events = new EventLog(redis, keys, { maxLen: config.EVENT_LOG_MAX_LEN, ttlSeconds: config.EVENT_LOG_TTL_SECONDS, ids: new PostgresEventIds(prisma) });
   const started = new PermissionGate({ redis, subscriber, keys, events, prisma, timeoutMs, logger: createLogger("test-gate", "silent") });
   await started.start();

@@ -66,7 +66,7 @@ describe("a message's run, streamed", () => {
     const session = await request(url).get(`/api/sessions/${sessionId}`).set(bearer(stack.key)).expect(200);
     expect(session.body).toMatchObject({ userMessageCount: 1, assistantMessageCount: 1, firstUserMessage: "hello pipeline" });
     expect(session.body.completionTokens).toBeGreaterThan(0);
-    const run = await stack.apis[0]!.api.services.prisma.run.findUniqueOrThrow({ where: { id: String(client.logEvents[0]!.data.messageId) } });
+    const run = await stack.apis[0]!.api.infrastructure.prisma.run.findUniqueOrThrow({ where: { id: String(client.logEvents[0]!.data.messageId) } });
     expect(run.status).toBe("completed");
   });
 
@@ -138,9 +138,9 @@ describe("a session's runs", () => {
       expect(messages.body.filter((message: { role: string }) => message.role === "user")).toHaveLength(1);
       // A third retry after the run finished is still a no-op.
       await sendMessage(url, stack.key, sessionId, "only once", headers);
-      const runs = await stack.apis[0]!.api.services.prisma.run.count({ where: { sessionId } });
+      const runs = await stack.apis[0]!.api.infrastructure.prisma.run.count({ where: { sessionId } });
       expect(runs).toBe(1);
-      await waitFor(async () => (await stack.apis[0]!.api.services.prisma.run.count({ where: { sessionId, status: "completed" } })) === 1);
+      await waitFor(async () => (await stack.apis[0]!.api.infrastructure.prisma.run.count({ where: { sessionId, status: "completed" } })) === 1);
       expect(client.logEvents.filter((event) => event.event === "user_message_created")).toHaveLength(1);
     } finally {
       client.close();
@@ -150,7 +150,7 @@ describe("a session's runs", () => {
   it("keeps a message sent while nobody watches, for a client that replays from 0", async () => {
     const sessionId = await createSession(url, stack.key);
     await sendMessage(url, stack.key, sessionId, "unwatched");
-    await waitFor(async () => (await stack.apis[0]!.api.services.prisma.run.count({ where: { sessionId, status: "completed" } })) === 1);
+    await waitFor(async () => (await stack.apis[0]!.api.infrastructure.prisma.run.count({ where: { sessionId, status: "completed" } })) === 1);
     const replay = await openStream(url, stack.key, sessionId, "0");
     try {
       await replay.waitForEvent(isComplete);

@@ -2,13 +2,14 @@
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import request from "supertest";
-import { ENCRYPTION_KEY_MISSING, type ApiServices } from "@mix/core";
+import { ENCRYPTION_KEY_MISSING, type ApplicationServices, type Infrastructure } from "@mix/core";
 import { createApiApp, type ApiApp } from "../src/app";
 import { bearer, startTestStack, type TestStack } from "./helpers/test-stack";
 
 let stack: TestStack;
 let url: string;
-let services: ApiServices;
+let services: ApplicationServices;
+let infrastructure: Infrastructure;
 let workspaceA: string;
 let workspaceB: string;
 
@@ -19,6 +20,7 @@ beforeAll(async () => {
   stack = await startTestStack({ label: "provider-auth", workers: 0, env: { CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString("base64") } });
   url = stack.apis[0]!.url;
   services = stack.apis[0]!.api.services;
+  infrastructure = stack.apis[0]!.api.infrastructure;
   workspaceA = (await services.apiKeys.authenticate(stack.key))!.workspaceId;
   workspaceB = (await services.apiKeys.authenticate(stack.otherKey))!.workspaceId;
 });
@@ -29,7 +31,7 @@ const storeKey = (body: object, key = stack.key, base = url) => request(base).po
 const remove = (provider: string, key = stack.key) => request(url).delete(`/api/auth/${provider}`).set(bearer(key));
 
 /** A second API app on the same database with a changed configuration. */
-async function withApp(overrides: Record<string, string | undefined>, work: (base: string, services: ApiServices) => Promise<void>): Promise<void> {
+async function withApp(overrides: Record<string, string | undefined>, work: (base: string, services: ApplicationServices) => Promise<void>): Promise<void> {
   const api: ApiApp = await createApiApp({ ...stack.config, ...overrides });
   try {
     await api.app.listen(0, "127.0.0.1");
@@ -62,7 +64,7 @@ describe("storing an API key", () => {
     const stored = await storeKey({ provider: "anthropic", api_key: ANTHROPIC_KEY }).expect(200);
     expect(stored.body).toEqual({ status: "success", provider: "anthropic", message: "API key for Anthropic stored" });
 
-    const rows = await services.prisma.providerCredential.findMany();
+    const rows = await infrastructure.prisma.providerCredential.findMany();
     expect(rows).toEqual([expect.objectContaining({ workspaceId: workspaceA, provider: "anthropic", authMethod: "api_key", keyHint: ANTHROPIC_KEY.slice(-4) })]);
     expect(rows[0]!.encryptedSecret).toMatch(/^v1:/);
     expect(JSON.stringify(rows)).not.toContain(ANTHROPIC_KEY);
@@ -107,10 +109,10 @@ describe("storing an API key", () => {
     ["a number", { provider: "anthropic", api_key: 42 }, /api_key must be a string/],
     ["an unknown field", { provider: "anthropic", api_key: "sk-ant-x", extra: true }, /extra/],
   ])("answers 400 for %s and stores nothing", async (_label, body, message) => {
-    const before = await services.prisma.providerCredential.findMany({ orderBy: { id: "asc" } });
+    const before = await infrastructure.prisma.providerCredential.findMany({ orderBy: { id: "asc" } });
     const response = await storeKey(body).expect(400);
     expect(response.body).toEqual({ error: { code: 400, type: "validation_error", reason: "validation_failed", message: expect.stringMatching(message) } });
-    expect(await services.prisma.providerCredential.findMany({ orderBy: { id: "asc" } })).toEqual(before);
+    expect(await infrastructure.prisma.providerCredential.findMany({ orderBy: { id: "asc" } })).toEqual(before);
   });
 });
 
@@ -152,6 +154,6 @@ describe("without CREDENTIALS_ENCRYPTION_KEY", () => {
       expect(ENCRYPTION_KEY_MISSING).toContain("CREDENTIALS_ENCRYPTION_KEY is not configured");
       await get("/api/auth/status", stack.key, base).expect(200);
     });
-    expect(await services.prisma.providerCredential.count({ where: { provider: "gemini" } })).toBe(0);
+    expect(await infrastructure.prisma.providerCredential.count({ where: { provider: "gemini" } })).toBe(0);
   });
 });

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import request from "supertest";
-import { createLogger, OAUTH_STATE_TTL_SECONDS, refreshExpiringTokens, startMaintenanceWorker, type ApiServices } from "@mix/core";
+import { createLogger, OAUTH_STATE_TTL_SECONDS, refreshExpiringTokens, startMaintenanceWorker, type ApplicationServices, type Infrastructure } from "@mix/core";
 import { createApiApp } from "../src/app";
 import { fakeOAuthEnv, startFakeOAuthServer, type FakeOAuthServer } from "./helpers/fake-oauth-server";
 import { bearer, startTestStack, type TestStack } from "./helpers/test-stack";
@@ -11,7 +11,8 @@ let fake: FakeOAuthServer;
 let stack: TestStack;
 let urlA: string;
 let urlB: string;
-let services: ApiServices;
+let services: ApplicationServices;
+let infrastructure: Infrastructure;
 
 beforeAll(async () => {
   fake = await startFakeOAuthServer();
@@ -23,6 +24,7 @@ beforeAll(async () => {
   });
   [urlA, urlB] = stack.apis.map((api) => api.url) as [string, string];
   services = stack.apis[0]!.api.services;
+  infrastructure = stack.apis[0]!.api.infrastructure;
 });
 afterAll(async () => {
   await stack?.close();
@@ -51,7 +53,7 @@ async function signIn(key: string) {
   return post(urlB, "/api/auth/oauth-callback", key, { provider: "anthropic", code, state }).expect(200);
 }
 
-const oauthRow = (workspaceId: string) => services.prisma.providerCredential.findUniqueOrThrow({ where: { workspaceId_provider: { workspaceId, provider: "anthropic" } } });
+const oauthRow = (workspaceId: string) => infrastructure.prisma.providerCredential.findUniqueOrThrow({ where: { workspaceId_provider: { workspaceId, provider: "anthropic" } } });
 const lastIssued = () => fake.tokenRequests.at(-1);
 
 describe("starting a flow", () => {
@@ -68,7 +70,7 @@ describe("starting a flow", () => {
       code_challenge: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       code_challenge_method: "S256",
     });
-    const ttl = await services.redis.ttl(services.keys.oauthState(state));
+    const ttl = await infrastructure.redis.ttl(infrastructure.keys.oauthState(state));
     expect(ttl).toBeGreaterThan(OAUTH_STATE_TTL_SECONDS - 30);
     expect(ttl).toBeLessThanOrEqual(OAUTH_STATE_TTL_SECONDS);
   });
@@ -103,7 +105,7 @@ describe("finishing a flow", () => {
     expect(row.encryptedSecret).toMatch(/^v1:/);
     expect(row.encryptedRefreshToken).toMatch(/^v1:/);
     expect(Math.abs(row.expiresAt!.getTime() - (Date.now() + 3600_000))).toBeLessThan(60_000);
-    const dump = JSON.stringify(await services.prisma.providerCredential.findMany());
+    const dump = JSON.stringify(await infrastructure.prisma.providerCredential.findMany());
     expect(dump).not.toContain(accessToken!);
     for (const refresh of fake.liveRefreshTokens) expect(dump).not.toContain(refresh);
     expect((await request(urlA).get("/api/auth/status").set(bearer(key)).expect(200)).body.providers.anthropic).toMatchObject({ authenticated: true, auth_method: "oauth" });
@@ -118,9 +120,9 @@ describe("finishing a flow", () => {
     await post(urlA, "/api/auth/oauth-callback", key, { provider: "anthropic", code: "x" }).expect(400);
 
     const expiring = await startAndApprove(key);
-    const stateKey = services.keys.oauthState(expiring.state);
-    await services.redis.pexpire(stateKey, 1);
-    for (let i = 0; i < 100 && (await services.redis.exists(stateKey)); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const stateKey = infrastructure.keys.oauthState(expiring.state);
+    await infrastructure.redis.pexpire(stateKey, 1);
+    for (let i = 0; i < 100 && (await infrastructure.redis.exists(stateKey)); i++) await new Promise((resolve) => setTimeout(resolve, 10));
     await post(urlB, "/api/auth/oauth-callback", key, { provider: "anthropic", code: expiring.code, state: expiring.state }).expect(400);
 
     const foreign = await startAndApprove(key);
@@ -130,14 +132,14 @@ describe("finishing a flow", () => {
   it("maps the token endpoint's rejection of a wrong PKCE verifier to 400 and stores nothing", async () => {
     const { key, workspaceId } = await newWorkspace("tamper");
     const { code, state } = await startAndApprove(key);
-    const stateKey = services.keys.oauthState(state);
-    const flow = JSON.parse((await services.redis.get(stateKey))!) as Record<string, string>;
-    await services.redis.set(stateKey, JSON.stringify({ ...flow, codeVerifier: "A".repeat(43) }), "KEEPTTL");
+    const stateKey = infrastructure.keys.oauthState(state);
+    const flow = JSON.parse((await infrastructure.redis.get(stateKey))!) as Record<string, string>;
+    await infrastructure.redis.set(stateKey, JSON.stringify({ ...flow, codeVerifier: "A".repeat(43) }), "KEEPTTL");
 
     const rejected = await post(urlB, "/api/auth/oauth-callback", key, { provider: "anthropic", code, state }).expect(400);
     expect(rejected.body.error.message).toContain("invalid_grant");
     expect(lastIssued()).toMatchObject({ grant_type: "authorization_code", code_verifier: "A".repeat(43) });
-    expect(await services.prisma.providerCredential.count({ where: { workspaceId } })).toBe(0);
+    expect(await infrastructure.prisma.providerCredential.count({ where: { workspaceId } })).toBe(0);
   });
 });
 
@@ -152,9 +154,9 @@ describe("GET /health/auth", () => {
     expect(await health()).toMatchObject({ status: "healthy", providers: { anthropic: { status: "active", expires_in: expect.stringMatching(/^(59m\d+s|1h0m0s)$/), last_refresh: expect.any(String) } } });
 
     const where = { workspaceId_provider: { workspaceId, provider: "anthropic" } };
-    await services.prisma.providerCredential.update({ where, data: { expiresAt: new Date(Date.now() + 2 * 60_000) } });
+    await infrastructure.prisma.providerCredential.update({ where, data: { expiresAt: new Date(Date.now() + 2 * 60_000) } });
     expect(await health()).toMatchObject({ status: "degraded", providers: { anthropic: { status: "expired" } } });
-    await services.prisma.providerCredential.update({ where, data: { encryptedRefreshToken: null, expiresAt: new Date(Date.now() - 1_000) } });
+    await infrastructure.prisma.providerCredential.update({ where, data: { encryptedRefreshToken: null, expiresAt: new Date(Date.now() - 1_000) } });
     expect(await health()).toMatchObject({ status: "unhealthy", providers: { anthropic: { status: "expired_no_refresh", expires_in: "0s" } } });
   });
 });

@@ -42,7 +42,7 @@ const isLogged = (event: SseEvent) => event.event !== "connected" && event.event
 const ids = (client: SseClient) => client.events.filter(isLogged).map((event) => Number(event.id));
 const completes = (client: SseClient) => client.events.filter((event) => event.event === "complete");
 const runsOf = (sessionId: string) =>
-  stack.apis[0]!.api.services.prisma.run.findMany({ where: { sessionId }, orderBy: { message: { turn: "asc" } }, select: { id: true, status: true, attempts: true } });
+  stack.apis[0]!.api.infrastructure.prisma.run.findMany({ where: { sessionId }, orderBy: { message: { turn: "asc" } }, select: { id: true, status: true, attempts: true } });
 
 it("recovers every run by itself after Redis comes back empty", async () => {
   const key = stack.key;

@@ -25,7 +25,7 @@ afterAll(async () => {
   await rm(storage, { recursive: true, force: true });
 });
 
-const prisma = () => stack.apis[0]!.api.services.prisma;
+const prisma = () => stack.apis[0]!.api.infrastructure.prisma;
 const MINUTE_MS = 60_000;
 
 /** A session of two turns, to be rewound to the first answer, with files on both sides of it. */

@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const prisma = () => stack.apis[0]!.api.services.prisma;
+const prisma = () => stack.apis[0]!.api.infrastructure.prisma;
 const post = (path: string, key = stack.key) => request(url).post(path).set(bearer(key));
 const messagesOf = async (sessionId: string) =>
   (await request(url).get(`/api/sessions/${sessionId}/messages`).set(bearer(stack.key)).expect(200)).body as ({ id: string } & Record<string, unknown>)[];

@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 const post = (path: string, key = stack.key) => request(url).post(path).set(bearer(key));
-const prisma = () => stack.apis[0]!.api.services.prisma;
+const prisma = () => stack.apis[0]!.api.infrastructure.prisma;
 const validation = (message: string | RegExp) => ({ error: { code: 400, type: "validation_error", reason: "validation_failed", message: typeof message === "string" ? message : expect.stringMatching(message) } });
 const storedModel = async (sessionId: string) =>
   prisma().session.findUniqueOrThrow({ where: { id: sessionId }, select: { modelProvider: true, modelId: true } });

@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const prisma = () => stack.apis[0]!.api.services.prisma;
+const prisma = () => stack.apis[0]!.api.infrastructure.prisma;
 const list = (key: string, query = "") => request(url).get(`/api/sessions${query}`).set(bearer(key));
 const ids = (body: { id: string }[]) => body.map((session) => session.id);
 

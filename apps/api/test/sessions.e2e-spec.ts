@@ -133,7 +133,7 @@ describe("DELETE /api/sessions/{id}", () => {
     const busy = await request(url).delete(`/api/sessions/${sessionId}`).set(bearer(stack.key));
     expect(busy.status).toBe(409);
     expect(busy.body.error.message).toMatch(/cancel/);
-    const { prisma, events } = stack.apis[0]!.api.services;
+    const { prisma, events } = stack.apis[0]!.api.infrastructure;
     await prisma.run.updateMany({ where: { sessionId }, data: { status: "cancelled" } });
     await request(url).delete(`/api/sessions/${sessionId}`).set(bearer(stack.key)).expect(204);
     await request(url).get(`/api/sessions/${sessionId}`).set(bearer(stack.key)).expect(404);

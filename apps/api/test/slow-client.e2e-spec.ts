@@ -49,7 +49,7 @@ it("disconnects a client that stops reading, and a resume gets every later event
   try {
     await waitFor(() => received.includes("event: connected"), { what: "the slow client to connect" });
     await sendMessage(url, stack.key, sessionId, "flood");
-    await waitFor(async () => (await api.services.prisma.run.findFirst({ where: { sessionId } }))?.status === "completed", {
+    await waitFor(async () => (await api.infrastructure.prisma.run.findFirst({ where: { sessionId } }))?.status === "completed", {
       timeoutMs: 60_000,
       what: "the run to complete",
     });

@@ -60,7 +60,7 @@ describe("POST /stream/{id}/message", () => {
           "via the stream",
         ]);
       }
-      expect(await stack.apis[0]!.api.services.prisma.run.count({ where: { sessionId } })).toBe(1);
+      expect(await stack.apis[0]!.api.infrastructure.prisma.run.count({ where: { sessionId } })).toBe(1);
     } finally {
       streams.forEach((stream) => stream.close());
       await worker.close();

@@ -121,7 +121,8 @@ it("keeps a live stream's slot for longer than the slot's TTL: its heartbeats re
 });
 
 it("lets the slots of a crashed instance lapse, without anyone freeing them", async () => {
-  const { redis, keys, apiKeys } = stack.apis[0]!.api.services;
+  const { redis, keys } = stack.apis[0]!.api.infrastructure;
+  const { apiKeys } = stack.apis[0]!.api.services;
   const principal = await apiKeys.authenticate(stack.key);
   // What a crashed instance leaves: slots taken with the cap's TTL, never refreshed or freed.
   const crashed = new StreamSlots(redis, keys, { limit: LIMIT, ttlMs: 3 * HEARTBEAT_MS });

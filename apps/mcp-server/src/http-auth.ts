@@ -1,10 +1,10 @@
 /** The workspace of an HTTP request's `Authorization: Bearer <api key>`: the REST API's keys and checks. */
 import type { IncomingMessage } from "node:http";
-import type { ApiServices, Principal } from "@mix/core";
+import type { ApplicationServices, Principal } from "@mix/core";
 
 export type AuthResult = { principal: Principal } | { error: string };
 
-export async function authenticateRequest(services: ApiServices, request: IncomingMessage): Promise<AuthResult> {
+export async function authenticateRequest(services: Pick<ApplicationServices, "apiKeys">, request: IncomingMessage): Promise<AuthResult> {
   const header = request.headers.authorization;
   if (!header) return { error: "Missing Authorization header (expected 'Bearer <api key>')" };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

@@ -5,7 +5,7 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createApiServices, createLogger, loadConfig, runService, type ApiServices, type Logger } from "@mix/core";
+import { createLogger, loadConfig, openApplication, runService, type ApplicationServices, type Logger } from "@mix/core";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { authenticateRequest } from "./http-auth";
 import { createServer } from "./server";
@@ -19,7 +19,7 @@ export interface McpHttpServer {
   close(): Promise<void>;
 }
 
-export async function startMcpHttpServer(services: ApiServices, logger: Logger, options: { port: number; host: string }): Promise<McpHttpServer> {
+export async function startMcpHttpServer(services: ApplicationServices, logger: Logger, options: { port: number; host: string }): Promise<McpHttpServer> {
   const server = createHttpServer((request, response) => {
     handle(services, logger, request, response).catch((error: unknown) => {
       logger.error({ err: error }, "MCP request failed");
@@ -40,7 +40,7 @@ export async function startMcpHttpServer(services: ApiServices, logger: Logger, 
   };
 }
 
-async function handle(services: ApiServices, logger: Logger, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(services: ApplicationServices, logger: Logger, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const path = new URL(request.url ?? "/", "http://localhost").pathname;
   if (path !== MCP_PATH) return sendJson(response, 404, { error: { code: 404, message: `Not found; the MCP endpoint is ${MCP_PATH}`, type: "not_found" } });
   // Checked before any MCP handling: a refused request never reaches a tool.
@@ -72,13 +72,13 @@ if (require.main === module) {
   runService(async () => {
     const config = loadConfig();
     const logger = createLogger("mcp-server", config.LOG_LEVEL);
-    const services = createApiServices(config, logger);
-    const http = await startMcpHttpServer(services, logger, { port: config.MCP_PORT, host: config.HOST });
+    const application = openApplication(config, logger);
+    const http = await startMcpHttpServer(application.services, logger, { port: config.MCP_PORT, host: config.HOST });
     logger.info({ port: config.MCP_PORT }, `MCP server listening on ${http.url}`);
     return async (signal) => {
       logger.info({ signal }, "shutting down");
       await http.close();
-      await services.close();
+      await application.close();
     };
   });
 }

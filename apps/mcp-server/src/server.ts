@@ -3,7 +3,7 @@
  * and prompt bound to the workspace of the API key that opened it. Built per connection so no
  * state outlives it; everything durable lives in Postgres and Redis, shared by every instance.
  */
-import type { ApiServices, Principal } from "@mix/core";
+import type { ApplicationServices, Principal } from "@mix/core";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { registerContinueSession } from "./prompts/continue-session";
 import { registerSessionTranscripts } from "./resources/session-transcripts";
@@ -40,7 +40,7 @@ const TOOLS: RegisterTool[] = [
   registerListModels,
 ];
 
-export function createServer(services: ApiServices, principal: Principal): McpServer {
+export function createServer(services: ApplicationServices, principal: Principal): McpServer {
   const server = new McpServer(SERVER_INFO, {
     instructions:
       "Agent sessions of one Mix workspace. create_session starts a conversation, send_message talks to its agent and waits for the reply, " +

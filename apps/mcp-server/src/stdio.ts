@@ -4,7 +4,7 @@
  * is the one of MIX_API_KEY (a key from `pnpm create-workspace`). Stdout carries the protocol,
  * so the process logs nothing there.
  */
-import { createApiServices, createLogger, loadConfig, runService } from "@mix/core";
+import { createLogger, loadConfig, openApplication, runService } from "@mix/core";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { createServer } from "./server";
 
@@ -13,20 +13,20 @@ runService(async () => {
   if (!config.MIX_API_KEY) throw new Error("MIX_API_KEY is required: the API key of the workspace to serve");
   // Logs go to stdout, which belongs to the protocol here: only failures are reported (on stderr, by runService).
   const logger = createLogger("mcp-stdio", "silent");
-  const services = createApiServices(config, logger);
-  const principal = await services.apiKeys.authenticate(config.MIX_API_KEY);
+  const application = openApplication(config, logger);
+  const principal = await application.services.apiKeys.authenticate(config.MIX_API_KEY);
   if (!principal) {
-    await services.close();
+    await application.close();
     throw new Error("MIX_API_KEY is not a valid API key");
   }
-  const server = createServer(services, principal);
+  const server = createServer(application.services, principal);
   await server.connect(new StdioServerTransport());
   // The client closing stdin ends the session, and with it the process.
   process.stdin.once("end", () => {
-    server.close().finally(() => services.close().finally(() => process.exit(0)));
+    server.close().finally(() => application.close().finally(() => process.exit(0)));
   });
   return async () => {
     await server.close();
-    await services.close();
+    await application.close();
   };
 });

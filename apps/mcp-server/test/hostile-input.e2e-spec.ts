@@ -36,7 +36,7 @@ afterAll(async () => {
 
 /** Everything a hostile call could have written. */
 async function storedState() {
-  const { prisma } = stack.instances[0]!.services;
+  const { prisma } = stack.instances[0]!.infrastructure;
   return {
     counts: await Promise.all([prisma.session.count(), prisma.message.count(), prisma.part.count(), prisma.run.count()]),
     sessions: await prisma.session.findMany({ orderBy: { id: "asc" } }),

@@ -31,7 +31,7 @@ it("refuses a key revoked elsewhere at once", async () => {
   expect(await initializeStatus(apiKey)).toBe(200);
   const { apiKeyId } = (await elsewhere.authenticate(apiKey))!;
   // The cache is real: a revocation nobody announces goes unnoticed while it lasts.
-  await stack.instances[1]!.services.prisma.apiKey.update({ where: { id: apiKeyId }, data: { revokedAt: new Date() } });
+  await stack.instances[1]!.infrastructure.prisma.apiKey.update({ where: { id: apiKeyId }, data: { revokedAt: new Date() } });
   expect(await initializeStatus(apiKey)).toBe(200);
   await elsewhere.revokeKey(apiKeyId);
   await refusedAtOnce(apiKey);

@@ -42,7 +42,7 @@ interface Reply {
 }
 
 it("answers with exactly the stored reply after the worker streaming it was killed", async () => {
-  const { services } = stack.instances[0]!;
+  const { events } = stack.instances[0]!.infrastructure;
   const created = await client.callTool({ name: "create_session", arguments: { title: "Lost worker" } });
   const sessionId = (created.structuredContent as { id: string }).id;
   const first = startWorker();
@@ -53,7 +53,7 @@ it("answers with exactly the stored reply after the worker streaming it was kill
       onprogress: (update) => progress.push(update.message ?? ""),
       timeout: 60_000,
     });
-    const contentEvents = async () => (await services.events.readAfter(sessionId, 0, 10_000)).filter((event) => event.event === "content").length;
+    const contentEvents = async () => (await events.readAfter(sessionId, 0, 10_000)).filter((event) => event.event === "content").length;
     await waitFor(async () => (await contentEvents()) >= 10, { timeoutMs: 20_000, what: "the step to be streaming" });
     second = startWorker();
     first.child.kill("SIGKILL");

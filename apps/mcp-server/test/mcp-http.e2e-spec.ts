@@ -103,7 +103,7 @@ describe("MCP server over Streamable HTTP", () => {
     expect(missing.status).toBe(401);
     await expect(connectClient(stack.instances[0]!.url, "mix_wrong")).rejects.toThrow();
     // No tool ran: no session called "nope" exists in any workspace.
-    expect(await stack.instances[0]!.services.prisma.session.count({ where: { title: "nope" } })).toBe(0);
+    expect(await stack.instances[0]!.infrastructure.prisma.session.count({ where: { title: "nope" } })).toBe(0);
   });
 
   it("keeps each workspace's sessions invisible to other workspaces", async () => {

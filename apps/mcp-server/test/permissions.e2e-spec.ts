@@ -33,6 +33,7 @@ describe("tool use and permissions over MCP", () => {
   });
 
   const services = () => stack.instances[0]!.services;
+  const events = () => stack.instances[0]!.infrastructure.events;
 
   const createSession = async (title: string) => {
     const result = await client.callTool({ name: "create_session", arguments: { title } });
@@ -198,8 +199,8 @@ describe("tool use and permissions over MCP", () => {
     const sessionId = await createSession("Expired events");
     const reply = await send(sessionId, "list\n@tool list_directory {}");
     expect(reply.status).toBe("completed");
-    await services().events.delete(sessionId);
-    expect(await services().events.lastId(sessionId)).toBe(0);
+    await events().delete(sessionId);
+    expect(await events().lastId(sessionId)).toBe(0);
 
     const stored = await waitForReply(sessionId, reply.messageId);
     expect(stored).toEqual({ ...reply, toolCalls: [{ id: reply.toolCalls[0]!.id, name: "list_directory", status: "succeeded" }] });

@@ -39,7 +39,8 @@ describe("tool errors and send_message timeouts", () => {
   });
 
   it("wait_for_reply stops at a permission still pending, not at one answered before its tool started", async () => {
-    const { services } = stack.instances[0]!;
+    const { services, infrastructure } = stack.instances[0]!;
+    const { events } = infrastructure;
     const workspaceId = (await services.apiKeys.authenticate(stack.key))!.workspaceId;
     const created = await client.callTool({ name: "create_session", arguments: { title: "Asked twice" } });
     const sessionId = (created.structuredContent as { id: string }).id;
@@ -47,12 +48,12 @@ describe("tool errors and send_message timeouts", () => {
     const messageId = (sent.structuredContent as { messageId: string }).messageId;
 
     // The run's events as the worker writes them, up to a request answered a moment ago.
-    const store = new PermissionStore(services.redis, services.keys);
+    const store = new PermissionStore(infrastructure.redis, infrastructure.keys);
     const ask = async (permissionId: string, toolCallId: string) => {
       const owner = { workspaceId, sessionId, streamSessionId: sessionId, runId: messageId, toolCallId, toolName: "Write" };
       await store.create(permissionId, owner, 60_000);
-      await services.events.append(sessionId, "tool_use_start", { type: "tool_use_start", id: toolCallId, name: "Write" });
-      await services.events.append(sessionId, "permission", {
+      await events.append(sessionId, "tool_use_start", { type: "tool_use_start", id: toolCallId, name: "Write" });
+      await events.append(sessionId, "permission", {
         type: "permission",
         id: permissionId,
         sessionId,
@@ -61,7 +62,7 @@ describe("tool errors and send_message timeouts", () => {
         action: "write",
       });
     };
-    await services.events.append(sessionId, "user_message_created", { type: "user_message_created", messageId, content: "write twice" });
+    await events.append(sessionId, "user_message_created", { type: "user_message_created", messageId, content: "write twice" });
     await ask("permission-answered", "call_1");
     await store.settle("permission-answered", "granted");
 

@@ -6,12 +6,13 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type ApiServices } from "@mix/core";
+import { type ApplicationServices, type Infrastructure } from "@mix/core";
 import { hostProcessesMatching, waitFor } from "@mix/testing";
 import { createWorkerFixture, type WorkerFixture } from "./helpers/worker-fixture";
 
 let fixture: WorkerFixture;
-let services: ApiServices;
+let services: ApplicationServices;
+let infrastructure: Infrastructure;
 let storage: string;
 
 beforeAll(async () => {
@@ -22,7 +23,7 @@ beforeAll(async () => {
     RUN_LEASE_MS: "2000",
     RUN_STALLED_CHECK_MS: "1000",
   });
-  ({ services, storage } = fixture);
+  ({ services, infrastructure, storage } = fixture);
 });
 afterAll(() => fixture?.close());
 
@@ -32,7 +33,7 @@ const runStatus = (runId: string) => fixture.runStatus(runId);
 it("resumes a run on another worker after SIGKILL and reports the started tool call as interrupted", async () => {
   const { workspaceId } = await services.apiKeys.createWorkspace("recovery");
   // No permission prompts in this workspace: the test is about the crash, not the question.
-  await services.prisma.workspace.update({ where: { id: workspaceId }, data: { permissionPolicy: { tools: [] } } });
+  await infrastructure.prisma.workspace.update({ where: { id: workspaceId }, data: { permissionPolicy: { tools: [] } } });
   const session = await services.sessions.create(workspaceId, { title: "crash", promptMode: "default", sessionType: "main" });
   const command = "echo started >> runs.log; sleep 351; echo after > after.txt";
   const first = startWorker();
@@ -57,7 +58,7 @@ it("resumes a run on another worker after SIGKILL and reports the started tool c
     // The status is stored just before the run's `complete` goes out.
     const events = await waitFor(
       async () => {
-        const logged = await services.events.readAfter(session.id, 0);
+        const logged = await infrastructure.events.readAfter(session.id, 0);
         return logged.at(-1)?.event === "complete" && logged;
       },
       { timeoutMs: 5_000, what: "the run's complete event" },

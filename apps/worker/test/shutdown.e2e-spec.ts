@@ -2,19 +2,20 @@
  * A real worker process: it runs queued messages, and on SIGTERM stops taking new runs, lets
  * the active one finish, and exits 0.
  */
-import { type ApiServices } from "@mix/core";
+import { type ApplicationServices, type Infrastructure } from "@mix/core";
 import { waitFor } from "@mix/testing";
 import { createWorkerFixture, type WorkerFixture } from "./helpers/worker-fixture";
 
 let fixture: WorkerFixture;
-let services: ApiServices;
+let services: ApplicationServices;
+let infrastructure: Infrastructure;
 
 beforeAll(async () => {
   fixture = await createWorkerFixture("worker", {
     SCRIPTED_DELAY_MS: "20",
     SCRIPTED_CONTENT_DELTAS: "50",
   });
-  ({ services } = fixture);
+  ({ services, infrastructure } = fixture);
 });
 afterAll(() => fixture?.close());
 
@@ -36,7 +37,7 @@ it("finishes the active run on SIGTERM, takes no new one, and exits 0", async ()
     expect(await worker.exited).toBe(0);
     expect(await runStatus(first.messageId)).toBe("completed");
     expect(await runStatus(second.messageId)).toBe("queued");
-    const events = await services.events.readAfter(session.id, 0);
+    const events = await infrastructure.events.readAfter(session.id, 0);
     expect(events.filter((event) => event.event === "content")).toHaveLength(50);
     expect(events.at(-1)).toMatchObject({ event: "complete", data: { type: "complete" } });
     expect(worker.output()).not.toMatch(/"level":50/);
@@ -62,7 +63,7 @@ it("hands a run that outlives SHUTDOWN_GRACE_MS over to another worker, and exit
   let next: ReturnType<typeof startWorker> | undefined;
   try {
     const sent = await services.messages.send(workspaceId, session.id, { text: "a slow one", plan_mode: false });
-    await waitFor(async () => (await services.events.readAfter(session.id, 0)).some((event) => event.event === "content"), { timeoutMs: 15_000, what: "the run to stream" });
+    await waitFor(async () => (await infrastructure.events.readAfter(session.id, 0)).some((event) => event.event === "content"), { timeoutMs: 15_000, what: "the run to stream" });
 
     const stopping = Date.now();
     worker.child.kill("SIGTERM");
@@ -76,7 +77,7 @@ it("hands a run that outlives SHUTDOWN_GRACE_MS over to another worker, and exit
     next = startWorker();
     await waitFor(async () => (await runStatus(sent.messageId)) === "completed", { timeoutMs: 20_000, what: "the next worker to finish the run" });
     expect(Date.now() - resumedFrom).toBeLessThan(20_000);
-    const completes = (await services.events.readAfter(session.id, 0)).filter((event) => event.event === "complete");
+    const completes = (await infrastructure.events.readAfter(session.id, 0)).filter((event) => event.event === "complete");
     expect(completes.map((event) => event.data)).toEqual([expect.objectContaining({ type: "complete", messageId: expect.any(String) })]);
   } finally {
     if (worker.child.exitCode === null) worker.child.kill("SIGKILL");

@@ -5,12 +5,13 @@
  * README's rules (deltas per id, an abandoned id dropped) ends up with exactly the stored
  * answer; a chat reply that had already handed on the abandoned text ends as abandoned.
  */
-import { followChatReply, STEP_RESTARTED, type ApiServices, type LoggedEvent, type ReplyOutcome } from "@mix/core";
+import { STEP_RESTARTED, type ApplicationServices, type Infrastructure, type LoggedEvent, type RunOutcome } from "@mix/core";
 import { streamedText, waitFor } from "@mix/testing";
 import { createWorkerFixture, type WorkerFixture } from "./helpers/worker-fixture";
 
 let fixture: WorkerFixture;
-let services: ApiServices;
+let services: ApplicationServices;
+let infrastructure: Infrastructure;
 
 beforeAll(async () => {
   fixture = await createWorkerFixture("step-restart", {
@@ -20,7 +21,7 @@ beforeAll(async () => {
     RUN_LEASE_MS: "2000",
     RUN_STALLED_CHECK_MS: "1000",
   });
-  ({ services } = fixture);
+  ({ services, infrastructure } = fixture);
 });
 afterAll(() => fixture?.close());
 
@@ -38,29 +39,27 @@ const idsOf = (events: LoggedEvent[], parentToolCallId?: string) => [
 /** Sends `text`, kills the worker running it once `midStep` holds, and waits for a second worker to finish the run. */
 async function sendAndKillMidStep(text: string, midStep: (events: LoggedEvent[]) => boolean) {
   const { workspaceId } = await services.apiKeys.createWorkspace("step-restart");
-  await services.prisma.workspace.update({ where: { id: workspaceId }, data: { permissionPolicy: { tools: [] } } });
+  await infrastructure.prisma.workspace.update({ where: { id: workspaceId }, data: { permissionPolicy: { tools: [] } } });
   const session = await services.sessions.create(workspaceId, { title: "crash mid-step", promptMode: "default", sessionType: "main" });
   const first = startWorker();
   let second: ReturnType<typeof startWorker> | undefined;
   try {
-    const afterEventId = await services.events.lastId(session.id);
+    const afterEventId = await infrastructure.events.lastId(session.id);
     const sent = await services.messages.send(workspaceId, session.id, { text, plan_mode: false });
     // What POST /api/chat does with the run's events.
-    const chat: ReplyOutcome[] = [];
-    const followed = await followChatReply(
-      services.events,
-      services.fanout,
-      { conversationId: session.id, messageId: sent.messageId, model: "scripted-1", afterEventId },
+    const chat: RunOutcome[] = [];
+    const followed = await services.follow.follow(
+      { sessionId: session.id, messageId: sent.messageId, afterEventId },
       { text: () => undefined, end: (outcome) => chat.push(outcome) },
-      { timeoutMs: 60_000 },
+      { timeoutMs: 60_000, textIsFinal: true },
     );
-    await waitFor(async () => midStep(await services.events.readAfter(session.id, 0, 10_000)), { timeoutMs: 20_000, what: "the step to be streaming" });
+    await waitFor(async () => midStep(await infrastructure.events.readAfter(session.id, 0, 10_000)), { timeoutMs: 20_000, what: "the step to be streaming" });
     second = startWorker();
     first.child.kill("SIGKILL");
     await first.exited;
     await waitFor(async () => (await runStatus(sent.messageId)) === "completed", { timeoutMs: 40_000, what: "the second worker to finish the run" });
     followed.stop();
-    const events = await services.events.readAfter(session.id, 0, 10_000);
+    const events = await infrastructure.events.readAfter(session.id, 0, 10_000);
     return { workspaceId, sessionId: session.id, events, chat };
   } finally {
     if (first.child.exitCode === null) first.child.kill("SIGKILL");
@@ -91,7 +90,7 @@ it("announces the step a killed worker was streaming once, so the assembled text
   expect(events.filter((event) => event.event === "content").map((event) => (event.data as { content: string }).content).join("")).not.toBe(
     assistant[0]!.assistantResponse,
   );
-  expect((await services.prisma.run.findFirstOrThrow({ where: { sessionId } })).streamingMessageId).toBeNull();
+  expect((await infrastructure.prisma.run.findFirstOrThrow({ where: { sessionId } })).streamingMessageId).toBeNull();
   // A plain-text chat reply had handed on the abandoned text: it ends, not with a reply that holds it.
   expect(chat).toEqual([{ kind: "abandoned", error: expect.stringContaining("worker") }]);
 }, 90_000);
@@ -107,7 +106,7 @@ it("announces a subagent's abandoned step tagged with its Task call, which ends 
   expect(restarts(events).map((event) => event.data)).toEqual([
     { type: STEP_RESTARTED, assistantMessageId: abandoned, parentToolCallId: taskCall.id, error: expect.stringContaining("interrupted") },
   ]);
-  expect(await services.prisma.message.count({ where: { id: abandoned } })).toBe(0);
+  expect(await infrastructure.prisma.message.count({ where: { id: abandoned } })).toBe(0);
   // The subagent's text is dropped whole; the run's own text is what its messages store.
   expect(streamedText(events, taskCall.id)).toBe("");
   const messages = await services.messages.list(workspaceId, sessionId);

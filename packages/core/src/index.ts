@@ -15,7 +15,11 @@ export { SessionsService, type ListSessionsOptions, type SessionPage } from "./s
 export { MessagesService } from "./messages/messages.service";
 export { CancelService } from "./runs/cancel.service";
 export { ChatService, type ChatStarted } from "./chat/chat.service";
-export { followChatReply, type FollowedReply, type ReplyHandlers, type ReplyOutcome } from "./chat/follow-reply";
+export { RunFollower, type RunFollowerDeps } from "./follow/run-follower";
+export type { FollowHandlers, FollowOptions, FollowedRun, Following, RunOutcome, RunProgress, RunReply, RunToFollow } from "./follow/run-outcome";
+export type { PendingPermission, ToolCallStatus, ToolCallSummary } from "./follow/run-tracker";
+export type { RunStatusView } from "./follow/run-status";
+export { storedReply } from "./follow/stored-reply";
 export { ChatReplyFilter, type ReplyStep } from "./chat/chat-reply";
 export { ModelCatalog, AUTO_MODEL_ID, type ChosenModel } from "./models/catalog/model-catalog";
 export { PriceTable, parseModelPrices, BUILT_IN_PRICES, type ModelPrice } from "./models/catalog/model-prices";
@@ -34,9 +38,10 @@ export { PreferencesService, DEFAULT_PREFERENCES } from "./preferences/preferenc
 export { CredentialsService, parseCredentialProvider, ENCRYPTION_KEY_MISSING } from "./credentials/credentials.service";
 export { providerCatalog, CREDENTIAL_PROVIDER_INFO, SCRIPTED_PROVIDER, SCRIPTED_MODEL_ID, type ModelProviderName } from "./models/catalog/provider-catalog";
 export { SecretBox, SecretBoxError, parseEncryptionKey } from "./secrets/secret-box";
-export { createApiServices, createApplicationServices, openApplication, type ApiServices, type ApplicationServices, type Application } from "./services/application-services";
+export { createApplicationServices, openApplication, type ApplicationServices, type Application } from "./services/application-services";
 export { createInfrastructure, type Infrastructure, type InfrastructureOptions } from "./infrastructure/infrastructure";
-export { startRunWorker, type RunWorker } from "./workers/run-worker";
+export { HealthCheck, type DependencyStatus } from "./infrastructure/health-check";
+export { startRunWorker, type RunWorker, type RunWorkerOptions } from "./workers/run-worker";
 export { startMaintenanceWorker, MAINTENANCE_SCHEDULES, MCP_REFRESH_JOB, type MaintenanceWorker, type MaintenanceWorkerOptions } from "./workers/maintenance-worker";
 export { ProviderOAuthService } from "./oauth/provider-oauth.service";
 export { refreshExpiringTokens, REFRESH_AHEAD_MS, type RefreshOutcome } from "./oauth/token-refresh";

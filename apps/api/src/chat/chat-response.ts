@@ -6,13 +6,13 @@
  * retried) cannot be taken back: the transfer is then cut without its last chunk, so a client
  * sees a failed download, never a complete reply that holds abandoned text.
  */
-import { followChatReply, type ApiServices, type ChatStarted, type ErrorResponse, type ReplyOutcome } from "@mix/core";
+import type { ChatStarted, ErrorResponse, RunFollower, RunOutcome } from "@mix/core";
 import type { Response } from "express";
 
 /** How long a response waits for its reply; the run itself goes on and stays in the session. */
 export const CHAT_REPLY_TIMEOUT_MS = 10 * 60_000;
 
-export async function streamChatReply(services: Pick<ApiServices, "events" | "fanout">, started: ChatStarted, response: Response): Promise<void> {
+export async function streamChatReply(follower: Pick<RunFollower, "follow">, started: ChatStarted, response: Response): Promise<void> {
   let written = false;
   const start = () => {
     if (response.headersSent) return;
@@ -29,7 +29,7 @@ export async function streamChatReply(services: Pick<ApiServices, "events" | "fa
       written = true;
       response.write(text);
     },
-    end(outcome: ReplyOutcome) {
+    end(outcome: RunOutcome) {
       if (response.writableEnded) return;
       if (outcome.kind === "abandoned" && written) {
         response.destroy();
@@ -53,11 +53,13 @@ export async function streamChatReply(services: Pick<ApiServices, "events" | "fa
     gone = true;
     followed?.stop();
   });
-  followed = await followChatReply(services.events, services.fanout, started, handlers, { timeoutMs: CHAT_REPLY_TIMEOUT_MS });
+  const run = { sessionId: started.conversationId, messageId: started.messageId, afterEventId: started.afterEventId };
+  // What went out cannot be taken back: a restart of a step whose text was written ends the reply.
+  followed = await follower.follow(run, handlers, { timeoutMs: CHAT_REPLY_TIMEOUT_MS, textIsFinal: true });
   if (gone) followed.stop();
 }
 
-function describeFailure(outcome: ReplyOutcome, conversationId: string): ErrorResponse | null {
+function describeFailure(outcome: RunOutcome, conversationId: string): ErrorResponse | null {
   switch (outcome.kind) {
     case "complete":
       return null;
@@ -75,5 +77,19 @@ function describeFailure(outcome: ReplyOutcome, conversationId: string): ErrorRe
           reason: "timeout",
         },
       };
+    case "awaiting_permission":
+      // Not reached in practice: a chat run is offered no tools, so nothing in it asks permission.
+      return {
+        error: {
+          code: 502,
+          message: `The reply waits for permission to use ${outcome.permission.toolName}; answer it in conversation ${conversationId}`,
+          type: "internal_error",
+          reason: "upstream_failed",
+        },
+      };
+    case "stopped":
+    case "not_in_log":
+      // Not reached: a chat reply is followed with neither a signal nor a log check.
+      return null;
   }
 }

@@ -2,11 +2,10 @@
  * `POST /api/chat`: sends a message to a conversation (a session, created when none is given)
  * through the sessions pipeline, and streams the reply's text back as it is generated.
  */
-import { Body, Controller, HttpCode, Inject, Post, Res } from "@nestjs/common";
+import { Body, Controller, HttpCode, Post, Res } from "@nestjs/common";
 import { ApiOperation, ApiResponse, ApiTags } from "@nestjs/swagger";
-import { ChatRequest, CONVERSATION_ID_HEADER, type ApiServices, type Principal } from "@mix/core";
+import { ChatRequest, ChatService, CONVERSATION_ID_HEADER, RunFollower, type Principal } from "@mix/core";
 import type { Response } from "express";
-import { API_SERVICES } from "../common/api-services.token";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodBody } from "../common/openapi/zod-openapi";
 import { RateLimited } from "../common/rate-limit/rate-limited.decorator";
@@ -16,7 +15,10 @@ import { streamChatReply } from "./chat-response";
 @ApiTags("Chat")
 @Controller("api/chat")
 export class ChatController {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  constructor(
+    private readonly chatService: ChatService,
+    private readonly follower: RunFollower,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -43,10 +45,10 @@ export class ChatController {
     @Body(new ZodPipe(ChatRequest)) body: ChatRequest,
     @Res() response: Response,
   ): Promise<void> {
-    const started = await this.services.chat.send(principal.workspaceId, body);
+    const started = await this.chatService.send(principal.workspaceId, body);
     // Set now, so every answer from here on (text or error) names the conversation.
     response.setHeader(CONVERSATION_ID_HEADER, started.conversationId);
     response.append("Access-Control-Expose-Headers", CONVERSATION_ID_HEADER);
-    await streamChatReply(this.services, started, response);
+    await streamChatReply(this.follower, started, response);
   }
 }

@@ -1,15 +1,14 @@
 /** `/api/commands`: the slash commands a message may start with (built-ins and COMMANDS_DIR files). */
-import { Controller, Get, Inject, Param } from "@nestjs/common";
+import { Controller, Get, Param } from "@nestjs/common";
 import { ApiOperation, ApiParam, ApiTags } from "@nestjs/swagger";
-import { CommandDetails, CommandSummary, type ApiServices } from "@mix/core";
+import { CommandDetails, CommandRegistry, CommandSummary } from "@mix/core";
 import { z } from "zod";
-import { API_SERVICES } from "../common/api-services.token";
 import { ApiErrors, ApiZodResponse } from "../common/openapi/zod-openapi";
 
 @ApiTags("System")
 @Controller("api/commands")
 export class CommandsController {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  constructor(private readonly commands: CommandRegistry) {}
 
   @Get()
   @ApiOperation({
@@ -20,7 +19,7 @@ export class CommandsController {
   @ApiZodResponse(200, z.array(CommandSummary), "List of commands")
   @ApiErrors(401)
   list(): Promise<CommandSummary[]> {
-    return this.services.commands.list();
+    return this.commands.list();
   }
 
   @Get(":name")
@@ -29,6 +28,6 @@ export class CommandsController {
   @ApiZodResponse(200, CommandDetails, "Command details")
   @ApiErrors(401, 404)
   get(@Param("name") name: string): Promise<CommandDetails> {
-    return this.services.commands.get(name);
+    return this.commands.get(name);
   }
 }

@@ -1,12 +1,11 @@
 /** `/api/sessions/{id}/files`: a session's file storage, a thin mapping onto SessionFilesService. */
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from "@nestjs/common";
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from "@nestjs/common";
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from "@nestjs/swagger";
-import { FileInfo, MAX_UPLOAD_BYTES, type ApiServices, type Principal } from "@mix/core";
+import { FileInfo, MAX_UPLOAD_BYTES, SessionFilesService, type Principal } from "@mix/core";
 import type { Request, Response } from "express";
 import { z } from "zod";
-import { API_SERVICES } from "../common/api-services.token";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { receiveFile, UPLOAD_FIELD } from "./multipart-upload";
@@ -18,14 +17,14 @@ const FILENAME_PARAM = { name: "filename", description: "File name; may contain 
 @ApiTags("Files")
 @Controller("api/sessions/:id/files")
 export class FilesController {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  constructor(private readonly files: SessionFilesService) {}
 
   @Get()
   @ApiOperation({ summary: "List session files", description: "The files and folders at the top of the session's storage folder.", operationId: "listSessionFiles" })
   @ApiZodResponse(200, z.array(FileInfo), "List of files in session")
   @ApiErrors(401, 404)
   list(@CurrentPrincipal() principal: Principal, @Param("id") id: string) {
-    return this.services.files.list(principal.workspaceId, id);
+    return this.files.list(principal.workspaceId, id);
   }
 
   @Post("upload")
@@ -41,8 +40,8 @@ export class FilesController {
   @ApiZodResponse(201, FileInfo, "File uploaded successfully")
   @ApiErrors(400, 401, 404, 413)
   async upload(@CurrentPrincipal() principal: Principal, @Param("id") id: string, @Req() request: Request) {
-    await this.services.files.requireSession(principal.workspaceId, id);
-    return receiveFile(request, (clientName, body) => this.services.files.upload(principal.workspaceId, id, clientName, body));
+    await this.files.requireSession(principal.workspaceId, id);
+    return receiveFile(request, (clientName, body) => this.files.upload(principal.workspaceId, id, clientName, body));
   }
 
   @Get("*filename")
@@ -70,13 +69,13 @@ export class FilesController {
   ): Promise<void> {
     const name = rawFileName(request);
     if (thumb !== undefined) {
-      const made = await this.services.files.thumbnail(principal.workspaceId, id, name, thumb, time);
+      const made = await this.files.thumbnail(principal.workspaceId, id, name, thumb, time);
       const info = await stat(made.file);
       const open = async () => createReadStream(made.file);
       return sendBytes(request, response, { size: info.size, modifiedMs: info.mtimeMs, contentType: made.contentType, open });
     }
-    const { entry, contentType } = await this.services.files.file(principal.workspaceId, id, name);
-    const open = (range?: { start: number; end: number }) => this.services.files.read(id, entry, range);
+    const { entry, contentType } = await this.files.file(principal.workspaceId, id, name);
+    const open = (range?: { start: number; end: number }) => this.files.read(id, entry, range);
     return sendBytes(request, response, { size: entry.size, modifiedMs: entry.modifiedMs, contentType, open });
   }
 
@@ -86,6 +85,6 @@ export class FilesController {
   @ApiParam(FILENAME_PARAM)
   @ApiErrors(400, 401, 404)
   async delete(@CurrentPrincipal() principal: Principal, @Param("id") id: string, @Req() request: Request): Promise<void> {
-    await this.services.files.delete(principal.workspaceId, id, rawFileName(request));
+    await this.files.delete(principal.workspaceId, id, rawFileName(request));
   }
 }

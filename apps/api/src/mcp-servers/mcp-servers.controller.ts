@@ -1,15 +1,14 @@
 /** `GET /api/mcp`: the workspace's MCP servers and their tools, as the workers' background check last found them. */
-import { Controller, Get, Inject } from "@nestjs/common";
+import { Controller, Get } from "@nestjs/common";
 import { ApiOperation, ApiTags } from "@nestjs/swagger";
-import { McpServersResponse, type ApiServices, type Principal } from "@mix/core";
-import { API_SERVICES } from "../common/api-services.token";
+import { McpServersResponse, McpServersService, type Principal } from "@mix/core";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodResponse } from "../common/openapi/zod-openapi";
 
 @ApiTags("System")
 @Controller("api/mcp")
 export class McpServersController {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  constructor(private readonly mcp: McpServersService) {}
 
   @Get()
   @ApiOperation({
@@ -23,6 +22,6 @@ export class McpServersController {
   @ApiZodResponse(200, McpServersResponse, "List of MCP servers")
   @ApiErrors(401)
   list(@CurrentPrincipal() principal: Principal): Promise<McpServersResponse> {
-    return this.services.mcp.list(principal.workspaceId);
+    return this.mcp.list(principal.workspaceId);
   }
 }

@@ -1,9 +1,8 @@
 /** `GET /api/messages/history`: messages across all of the caller's sessions, newest first. */
-import { Controller, Get, Inject, Query } from "@nestjs/common";
+import { Controller, Get, Query } from "@nestjs/common";
 import { ApiOperation, ApiQuery, ApiTags } from "@nestjs/swagger";
-import { BackendMessage, DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT, MessageHistoryQuery, type ApiServices, type Principal } from "@mix/core";
+import { BackendMessage, DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT, MessageHistoryQuery, MessageHistoryService, type Principal } from "@mix/core";
 import { z } from "zod";
-import { API_SERVICES } from "../common/api-services.token";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
@@ -11,7 +10,7 @@ import { ZodPipe } from "../common/zod-validation.pipe";
 @ApiTags("Messages")
 @Controller("api/messages")
 export class MessageHistoryController {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  constructor(private readonly history: MessageHistoryService) {}
 
   @Get("history")
   @ApiOperation({
@@ -34,6 +33,6 @@ export class MessageHistoryController {
     // design type, and Swagger would try to read the zod object as a DTO class.
     @Query(new ZodPipe(MessageHistoryQuery)) query: z.infer<typeof MessageHistoryQuery>,
   ) {
-    return this.services.history.list(principal.workspaceId, query);
+    return this.history.list(principal.workspaceId, query);
   }
 }

@@ -1,17 +1,17 @@
 /** `/api/sessions/{id}/messages` and `/cancel`: store + enqueue (202), list, cancel. */
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post } from "@nestjs/common";
+import { Body, Controller, Get, Headers, HttpCode, Param, Post } from "@nestjs/common";
 import { ApiHeader, ApiOperation, ApiTags } from "@nestjs/swagger";
 import {
   BackendMessage,
   CancelResponse,
+  CancelService,
   MAX_IDEMPOTENCY_KEY_LENGTH,
+  MessagesService,
   SendMessageAccepted,
   SendMessageRequest,
-  type ApiServices,
   type Principal,
 } from "@mix/core";
 import { z } from "zod";
-import { API_SERVICES } from "../common/api-services.token";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { RateLimited } from "../common/rate-limit/rate-limited.decorator";
@@ -21,14 +21,17 @@ import { checkIdempotencyKey } from "./idempotency-key";
 @ApiTags("Messages")
 @Controller("api/sessions/:id")
 export class MessagesController {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly cancelService: CancelService,
+  ) {}
 
   @Get("messages")
   @ApiOperation({ summary: "List session messages", operationId: "getSessionMessages" })
   @ApiZodResponse(200, z.array(BackendMessage), "Messages in conversation order")
   @ApiErrors(401, 404)
   list(@CurrentPrincipal() principal: Principal, @Param("id") id: string) {
-    return this.services.messages.list(principal.workspaceId, id);
+    return this.messages.list(principal.workspaceId, id);
   }
 
   @Post("messages")
@@ -52,7 +55,7 @@ export class MessagesController {
     @Headers("idempotency-key") idempotencyKey?: string,
   ): Promise<SendMessageAccepted> {
     checkIdempotencyKey(idempotencyKey);
-    const { status, sessionId } = await this.services.messages.send(principal.workspaceId, id, body, idempotencyKey);
+    const { status, sessionId } = await this.messages.send(principal.workspaceId, id, body, idempotencyKey);
     return { status, sessionId };
   }
 
@@ -66,6 +69,6 @@ export class MessagesController {
   @ApiZodResponse(200, CancelResponse, "Cancellation status")
   @ApiErrors(401, 404)
   cancel(@CurrentPrincipal() principal: Principal, @Param("id") id: string) {
-    return this.services.cancel.cancel(principal.workspaceId, id);
+    return this.cancelService.cancel(principal.workspaceId, id);
   }
 }

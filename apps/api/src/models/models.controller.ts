@@ -1,14 +1,13 @@
 /** `GET /api/ai/models`: the models this deployment can run, for the chat endpoint's `model`. */
-import { Controller, Get, Inject } from "@nestjs/common";
+import { Controller, Get } from "@nestjs/common";
 import { ApiOperation, ApiTags } from "@nestjs/swagger";
-import { ListModelsResponse, type ApiServices } from "@mix/core";
-import { API_SERVICES } from "../common/api-services.token";
+import { ListModelsResponse, ModelCatalog } from "@mix/core";
 import { ApiErrors, ApiZodResponse } from "../common/openapi/zod-openapi";
 
 @ApiTags("Chat")
 @Controller("api/ai/models")
 export class ModelsController {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  constructor(private readonly models: ModelCatalog) {}
 
   @Get()
   @ApiOperation({
@@ -19,6 +18,6 @@ export class ModelsController {
   @ApiZodResponse(200, ListModelsResponse, "Auto first, then every model the deployment can run")
   @ApiErrors(401)
   list(): ListModelsResponse {
-    return { models: this.services.models.list() };
+    return { models: this.models.list() };
   }
 }

@@ -2,7 +2,7 @@
  * `/api/permissions`: the contract's grant and deny of a run's permission request (any instance
  * answers; the worker waiting for it resumes), and the workspace's policy of which tools ask.
  */
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put } from "@nestjs/common";
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from "@nestjs/common";
 import { ApiBody, ApiOperation, ApiParam, ApiTags } from "@nestjs/swagger";
 import {
   DenyPermissionRequest,
@@ -10,11 +10,10 @@ import {
   GrantPermissionRequest,
   GrantPermissionResponse,
   PermissionPolicyResponse,
+  PermissionsService,
   UpdatePermissionPolicyRequest,
-  type ApiServices,
   type Principal,
 } from "@mix/core";
-import { API_SERVICES } from "../common/api-services.token";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse, toOpenApiSchema } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
@@ -30,7 +29,7 @@ const permissionId = ApiParam({ name: "id", description: "Permission ID (the `id
 @ApiTags("Permissions")
 @Controller("api/permissions")
 export class PermissionsController {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  constructor(private readonly permissions: PermissionsService) {}
 
   @Post(":id/grant")
   @HttpCode(200)
@@ -50,7 +49,7 @@ export class PermissionsController {
     @Param("id") id: string,
     @Body(new OptionalBodyPipe(GrantPermissionRequest)) body: GrantPermissionRequest,
   ): Promise<GrantPermissionResponse> {
-    return this.services.permissions.grant(principal.workspaceId, id, body);
+    return this.permissions.grant(principal.workspaceId, id, body);
   }
 
   @Post(":id/deny")
@@ -69,7 +68,7 @@ export class PermissionsController {
     @Param("id") id: string,
     @Body(new OptionalBodyPipe(DenyPermissionRequest)) _body: DenyPermissionRequest,
   ): Promise<DenyPermissionResponse> {
-    return this.services.permissions.deny(principal.workspaceId, id);
+    return this.permissions.deny(principal.workspaceId, id);
   }
 
   @Get("policy")
@@ -81,7 +80,7 @@ export class PermissionsController {
   @ApiZodResponse(200, PermissionPolicyResponse, "The workspace's permission policy")
   @ApiErrors(401)
   policy(@CurrentPrincipal() principal: Principal): Promise<PermissionPolicyResponse> {
-    return this.services.permissions.getPolicy(principal.workspaceId);
+    return this.permissions.getPolicy(principal.workspaceId);
   }
 
   @Put("policy")
@@ -99,7 +98,7 @@ export class PermissionsController {
     @CurrentPrincipal() principal: Principal,
     @Body(new ZodPipe(UpdatePermissionPolicyRequest)) body: UpdatePermissionPolicyRequest,
   ): Promise<PermissionPolicyResponse> {
-    return this.services.permissions.setPolicy(principal.workspaceId, body);
+    return this.permissions.setPolicy(principal.workspaceId, body);
   }
 
   @Delete("policy")
@@ -107,6 +106,6 @@ export class PermissionsController {
   @ApiZodResponse(200, PermissionPolicyResponse, "The default policy")
   @ApiErrors(401)
   resetPolicy(@CurrentPrincipal() principal: Principal): Promise<PermissionPolicyResponse> {
-    return this.services.permissions.resetPolicy(principal.workspaceId);
+    return this.permissions.resetPolicy(principal.workspaceId);
   }
 }

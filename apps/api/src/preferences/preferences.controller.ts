@@ -1,15 +1,7 @@
 /** `/api/preferences`: the workspace's model settings and the providers it may choose from. */
-import { Body, Controller, Get, HttpCode, Inject, Post } from "@nestjs/common";
+import { Body, Controller, Get, HttpCode, Post } from "@nestjs/common";
 import { ApiOperation, ApiTags } from "@nestjs/swagger";
-import {
-  AvailableProviders,
-  GetPreferencesResponse,
-  PreferencesData,
-  UpdatePreferencesRequest,
-  type ApiServices,
-  type Principal,
-} from "@mix/core";
-import { API_SERVICES } from "../common/api-services.token";
+import { AvailableProviders, GetPreferencesResponse, PreferencesData, PreferencesService, UpdatePreferencesRequest, type Principal } from "@mix/core";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
@@ -17,14 +9,14 @@ import { ZodPipe } from "../common/zod-validation.pipe";
 @ApiTags("Preferences")
 @Controller("api/preferences")
 export class PreferencesController {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  constructor(private readonly preferences: PreferencesService) {}
 
   @Get()
   @ApiOperation({ summary: "Get user preferences", operationId: "getPreferences" })
   @ApiZodResponse(200, GetPreferencesResponse, "The workspace's preferences (null until first set) and the available providers")
   @ApiErrors(401)
   get(@CurrentPrincipal() principal: Principal): Promise<GetPreferencesResponse> {
-    return this.services.preferences.get(principal.workspaceId);
+    return this.preferences.get(principal.workspaceId);
   }
 
   @Post()
@@ -41,7 +33,7 @@ export class PreferencesController {
     @CurrentPrincipal() principal: Principal,
     @Body(new ZodPipe(UpdatePreferencesRequest)) body: UpdatePreferencesRequest,
   ): Promise<PreferencesData> {
-    return this.services.preferences.update(principal.workspaceId, body);
+    return this.preferences.update(principal.workspaceId, body);
   }
 
   @Get("providers")
@@ -49,7 +41,7 @@ export class PreferencesController {
   @ApiZodResponse(200, AvailableProviders, "Available providers and their models")
   @ApiErrors(401)
   providers(): AvailableProviders {
-    return this.services.preferences.providers();
+    return this.preferences.providers();
   }
 
   @Post("reset")
@@ -58,6 +50,6 @@ export class PreferencesController {
   @ApiZodResponse(200, PreferencesData, "Preferences reset to the defaults")
   @ApiErrors(401)
   reset(@CurrentPrincipal() principal: Principal): Promise<PreferencesData> {
-    return this.services.preferences.reset(principal.workspaceId);
+    return this.preferences.reset(principal.workspaceId);
   }
 }

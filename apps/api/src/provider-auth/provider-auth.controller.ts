@@ -1,15 +1,14 @@
 /** `/api/auth/*`: provider API keys stored (encrypted) per workspace, and their status. */
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from "@nestjs/common";
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from "@nestjs/common";
 import { ApiOperation, ApiParam, ApiTags } from "@nestjs/swagger";
 import {
   AuthStatusResponse,
   CredentialActionResponse,
+  CredentialsService,
   StoreApiKeyRequest,
   ValidateProviderResponse,
-  type ApiServices,
   type Principal,
 } from "@mix/core";
-import { API_SERVICES } from "../common/api-services.token";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
@@ -17,7 +16,7 @@ import { ZodPipe } from "../common/zod-validation.pipe";
 @ApiTags("Authentication")
 @Controller("api/auth")
 export class ProviderAuthController {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  constructor(private readonly credentials: CredentialsService) {}
 
   @Post("api-key")
   @HttpCode(200)
@@ -32,7 +31,7 @@ export class ProviderAuthController {
   @ApiZodResponse(200, CredentialActionResponse, "API key stored")
   @ApiErrors(400, 401, 413)
   store(@CurrentPrincipal() principal: Principal, @Body(new ZodPipe(StoreApiKeyRequest)) body: StoreApiKeyRequest) {
-    return this.services.credentials.storeApiKey(principal.workspaceId, body.provider, body.api_key);
+    return this.credentials.storeApiKey(principal.workspaceId, body.provider, body.api_key);
   }
 
   @Get("status")
@@ -44,7 +43,7 @@ export class ProviderAuthController {
   @ApiZodResponse(200, AuthStatusResponse, "Authentication status for all providers")
   @ApiErrors(401)
   status(@CurrentPrincipal() principal: Principal): Promise<AuthStatusResponse> {
-    return this.services.credentials.status(principal.workspaceId);
+    return this.credentials.status(principal.workspaceId);
   }
 
   @Get("validate")
@@ -52,7 +51,7 @@ export class ProviderAuthController {
   @ApiZodResponse(200, ValidateProviderResponse, "Whether the preferred provider has credentials")
   @ApiErrors(401)
   validate(@CurrentPrincipal() principal: Principal): Promise<ValidateProviderResponse> {
-    return this.services.credentials.validate(principal.workspaceId);
+    return this.credentials.validate(principal.workspaceId);
   }
 
   @Delete(":provider")
@@ -65,6 +64,6 @@ export class ProviderAuthController {
   @ApiZodResponse(200, CredentialActionResponse, "Credentials deletion status")
   @ApiErrors(400, 401)
   delete(@CurrentPrincipal() principal: Principal, @Param("provider") provider: string): Promise<CredentialActionResponse> {
-    return this.services.credentials.delete(principal.workspaceId, provider);
+    return this.credentials.delete(principal.workspaceId, provider);
   }
 }

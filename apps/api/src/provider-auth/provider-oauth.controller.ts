@@ -2,25 +2,24 @@
  * Provider OAuth: start a flow, finish it (on any instance), the tokens' health, and a manual
  * refresh. All authenticated: each acts on the caller's workspace only.
  */
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from "@nestjs/common";
+import { Body, Controller, Get, HttpCode, Param, Post } from "@nestjs/common";
 import { ApiOperation, ApiParam, ApiTags } from "@nestjs/swagger";
 import {
   OAuthCallbackRequest,
   OAuthCallbackResponse,
   OAuthHealthResponse,
   OAuthStartResponse,
+  ProviderOAuthService,
   RefreshTokensResponse,
-  type ApiServices,
   type Principal,
 } from "@mix/core";
-import { API_SERVICES } from "../common/api-services.token";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
 
 @Controller()
 export class ProviderOAuthController {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  constructor(private readonly oauth: ProviderOAuthService) {}
 
   @Post("api/auth/oauth/:provider")
   @HttpCode(200)
@@ -37,7 +36,7 @@ export class ProviderOAuthController {
   @ApiZodResponse(200, OAuthStartResponse, "OAuth authorization information")
   @ApiErrors(400, 401)
   start(@CurrentPrincipal() principal: Principal, @Param("provider") provider: string): Promise<OAuthStartResponse> {
-    return this.services.oauth.start(principal.workspaceId, provider);
+    return this.oauth.start(principal.workspaceId, provider);
   }
 
   @Post("api/auth/oauth-callback")
@@ -54,7 +53,7 @@ export class ProviderOAuthController {
   @ApiZodResponse(200, OAuthCallbackResponse, "OAuth completion status")
   @ApiErrors(400, 401, 502)
   callback(@CurrentPrincipal() principal: Principal, @Body(new ZodPipe(OAuthCallbackRequest)) body: OAuthCallbackRequest): Promise<OAuthCallbackResponse> {
-    return this.services.oauth.callback(principal.workspaceId, body);
+    return this.oauth.callback(principal.workspaceId, body);
   }
 
   @Get("health/auth")
@@ -69,7 +68,7 @@ export class ProviderOAuthController {
   @ApiZodResponse(200, OAuthHealthResponse, "OAuth health status")
   @ApiErrors(401)
   health(@CurrentPrincipal() principal: Principal): Promise<OAuthHealthResponse> {
-    return this.services.oauth.health(principal.workspaceId);
+    return this.oauth.health(principal.workspaceId);
   }
 
   @Post("internal/auth/refresh-tokens")
@@ -83,6 +82,6 @@ export class ProviderOAuthController {
   @ApiZodResponse(200, RefreshTokensResponse, "Token refresh triggered")
   @ApiErrors(401)
   refresh(@CurrentPrincipal() principal: Principal): Promise<RefreshTokensResponse> {
-    return this.services.oauth.refreshNow(principal.workspaceId);
+    return this.oauth.refreshNow(principal.workspaceId);
   }
 }

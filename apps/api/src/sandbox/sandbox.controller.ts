@@ -1,8 +1,7 @@
 /** `/api/sandbox` (beyond the contract): how the workspace's agent commands are confined, and whether they may reach public hosts. */
-import { Body, Controller, Get, Inject, Put } from "@nestjs/common";
+import { Body, Controller, Get, Put } from "@nestjs/common";
 import { ApiOperation, ApiTags } from "@nestjs/swagger";
-import { SandboxSettingsResponse, UpdateSandboxSettingsRequest, type ApiServices, type Principal } from "@mix/core";
-import { API_SERVICES } from "../common/api-services.token";
+import { SandboxSettingsResponse, SandboxSettingsService, UpdateSandboxSettingsRequest, type Principal } from "@mix/core";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
@@ -10,7 +9,7 @@ import { ZodPipe } from "../common/zod-validation.pipe";
 @ApiTags("Sandbox")
 @Controller("api/sandbox")
 export class SandboxController {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  constructor(private readonly sandbox: SandboxSettingsService) {}
 
   @Get()
   @ApiOperation({
@@ -24,7 +23,7 @@ export class SandboxController {
   @ApiZodResponse(200, SandboxSettingsResponse, "The workspace's sandbox")
   @ApiErrors(401)
   get(@CurrentPrincipal() principal: Principal): Promise<SandboxSettingsResponse> {
-    return this.services.sandbox.get(principal.workspaceId);
+    return this.sandbox.get(principal.workspaceId);
   }
 
   @Put()
@@ -43,6 +42,6 @@ export class SandboxController {
     @CurrentPrincipal() principal: Principal,
     @Body(new ZodPipe(UpdateSandboxSettingsRequest)) body: UpdateSandboxSettingsRequest,
   ): Promise<SandboxSettingsResponse> {
-    return this.services.sandbox.set(principal.workspaceId, body);
+    return this.sandbox.set(principal.workspaceId, body);
   }
 }

@@ -1,9 +1,17 @@
 /** `/api/sessions/{id}/fork`, `/rewind` and `/export`: thin HTTP mapping onto the core services. */
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from "@nestjs/common";
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from "@nestjs/common";
 import { ApiOperation, ApiResponse, ApiTags } from "@nestjs/swagger";
-import { ExportSession, ForkSessionRequest, RewindSessionRequest, SessionData, type ApiServices, type Principal } from "@mix/core";
+import {
+  ExportService,
+  ExportSession,
+  ForkService,
+  ForkSessionRequest,
+  RewindService,
+  RewindSessionRequest,
+  SessionData,
+  type Principal,
+} from "@mix/core";
 import type { Response } from "express";
-import { API_SERVICES } from "../common/api-services.token";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse, toOpenApiSchema } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
@@ -11,7 +19,11 @@ import { ZodPipe } from "../common/zod-validation.pipe";
 @ApiTags("Sessions")
 @Controller("api/sessions/:id")
 export class SessionActionsController {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  constructor(
+    private readonly forkService: ForkService,
+    private readonly rewindService: RewindService,
+    private readonly exportService: ExportService,
+  ) {}
 
   @Post("fork")
   @ApiOperation({
@@ -25,7 +37,7 @@ export class SessionActionsController {
   @ApiZodResponse(201, SessionData, "Forked session")
   @ApiErrors(400, 401, 404)
   fork(@CurrentPrincipal() principal: Principal, @Param("id") id: string, @Body(new ZodPipe(ForkSessionRequest)) body: ForkSessionRequest) {
-    return this.services.fork.fork(principal.workspaceId, id, body);
+    return this.forkService.fork(principal.workspaceId, id, body);
   }
 
   @Post("rewind")
@@ -44,7 +56,7 @@ export class SessionActionsController {
     @Param("id") id: string,
     @Body(new ZodPipe(RewindSessionRequest)) body: RewindSessionRequest,
   ) {
-    return this.services.rewind.rewind(principal.workspaceId, id, body);
+    return this.rewindService.rewind(principal.workspaceId, id, body);
   }
 
   @Get("export")
@@ -61,7 +73,7 @@ export class SessionActionsController {
   })
   @ApiErrors(401, 404)
   async export(@CurrentPrincipal() principal: Principal, @Param("id") id: string, @Res({ passthrough: true }) response: Response) {
-    const transcript = await this.services.exports.export(principal.workspaceId, id);
+    const transcript = await this.exportService.export(principal.workspaceId, id);
     // The id comes from the database (a UUID), so it is safe inside the header value.
     response.setHeader("Content-Disposition", `attachment; filename=session_${transcript.id}_transcript.json`);
     return transcript;

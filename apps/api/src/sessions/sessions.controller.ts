@@ -1,10 +1,17 @@
 /** `/api/sessions`: thin HTTP mapping onto the core SessionsService. */
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from "@nestjs/common";
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from "@nestjs/common";
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from "@nestjs/swagger";
-import { CreateSessionRequest, ListSessionsQuery, MAX_SESSIONS_PAGE, SessionData, UpdateCallbacksRequest, type ApiServices, type Principal } from "@mix/core";
+import {
+  CreateSessionRequest,
+  ListSessionsQuery,
+  MAX_SESSIONS_PAGE,
+  SessionData,
+  SessionsService,
+  UpdateCallbacksRequest,
+  type Principal,
+} from "@mix/core";
 import type { Response } from "express";
 import { z } from "zod";
-import { API_SERVICES } from "../common/api-services.token";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse, toOpenApiSchema } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
@@ -12,7 +19,7 @@ import { ZodPipe } from "../common/zod-validation.pipe";
 @ApiTags("Sessions")
 @Controller("api/sessions")
 export class SessionsController {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  constructor(private readonly sessions: SessionsService) {}
 
   @Get()
   @ApiOperation({
@@ -40,7 +47,7 @@ export class SessionsController {
     @Query(new ZodPipe(ListSessionsQuery)) query: z.infer<typeof ListSessionsQuery>,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionData[]> {
-    const page = await this.services.sessions.listPage(principal.workspaceId, query);
+    const page = await this.sessions.listPage(principal.workspaceId, query);
     if (page.nextCursor !== null && query.limit !== undefined) {
       const next = new URLSearchParams({
         ...(query.includeSubagents ? { includeSubagents: "true" } : {}),
@@ -60,7 +67,7 @@ export class SessionsController {
   @ApiZodResponse(201, SessionData, "Created session")
   @ApiErrors(400, 401, 413)
   create(@CurrentPrincipal() principal: Principal, @Body(new ZodPipe(CreateSessionRequest)) body: CreateSessionRequest) {
-    return this.services.sessions.create(principal.workspaceId, body);
+    return this.sessions.create(principal.workspaceId, body);
   }
 
   @Get(":id")
@@ -68,7 +75,7 @@ export class SessionsController {
   @ApiZodResponse(200, SessionData, "Session details")
   @ApiErrors(401, 404)
   get(@CurrentPrincipal() principal: Principal, @Param("id") id: string) {
-    return this.services.sessions.get(principal.workspaceId, id);
+    return this.sessions.get(principal.workspaceId, id);
   }
 
   @Patch(":id/callbacks")
@@ -85,7 +92,7 @@ export class SessionsController {
     @Param("id") id: string,
     @Body(new ZodPipe(UpdateCallbacksRequest)) body: z.infer<typeof UpdateCallbacksRequest>,
   ) {
-    return this.services.sessions.updateCallbacks(principal.workspaceId, id, body.callbacks);
+    return this.sessions.updateCallbacks(principal.workspaceId, id, body.callbacks);
   }
 
   @Delete(":id")
@@ -97,6 +104,6 @@ export class SessionsController {
   })
   @ApiErrors(401, 404, 409)
   async delete(@CurrentPrincipal() principal: Principal, @Param("id") id: string): Promise<void> {
-    await this.services.sessions.delete(principal.workspaceId, id);
+    await this.sessions.delete(principal.workspaceId, id);
   }
 }

@@ -3,10 +3,9 @@
  * It is the same pipeline as POST /api/sessions/{id}/messages (one stored message, one run,
  * however many streams are open); only the request and answer shapes differ.
  */
-import { Body, Controller, Headers, HttpCode, Inject, Param, Post } from "@nestjs/common";
+import { Body, Controller, Headers, HttpCode, Param, Post } from "@nestjs/common";
 import { ApiHeader, ApiOperation, ApiTags } from "@nestjs/swagger";
-import { StreamMessageRequest, StreamMessageResponse, type ApiServices, type Principal } from "@mix/core";
-import { API_SERVICES } from "../common/api-services.token";
+import { MessagesService, StreamMessageRequest, StreamMessageResponse, type Principal } from "@mix/core";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { RateLimited } from "../common/rate-limit/rate-limited.decorator";
@@ -16,7 +15,7 @@ import { checkIdempotencyKey } from "../messages/idempotency-key";
 @ApiTags("Streaming")
 @Controller("stream")
 export class StreamMessageController {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  constructor(private readonly messages: MessagesService) {}
 
   @Post(":id/message")
   @HttpCode(200)
@@ -33,7 +32,7 @@ export class StreamMessageController {
     @Headers("idempotency-key") idempotencyKey?: string,
   ): Promise<StreamMessageResponse> {
     checkIdempotencyKey(idempotencyKey);
-    const { sessionId } = await this.services.messages.send(principal.workspaceId, id, { text: body.content, plan_mode: false }, idempotencyKey);
+    const { sessionId } = await this.messages.send(principal.workspaceId, id, { text: body.content, plan_mode: false }, idempotencyKey);
     return { status: "broadcasted", sessionId };
   }
 }

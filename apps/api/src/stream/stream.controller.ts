@@ -5,17 +5,24 @@
  */
 import { Controller, Get, Headers, Inject, Logger, Query, Req, Res } from "@nestjs/common";
 import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from "@nestjs/swagger";
-import { openSessionEventStream, REPLAY_UNAVAILABLE, StreamSlots, validationError, type ApiServices, type Principal, type ReplayGap } from "@mix/core";
+import {
+  EventFanout,
+  EventLog,
+  openSessionEventStream,
+  REPLAY_UNAVAILABLE,
+  SessionsService,
+  StreamSlots,
+  validationError,
+  type Config,
+  type Principal,
+  type ReplayGap,
+} from "@mix/core";
 import type { Request, Response } from "express";
-import { API_SERVICES } from "../common/api-services.token";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, errorContent } from "../common/openapi/zod-openapi";
+import { CONFIG } from "../core/config.token";
 import { SseConnection } from "./sse-connection";
 import { StreamSlot } from "./stream-slot";
-
-// A slot lapses after three missed heartbeats: one late heartbeat never frees a live stream's
-// slot, and a crashed instance's slots are free again within this long.
-const SLOT_TTL_HEARTBEATS = 3;
 
 function parseEventId(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === "") return undefined;
@@ -27,16 +34,14 @@ function parseEventId(raw: string | undefined): number | undefined {
 @Controller("stream")
 export class StreamController {
   private readonly logger = new Logger("StreamController");
-  private slotsOfKeys?: StreamSlots;
 
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
-
-  /** Made on first use: the OpenAPI renderer builds this controller over services without Redis. */
-  private get slots(): StreamSlots {
-    const { redis, keys, config } = this.services;
-    this.slotsOfKeys ??= new StreamSlots(redis, keys, { limit: config.SSE_MAX_STREAMS_PER_KEY, ttlMs: SLOT_TTL_HEARTBEATS * config.SSE_HEARTBEAT_MS });
-    return this.slotsOfKeys;
-  }
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly events: EventLog,
+    private readonly fanout: EventFanout,
+    private readonly slots: StreamSlots,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "Server-Sent Events stream for real-time updates", operationId: "streamEvents" })
@@ -62,15 +67,14 @@ export class StreamController {
   ): Promise<void> {
     if (!sessionId || typeof sessionId !== "string") throw validationError("sessionId query parameter is required");
     const requested = parseEventId(lastEventIdHeader ?? lastEventIdQuery);
-    await this.services.sessions.require(principal.workspaceId, sessionId);
+    await this.sessions.require(principal.workspaceId, sessionId);
 
-    const { events, fanout, config } = this.services;
-    const startId = requested ?? (await events.lastId(sessionId));
+    const startId = requested ?? (await this.events.lastId(sessionId));
     const slot = await StreamSlot.take(this.slots, principal.apiKeyId, response, this.logger);
     const connection = new SseConnection(response, startId, {
-      heartbeatMs: config.SSE_HEARTBEAT_MS,
-      maxBufferedBytes: config.SSE_MAX_BUFFERED_BYTES,
-      retryMs: config.SSE_RETRY_MS,
+      heartbeatMs: this.config.SSE_HEARTBEAT_MS,
+      maxBufferedBytes: this.config.SSE_MAX_BUFFERED_BYTES,
+      retryMs: this.config.SSE_RETRY_MS,
       onOverflow: (bytes) => this.logger.warn({ sessionId, bytes }, "SSE client too slow; disconnected so it resumes from its last id"),
       onHeartbeat: () => slot.refresh(),
     });
@@ -89,8 +93,8 @@ export class StreamController {
     if (request.socket.destroyed) finish();
     try {
       stream = await openSessionEventStream(
-        events,
-        fanout,
+        this.events,
+        this.fanout,
         sessionId,
         startId,
         (event) => {

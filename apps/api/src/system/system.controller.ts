@@ -2,14 +2,14 @@
 import path from "node:path";
 import { Controller, Get, Inject } from "@nestjs/common";
 import { ApiOperation, ApiTags } from "@nestjs/swagger";
-import { SystemInfoResponse, type ApiServices } from "@mix/core";
-import { API_SERVICES } from "../common/api-services.token";
+import { SystemInfoResponse, type Config } from "@mix/core";
 import { ApiErrors, ApiZodResponse } from "../common/openapi/zod-openapi";
+import { CONFIG } from "../core/config.token";
 
 @ApiTags("System")
 @Controller("api/system")
 export class SystemController {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  constructor(@Inject(CONFIG) private readonly config: Config) {}
 
   @Get("info")
   @ApiOperation({
@@ -21,6 +21,6 @@ export class SystemController {
   @ApiErrors(401)
   info(): SystemInfoResponse {
     // Resolved against the working directory, as the blob store resolves it.
-    return { storageBasePath: path.resolve(this.services.config.STORAGE_DIR) };
+    return { storageBasePath: path.resolve(this.config.STORAGE_DIR) };
   }
 }

@@ -1,21 +1,20 @@
 /** `/api/tools*`: the agent's tools, as the registry that runs them knows them. */
-import { Controller, Get, Inject } from "@nestjs/common";
+import { Controller, Get } from "@nestjs/common";
 import { ApiOperation, ApiTags } from "@nestjs/swagger";
-import { ToolCredentialsStatusResponse, ToolsListResponse, ToolsStatusResponse, type ApiServices } from "@mix/core";
-import { API_SERVICES } from "../common/api-services.token";
+import { ToolCredentialsStatusResponse, ToolsCatalogService, ToolsListResponse, ToolsStatusResponse } from "@mix/core";
 import { ApiErrors, ApiZodResponse } from "../common/openapi/zod-openapi";
 
 @ApiTags("Tools")
 @Controller("api/tools")
 export class ToolsController {
-  constructor(@Inject(API_SERVICES) private readonly services: ApiServices) {}
+  constructor(private readonly tools: ToolsCatalogService) {}
 
   @Get()
   @ApiOperation({ summary: "List LLM tools", operationId: "listLLMTools" })
   @ApiZodResponse(200, ToolsListResponse, "The tools the agent can call, with their input schemas")
   @ApiErrors(401)
   list(): ToolsListResponse {
-    return this.services.tools.list();
+    return this.tools.list();
   }
 
   @Get("status")
@@ -23,7 +22,7 @@ export class ToolsController {
   @ApiZodResponse(200, ToolsStatusResponse, "Tools by category, and whether each is ready to use")
   @ApiErrors(401)
   status(): ToolsStatusResponse {
-    return this.services.tools.status();
+    return this.tools.status();
   }
 
   @Get("credentials-status")
@@ -35,6 +34,6 @@ export class ToolsController {
   @ApiZodResponse(200, ToolCredentialsStatusResponse, "Tool credentials by category")
   @ApiErrors(401)
   credentialsStatus(): ToolCredentialsStatusResponse {
-    return this.services.tools.credentialsStatus();
+    return this.tools.credentialsStatus();
   }
 }

@@ -255,7 +255,7 @@ describe("permissions", () => {
     const redis = createRedis(stack.config.REDIS_URL);
     const subscriber = createRedis(stack.config.REDIS_URL);
     const keys = new RedisKeys(stack.config.REDIS_PREFIX);
-    const { prisma } = stack.apis[0]!.api.services;
+    const { prisma } = stack.apis[0]!.api.infrastructure;
     const events = new EventLog(redis, keys, { maxLen: 100, ttlSeconds: 600, ids: new PostgresEventIds(prisma) });
     const gate = new PermissionGate({ redis, subscriber, keys, events, prisma, timeoutMs: 30_000, logger: createLogger("contract-gate", "silent") });
     const sessionId = await createSession(url, stack.key);
@@ -289,7 +289,7 @@ describe("MCP servers", () => {
     check("GET", "/api/mcp", await get("/api/mcp"), 200);
     check("GET", "/api/mcp", await request(url).get("/api/mcp"), 401);
     // The maintenance job's work, done here: check the servers and fill the cache the API reads.
-    const { redis, keys } = stack.apis[0]!.api.services;
+    const { redis, keys } = stack.apis[0]!.api.infrastructure;
     const source = new McpToolSource({ config: stack.config, logger: createLogger("contract-mcp", "silent") });
     try {
       await refreshMcpServerStatus({ source, cache: new McpStatusCache(redis, keys, 60), logger: createLogger("contract-mcp", "silent") });

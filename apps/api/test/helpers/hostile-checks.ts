@@ -128,7 +128,7 @@ export async function storedState(stack: TestStack, url: string, sessionId: stri
   const files = (await get(`/api/sessions/${sessionId}/files`)) as { name: string; size: number; isDir: boolean }[];
   const contents: Record<string, unknown> = {};
   for (const file of files) if (!file.isDir) contents[file.name] = await get(`/api/sessions/${sessionId}/files/${encodeURIComponent(file.name)}`, true);
-  const { prisma } = stack.apis[0]!.api.services;
+  const { prisma } = stack.apis[0]!.api.infrastructure;
   return {
     counts: await Promise.all([prisma.session.count(), prisma.message.count(), prisma.run.count()]),
     sessions: await get("/api/sessions"),

@@ -3,9 +3,9 @@
  * processor writes, for tests that need tool calls or callback results the scripted model does
  * not produce. This is test data, not a stand-in for our code: the API under test reads it.
  */
-import type { ApiServices } from "@mix/core";
+import type { Infrastructure } from "@mix/core";
 
-type PrismaClient = ApiServices["prisma"];
+type PrismaClient = Infrastructure["prisma"];
 type RunStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
 
 export interface SeedToolCall {

@@ -5,14 +5,12 @@
  * or the model call is retried) gets one too: that step's text so far is void, and the result's
  * answer leaves it out. Sent only when the caller asked for progress (a progressToken).
  */
+import type { FollowHandlers, RunProgress } from "@mix/core";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
-import type { FollowOptions } from "./follow-run";
 
-type Step = Parameters<FollowOptions["onStep"]>[0];
-
-export interface ReplyProgress {
-  onStep(step: Step): void;
+/** The follower's handlers of text and progress, each turned into a notification. */
+export interface ReplyProgress extends Required<Pick<FollowHandlers, "text" | "progress">> {
   /** Resolves once every notification was sent (or the client went away). */
   flushed(): Promise<void>;
 }
@@ -22,27 +20,26 @@ export function replyProgress(extra: RequestHandlerExtra<ServerRequest, ServerNo
   let progress = 0;
   let notifications = Promise.resolve();
   let clientGone = false;
+  const notify = (message: string) => {
+    if (progressToken === undefined || clientGone) return;
+    const params = { progressToken, progress: ++progress, message };
+    // Chained so they arrive in order.
+    notifications = notifications
+      .then(() => extra.sendNotification({ method: "notifications/progress", params }))
+      .catch(() => {
+        // A client that went away only loses its progress; the reply is still followed and stored.
+        clientGone = true;
+      });
+  };
   return {
-    onStep(step) {
-      if (progressToken === undefined || clientGone) return;
-      const message = progressMessage(step);
-      const params = { progressToken, progress: ++progress, message };
-      // Chained so they arrive in order.
-      notifications = notifications
-        .then(() => extra.sendNotification({ method: "notifications/progress", params }))
-        .catch(() => {
-          // A client that went away only loses its progress; the reply is still followed and stored.
-          clientGone = true;
-        });
-    },
+    text: notify,
+    progress: (step) => notify(progressMessage(step)),
     flushed: () => notifications,
   };
 }
 
-function progressMessage(step: Step): string {
+function progressMessage(step: RunProgress): string {
   switch (step.kind) {
-    case "text":
-      return step.text;
     case "tool_started":
       return `[tool ${step.call.name} started]`;
     case "tool_finished":

@@ -2,9 +2,9 @@
  * The result of send_message and wait_for_reply: where the reply got to, and, when it is not
  * finished, what the caller does next (answer a permission, or wait again).
  */
+import type { FollowedRun } from "@mix/core";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import type { FollowedRun } from "./follow-run";
 import { dataResult } from "./tool-result";
 
 export const DEFAULT_TIMEOUT_SECONDS = 120;
@@ -83,7 +83,8 @@ export function replyResult(reply: ReplyOf, followed: FollowedRun): CallToolResu
     }
     case "timeout":
     default:
-      // Timed out (or the client cancelled the request, which then ignores this result).
+      // Timed out; or events of the run were lost with the log (abandoned), so it is followed
+      // again from its start; or the client cancelled the request (stopped), and ignores this.
       return dataResult<Reply>({
         ...base,
         status: "timeout",

@@ -6,7 +6,6 @@
  */
 import { SendMessageRequest, ThinkingLevel, safeString } from "@mix/core";
 import { z } from "zod";
-import { followRun } from "./follow-run";
 import { ReplyOutput, replyResult, timeoutSecondsInput } from "./reply-result";
 import { replyProgress } from "./reply-progress";
 import type { RegisterTool } from "./tool-context";
@@ -39,14 +38,14 @@ export const registerSendMessage: RegisterTool = (server, { services, principal 
         const request = SendMessageRequest.parse({ text, plan_mode: plan_mode ?? false, thinking_level, max_steps });
         await services.sessions.require(principal.workspaceId, session_id);
         // The reply's events come after this id; taken before sending so none is missed.
-        const afterEventId = await services.events.lastId(session_id);
+        const afterEventId = await services.follow.startPoint(session_id);
         const { messageId } = await services.messages.send(principal.workspaceId, session_id, request);
 
         const progress = replyProgress(extra);
-        const followed = await followRun(
-          services,
+        const followed = await services.follow.followToEnd(
           { sessionId: session_id, messageId, afterEventId },
-          { timeoutMs: timeout_seconds * 1000, signal: extra.signal, onStep: progress.onStep },
+          progress,
+          { timeoutMs: timeout_seconds * 1000, signal: extra.signal },
         );
         await progress.flushed();
         return replyResult({ sessionId: session_id, messageId, timeoutSeconds: timeout_seconds }, followed);

@@ -1,13 +1,13 @@
 /**
- * What every tool, resource and prompt receives: the core services (the same ones the REST API
- * uses) and the workspace of the API key that opened the connection. Nothing here bypasses the
- * services' workspace scoping.
+ * What every tool, resource and prompt receives: the core application services (the same ones
+ * the REST API uses) and the workspace of the API key that opened the connection. No connection
+ * or store of the infrastructure is here, so nothing bypasses the services' workspace scoping.
  */
-import type { ApiServices, Principal } from "@mix/core";
+import type { ApplicationServices, Principal } from "@mix/core";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 
 export interface ToolContext {
-  services: ApiServices;
+  services: ApplicationServices;
   principal: Principal;
 }
 

@@ -1,9 +1,10 @@
 /**
  * A real stack for one test file: its own database and Redis prefix, N MCP HTTP instances on
- * free ports (each with its own services, as separate processes would have), and a run worker
- * in-process on the scripted model.
+ * free ports (each with its own application, as separate processes would have), and a run
+ * worker in-process on the scripted model. A test reaches into the stores through an
+ * instance's infrastructure; the server itself only ever gets the services.
  */
-import { createApiServices, createLogger, loadConfig, startRunWorker, type ApiServices, type Config, type RunWorker } from "@mix/core";
+import { createLogger, loadConfig, openApplication, startRunWorker, type Application, type ApplicationServices, type Config, type Infrastructure, type RunWorker } from "@mix/core";
 import { createIsolatedTestEnv, deleteRedisPrefix } from "@mix/testing";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -12,7 +13,9 @@ import { startMcpHttpServer, type McpHttpServer } from "../../src/http";
 export interface McpInstance {
   url: string;
   http: McpHttpServer;
-  services: ApiServices;
+  services: ApplicationServices;
+  infrastructure: Infrastructure;
+  close: Application["close"];
 }
 
 export interface McpStack {
@@ -40,9 +43,9 @@ export async function startMcpStack({ label, instances = 1, workers = 1, env: ov
   const logger = createLogger("test-mcp", "warn");
   const started: McpInstance[] = [];
   for (let i = 0; i < instances; i++) {
-    const services = createApiServices(config, logger);
+    const { services, infrastructure, close } = openApplication(config, logger);
     const http = await startMcpHttpServer(services, logger, { port: 0, host: "127.0.0.1" });
-    started.push({ url: http.url, http, services });
+    started.push({ url: http.url, http, services, infrastructure, close });
   }
   const keys = started[0]!.services.apiKeys;
   const key = (await keys.createWorkspace(`${label}-a`)).apiKey;
@@ -58,9 +61,9 @@ export async function startMcpStack({ label, instances = 1, workers = 1, env: ov
     otherKey,
     async close() {
       await Promise.all(runWorkers.map((worker) => worker.close()));
-      for (const { http, services } of started) {
-        await http.close();
-        await services.close();
+      for (const instance of started) {
+        await instance.http.close();
+        await instance.close();
       }
       await deleteRedisPrefix(prefix);
       await database.drop();

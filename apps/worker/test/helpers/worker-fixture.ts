@@ -1,11 +1,11 @@
 /**
  * Real worker processes for one test file: its own database, Redis prefix and storage folder,
- * the API's services to send messages and read runs with, and workers started and killed at will.
+ * the API's services and infrastructure to send messages and read runs with, and workers started and killed at will.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { createApiServices, createLogger, loadConfig, type ApiServices } from "@mix/core";
+import { createLogger, loadConfig, openApplication, type ApplicationServices, type Infrastructure } from "@mix/core";
 import { createStorageDir, createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL } from "@mix/testing";
 
 export interface WorkerProcess {
@@ -16,7 +16,9 @@ export interface WorkerProcess {
 }
 
 export interface WorkerFixture {
-  services: ApiServices;
+  services: ApplicationServices;
+  /** The file's database and Redis, to set up and read what the services do not show. */
+  infrastructure: Infrastructure;
   env: Record<string, string>;
   storage: string;
   /** Starts `apps/worker/dist/main.js` with the file's settings, `overrides` on top. */
@@ -39,9 +41,10 @@ export async function createWorkerFixture(label: string, settings: Record<string
     RUN_BUSY_RETRY_MS: "50",
     ...settings,
   };
-  const services = createApiServices(loadConfig(env), createLogger("test", "silent"));
+  const { services, infrastructure, close } = openApplication(loadConfig(env), createLogger("test", "silent"));
   return {
     services,
+    infrastructure,
     env,
     storage,
     startWorker(overrides = {}) {
@@ -52,9 +55,9 @@ export async function createWorkerFixture(label: string, settings: Record<string
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
       return { child, exited, output: () => output };
     },
-    runStatus: async (runId) => (await services.prisma.run.findUniqueOrThrow({ where: { id: runId } })).status,
+    runStatus: async (runId) => (await infrastructure.prisma.run.findUniqueOrThrow({ where: { id: runId } })).status,
     async close() {
-      await services.close();
+      await close();
       await deleteRedisPrefix(prefix);
       await database.drop();
       await rm(storage, { recursive: true, force: true });

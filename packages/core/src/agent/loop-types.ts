@@ -1,13 +1,13 @@
 /** What one agent loop (a run, or a subagent inside it) works on, and the services it uses. */
 import type { Callback } from "../contracts";
 import type { Logger } from "../logging/logger";
-import type { RunStore } from "../runs/run-store";
 import type { Sandbox, SandboxNetwork } from "../sandbox/sandbox";
 import type { ToolRegistry } from "../tools/tool-registry";
 import type { ToolLimits } from "../tools/tool";
 import type { ModelChoice } from "../models/selection/model-selector";
 import type { Emit } from "./model-step";
 import type { RetryPolicy } from "./model-retry";
+import type { StepStore } from "./step-store";
 
 export interface LoopScope {
   workspaceId: string;
@@ -50,7 +50,7 @@ export interface PriceLookup {
 }
 
 export interface LoopServices {
-  store: RunStore;
+  store: StepStore;
   tools: ToolRegistry;
   limits: ToolLimits;
   /** Where the session's commands run. */

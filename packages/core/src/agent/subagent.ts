@@ -35,14 +35,27 @@ export const SUBAGENT_SYSTEM_SUFFIX =
   "You are a subagent working on one task for another agent. Do the task with your tools, then answer with a " +
   "complete, concise report of what you found or did: it is all the other agent will see.";
 
+export interface SubagentOutcome {
+  result: ToolResult;
+  /** The subagent's own session. */
+  sessionId: string;
+}
+
+/** Starts a subagent inside the run it is bound to (the Task tool's and the callbacks' way in). */
+export type StartSubagent = (request: SubagentRequest) => Promise<SubagentOutcome>;
+
+/**
+ * The parent's tools and callbacks are not the subagent's: it gets `deps.tools` and runs no
+ * callbacks, so neither is asked of the caller.
+ */
 export async function runSubagent(
   request: SubagentRequest,
   parent: LoopScope,
-  services: LoopServices,
-  env: ToolCallEnv,
+  services: Omit<LoopServices, "tools">,
+  env: Omit<ToolCallEnv, "callbackEffects">,
   signals: LoopSignals,
   deps: SubagentDeps,
-): Promise<{ result: ToolResult; sessionId: string }> {
+): Promise<SubagentOutcome> {
   const sessionId = await services.store.createSubagentSession({
     workspaceId: parent.workspaceId,
     parentSessionId: parent.sessionId,

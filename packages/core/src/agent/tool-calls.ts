@@ -8,11 +8,11 @@ import type { PermissionGate } from "../permissions/permission-gate";
 import type { CallbackEffects } from "../callbacks/callback-invocation";
 import { matchingCallbacks } from "../callbacks/matching-callbacks";
 import { runCallback } from "../callbacks/run-callback";
-import { INTERRUPTED_RESULT, callbackContextText } from "../runs/run-history";
 import { failed, type ToolResult } from "../tools/tool";
 import { parseToolInput } from "../tools/tool-registry";
 import type { ToolCallRequest, ToolResultMessage } from "../models/model-provider";
 import { throwIfLeaseLost, type LoopScope, type LoopServices, type LoopSignals } from "./loop-types";
+import { INTERRUPTED_RESULT, callbackContextText } from "./result-text";
 
 export interface ToolCallEnv {
   permissions?: PermissionGate;

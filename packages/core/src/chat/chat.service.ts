@@ -4,7 +4,7 @@
  * logged), so a chat can later be read, streamed or continued through the sessions API.
  */
 import type { ChatRequest } from "../contracts";
-import type { EventLog } from "../events/event-log";
+import type { RunFollower } from "../follow/run-follower";
 import type { MessagesService } from "../messages/messages.service";
 import type { ModelCatalog } from "../models/catalog/model-catalog";
 import type { SessionsService } from "../sessions/sessions.service";
@@ -25,7 +25,7 @@ export class ChatService {
   constructor(
     private readonly sessions: SessionsService,
     private readonly messages: MessagesService,
-    private readonly events: EventLog,
+    private readonly follow: Pick<RunFollower, "startPoint">,
     private readonly models: ModelCatalog,
   ) {}
 
@@ -40,7 +40,7 @@ export class ChatService {
     // A concrete model becomes the conversation's, so this run and the ones after it use it;
     // Auto leaves the conversation's choice (or the workspace's) as it was.
     if (chosen) await this.sessions.setModel(workspaceId, conversationId, { modelProvider: chosen.provider, modelId: chosen.modelId });
-    const afterEventId = await this.events.lastId(conversationId);
+    const afterEventId = await this.follow.startPoint(conversationId);
     // A chat reply is text only: a tool asking permission would stall a plain-text stream.
     const { messageId } = await this.messages.send(workspaceId, conversationId, { text: request.message, plan_mode: false }, undefined, { withTools: false });
     return { conversationId, messageId, model, afterEventId };

@@ -9,6 +9,7 @@ export * from "./sessions";
 export * from "./messages";
 export * from "./events";
 export * from "./jobs";
+export * from "./run-status";
 export * from "./health";
 export * from "./chat";
 export * from "./session-actions";

@@ -1,7 +1,8 @@
 /**
  * Queue names and the typed job catalog. Renaming a queue or a job breaks jobs already queued
  * by a running release: add new names instead. New payload fields must be optional so jobs
- * enqueued by an older release still validate.
+ * enqueued by an older release still validate. The worker of each queue has a handler for every
+ * job the catalog puts on it, or it refuses to start.
  */
 import { z } from "zod";
 
@@ -28,6 +29,12 @@ export type RefreshOAuthTokensJob = z.infer<typeof RefreshOAuthTokensJob>;
 export const RefreshMcpServersJob = z.object({});
 export type RefreshMcpServersJob = z.infer<typeof RefreshMcpServersJob>;
 
+/** What the catalog says of each job. */
+export interface JobSpec {
+  queue: QueueName;
+  payload: z.ZodType;
+  attempts: number;
+}
 
 export const JobCatalog = {
   "run-agent": {
@@ -48,6 +55,14 @@ export const JobCatalog = {
     /** The next run, MCP_REFRESH_MS later, checks again. */
     attempts: 1,
   },
-} as const;
+} as const satisfies Record<string, JobSpec>;
 export type JobName = keyof typeof JobCatalog;
 export type JobPayload<N extends JobName> = z.infer<(typeof JobCatalog)[N]["payload"]>;
+
+/** The jobs that run on one queue, e.g. `JobNameOf<"maintenance">`. */
+export type JobNameOf<Q extends QueueName> = { [N in JobName]: (typeof JobCatalog)[N]["queue"] extends Q ? N : never }[JobName];
+
+/** The jobs of the catalog that run on `queue`: each needs a handler in the worker of that queue. */
+export function jobNamesOf<Q extends QueueName>(queue: Q): JobNameOf<Q>[] {
+  return (Object.keys(JobCatalog) as JobName[]).filter((name): name is JobNameOf<Q> => JobCatalog[name].queue === queue);
+}

@@ -18,7 +18,7 @@ import { createLogger } from "../logging/logger";
 import { insertUserMessage } from "../messages/insert-user-message";
 import { RedisKeys } from "../redis/keys";
 import { announceAbandonedStep } from "./abandoned-step";
-import { RunStore } from "./run-store";
+import { RunStepStore } from "./run-step-store";
 
 const prefix = testRedisPrefix("step-restart");
 const redis = new Redis(TEST_REDIS_URL);
@@ -26,13 +26,13 @@ const logger = createLogger("test", "silent");
 const retry = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 let database: TestDatabase;
 let prisma: PrismaClient;
-let store: RunStore;
+let store: RunStepStore;
 let events: EventLog;
 
 beforeAll(async () => {
   database = await createTestDatabase("steprestart");
   prisma = createPrismaClient({ url: database.url, poolSize: 2 });
-  store = new RunStore(prisma);
+  store = new RunStepStore(prisma);
   events = new EventLog(redis, new RedisKeys(prefix), { maxLen: 1_000, ttlSeconds: 600, ids: new PostgresEventIds(prisma) });
 });
 afterAll(async () => {
@@ -140,7 +140,7 @@ describe("a resumed run", () => {
     await events.append(sessionId, "tool_execution_complete", { type: "tool_execution_complete", toolCallId: "task-1", toolName: "Task", progress: "Interrupted", success: false });
     const { seen, emit } = recorder(runId);
 
-    await announceAbandonedStep({ store, events, logger }, { id: runId, sessionId, streamingMessageId: "lost-step" }, emit);
+    await announceAbandonedStep({ steps: store, events, logger }, { id: runId, sessionId, streamingMessageId: "lost-step" }, emit);
     expect(seen.map(({ event, data }) => ({ event, data }))).toEqual([
       { event: "error", data: { type: STEP_RESTARTED, assistantMessageId: "lost-step", parentToolCallId: "task-1", error: expect.stringContaining("worker") } },
     ]);
@@ -153,8 +153,8 @@ describe("a resumed run", () => {
     await store.markStreaming(runId, stored.id);
     const { seen, emit } = recorder(runId);
 
-    await announceAbandonedStep({ store, events, logger }, { id: runId, sessionId, streamingMessageId: stored.id }, emit);
-    await announceAbandonedStep({ store, events, logger }, { id: runId, sessionId, streamingMessageId: null }, emit);
+    await announceAbandonedStep({ steps: store, events, logger }, { id: runId, sessionId, streamingMessageId: stored.id }, emit);
+    await announceAbandonedStep({ steps: store, events, logger }, { id: runId, sessionId, streamingMessageId: null }, emit);
     expect(seen).toEqual([]);
     expect((await prisma.run.findUniqueOrThrow({ where: { id: runId } })).streamingMessageId).toBeNull();
   });

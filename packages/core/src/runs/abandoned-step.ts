@@ -7,13 +7,13 @@ import { STEP_RESTARTED } from "../contracts";
 import type { Emit } from "../agent/model-step";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
-import type { RunStore } from "./run-store";
+import type { RunStepStore } from "./run-step-store";
 
 /** How far back the session's log is searched for the abandoned step's events (for its subagent tag). */
 const LOG_TAIL = 200;
 
 export interface AbandonedStepDeps {
-  store: RunStore;
+  steps: RunStepStore;
   events: EventLog;
   logger: Logger;
 }
@@ -25,7 +25,7 @@ export async function announceAbandonedStep(
 ): Promise<void> {
   const assistantMessageId = run.streamingMessageId;
   if (!assistantMessageId) return;
-  if (!(await deps.store.hasMessage(assistantMessageId))) {
+  if (!(await deps.steps.hasMessage(assistantMessageId))) {
     const parentToolCallId = await subagentTag(deps.events, run.sessionId, assistantMessageId);
     // A subagent's step is not streamed again: its Task call ends as interrupted instead.
     const next = parentToolCallId ? "ends the subagent's task as interrupted" : "streams the step again";
@@ -38,7 +38,7 @@ export async function announceAbandonedStep(
     deps.logger.info({ runId: run.id, assistantMessageId }, "announced the step a lost worker was streaming as abandoned");
   }
   // Announced before it is forgotten: a worker lost in between announces it again, never not at all.
-  await deps.store.clearStreaming(run.id, assistantMessageId);
+  await deps.steps.clearStreaming(run.id, assistantMessageId);
 }
 
 /**

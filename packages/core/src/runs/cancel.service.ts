@@ -13,9 +13,10 @@ import type { CancelResponse } from "../contracts";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
 import { REDIS_DEADLINE_MS, withDeadline } from "../redis/deadline";
-import { ACTIVE_RUN_STATUSES, type SessionsService } from "../sessions/sessions.service";
+import type { SessionsService } from "../sessions/sessions.service";
 import type { RunControl } from "./run-control";
 import type { RunLeases } from "./run-lease";
+import { RunStore } from "./run-store";
 import { endCancelledUnheldRuns } from "./unheld-runs";
 
 export interface CancelServiceDeps {
@@ -28,15 +29,17 @@ export interface CancelServiceDeps {
 }
 
 export class CancelService {
-  constructor(private readonly deps: CancelServiceDeps) {}
+  private readonly runs: RunStore;
+
+  constructor(private readonly deps: CancelServiceDeps) {
+    this.runs = new RunStore(deps.prisma);
+  }
 
   async cancel(workspaceId: string, sessionId: string): Promise<CancelResponse> {
-    const { prisma, sessions, control, logger } = this.deps;
+    const { sessions, control, logger } = this.deps;
     await sessions.require(workspaceId, sessionId);
-    const runs = await prisma.run.findMany({ where: { sessionId, status: { in: [...ACTIVE_RUN_STATUSES] } }, select: { id: true } });
-    if (runs.length === 0) return { cancelled: false };
-    const runIds = runs.map((run) => run.id);
-    await prisma.run.updateMany({ where: { id: { in: runIds }, cancelRequestedAt: null }, data: { cancelRequestedAt: new Date() } });
+    const runIds = await this.runs.requestCancel(sessionId);
+    if (runIds.length === 0) return { cancelled: false };
     try {
       await withDeadline(control.cancel(runIds), REDIS_DEADLINE_MS);
       await withDeadline(endCancelledUnheldRuns(this.deps, sessionId), REDIS_DEADLINE_MS);

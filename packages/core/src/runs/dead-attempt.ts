@@ -4,16 +4,16 @@
  * abandoned). Closed before the run goes on, or before it ends as cancelled.
  */
 import type { Emit } from "../agent/model-step";
+import { INTERRUPTED_RESULT } from "../agent/result-text";
 import { announceAbandonedStep, type AbandonedStepDeps } from "./abandoned-step";
-import { INTERRUPTED_RESULT } from "./run-history";
 
 export async function closeDeadAttempt(
   deps: AbandonedStepDeps,
   run: { id: string; sessionId: string; streamingMessageId: string | null; turn: number },
   emit: Emit,
 ): Promise<void> {
-  for (const call of await deps.store.danglingToolCalls(run.sessionId, run.turn)) {
-    await deps.store.appendPart(call.messageId, call.nextIndex, { type: "tool_result", toolCallId: call.toolCallId, result: INTERRUPTED_RESULT, isError: true });
+  for (const call of await deps.steps.danglingToolCalls(run.sessionId, run.turn)) {
+    await deps.steps.appendPart(call.messageId, call.nextIndex, { type: "tool_result", toolCallId: call.toolCallId, result: INTERRUPTED_RESULT, isError: true });
     await emit("tool_execution_complete", {
       type: "tool_execution_complete",
       toolCallId: call.toolCallId,

@@ -4,35 +4,16 @@
  * the tool result unless the callback said `excludeFromContext`. Errors stay out; reasoning
  * comes along with what its provider attached to it.
  */
-import type { PrismaClient } from "@mix/db";
+import { INTERRUPTED_RESULT, callbackContextText } from "../agent/result-text";
 import type { PartData } from "../messages/parts";
 import type { ModelMessage, ReasoningBlock, ToolCallRequest, ToolResultMessage } from "../models/model-provider";
+import type { RunStepStore } from "./run-step-store";
 
-/** What the model is told about a call that never finished (worker died, run cancelled). */
-export const INTERRUPTED_RESULT = "Interrupted: the tool call did not finish (the run was cancelled or its worker stopped), and it was not run again.";
-
-type CallbackResultPart = Extract<PartData, { type: "callback_result" }>;
-
-/** How a callback's result reads to the model, or null when the callback kept it out. */
-export function callbackContextText(data: CallbackResultPart): string | null {
-  const result = data.result;
-  if (result.exclude_from_context === true) return null;
-  const label = [result.callback_type, result.callback_name].filter((value) => typeof value === "string" && value).join(" ");
-  const body = [result.stdout, result.subagent_result, result.error].filter((value) => typeof value === "string" && value).join("\n");
-  return `[callback${label ? ` ${label}` : ""}${result.success === false ? " failed" : ""}] ${body}`.trimEnd();
-}
-
-export async function loadModelHistory(prisma: PrismaClient, sessionId: string, upToTurn: number): Promise<ModelMessage[]> {
-  const messages = await prisma.message.findMany({
-    where: { sessionId, turn: { lte: upToTurn }, role: { in: ["user", "assistant"] } },
-    orderBy: [{ turn: "asc" }, { position: "asc" }],
-    include: { parts: { orderBy: { index: "asc" } } },
-  });
+export async function loadModelHistory(steps: Pick<RunStepStore, "transcript">, sessionId: string, upToTurn: number): Promise<ModelMessage[]> {
   const history: ModelMessage[] = [];
-  for (const message of messages) {
-    const parts = message.parts.map((part) => part.data as PartData);
+  for (const { role, parts } of await steps.transcript(sessionId, upToTurn)) {
     const text = parts.flatMap((data) => (data.type === "text" ? [data.text] : [])).join("");
-    if (message.role === "user") {
+    if (role === "user") {
       if (text) history.push({ role: "user", content: text });
       continue;
     }

@@ -1,15 +1,18 @@
 /** What the run processor is built from: the stores, queues and services a run needs. */
-import type { PrismaClient, WorkspacePreferences } from "@mix/db";
+import type { WorkspacePreferences } from "@mix/db";
 import type { RetryPolicy } from "../agent/model-retry";
 import type { PriceLookup } from "../agent/loop-types";
 import type { ModelChoice } from "../models/selection/model-selector";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
+import type { UserMessageSender } from "../messages/user-message-sender";
 import type { PermissionGate } from "../permissions/permission-gate";
 import type { Sandbox } from "../sandbox/sandbox";
 import type { Tool, ToolLimits } from "../tools/tool";
 import type { RunControl, RunControlListener } from "./run-control";
 import type { RunLeases } from "./run-lease";
+import type { RunStepStore } from "./run-step-store";
+import type { RunStore } from "./run-store";
 import type { RunQueue } from "../queues/run-queue";
 
 export interface ModelChooser {
@@ -22,7 +25,10 @@ export interface ModelChooser {
 }
 
 export interface RunProcessorDeps {
-  prisma: PrismaClient;
+  runs: RunStore;
+  steps: RunStepStore;
+  /** How a send_message callback's message enters its session: the way a client's does. */
+  messages: Pick<UserMessageSender, "send">;
   events: EventLog;
   leases: RunLeases;
   control: RunControl;

@@ -11,7 +11,6 @@ import type { Redis } from "ioredis";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
 import type { RedisKeys } from "../redis/keys";
-import { ACTIVE_RUN_STATUSES } from "../sessions/sessions.service";
 import type { RunLeases } from "./run-lease";
 import type { RunQueue } from "../queues/run-queue";
 import { RunStore } from "./run-store";
@@ -44,10 +43,13 @@ export interface RecoveryOutcome {
 }
 
 export class RunRecovery {
+  private readonly runs: RunStore;
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
 
-  constructor(private readonly deps: RunRecoveryDeps) {}
+  constructor(private readonly deps: RunRecoveryDeps) {
+    this.runs = new RunStore(deps.prisma);
+  }
 
   start(): void {
     this.timer = setInterval(() => {
@@ -78,14 +80,9 @@ export class RunRecovery {
   }
 
   private async recover(now: Date): Promise<RecoveryOutcome> {
-    const { prisma, leases, queue } = this.deps;
+    const { leases, queue } = this.deps;
     const outcome: RecoveryOutcome = { requeued: [], cancelled: 0, failed: [] };
-    const runs = await prisma.run.findMany({
-      where: { status: { in: [...ACTIVE_RUN_STATUSES] } },
-      select: { id: true, sessionId: true, status: true, createdAt: true, attempts: true, cancelRequestedAt: true, session: { select: { workspaceId: true } } },
-      orderBy: { createdAt: "asc" },
-      take: BATCH,
-    });
+    const runs = await this.runs.active(BATCH);
     const bySession = new Map<string, typeof runs>();
     for (const run of runs) bySession.set(run.sessionId, [...(bySession.get(run.sessionId) ?? []), run]);
     for (const [sessionId, sessionRuns] of bySession) {
@@ -110,7 +107,7 @@ export class RunRecovery {
 
   private async fail(runId: string, sessionId: string, attempts: number): Promise<boolean> {
     const reason = `The run was started ${attempts} times without finishing (its worker kept stopping); it was given up.`;
-    if ((await new RunStore(this.deps.prisma).finish(runId, "failed", reason)).count === 0) return false;
+    if ((await this.runs.finish(runId, "failed", reason)).count === 0) return false;
     await this.deps.events.append(sessionId, "error", { type: "run_failed", error: reason });
     return true;
   }

@@ -7,9 +7,9 @@ import type { PrismaClient } from "@mix/db";
 import type { Emit } from "../agent/model-step";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
-import { ACTIVE_RUN_STATUSES } from "../sessions/sessions.service";
 import { closeDeadAttempt } from "./dead-attempt";
 import type { RunLeases } from "./run-lease";
+import { RunStepStore } from "./run-step-store";
 import { RunStore } from "./run-store";
 
 export interface UnheldRunsDeps {
@@ -27,19 +27,16 @@ export interface UnheldRunsDeps {
 export async function endCancelledUnheldRuns(deps: UnheldRunsDeps, sessionId: string): Promise<number> {
   const lease = await deps.leases.acquire(sessionId, "cancel");
   if (!lease) return 0;
-  const store = new RunStore(deps.prisma);
+  const runs = new RunStore(deps.prisma);
+  const steps = new RunStepStore(deps.prisma);
   let ended = 0;
   try {
-    const runs = await deps.prisma.run.findMany({
-      where: { sessionId, status: { in: [...ACTIVE_RUN_STATUSES] }, cancelRequestedAt: { not: null } },
-      orderBy: { message: { turn: "asc" } },
-      select: { id: true, sessionId: true, status: true, streamingMessageId: true, message: { select: { turn: true } } },
-    });
+    const cancelled = await runs.cancelRequested(sessionId);
     const emit: Emit = (event, data) => deps.events.append(sessionId, event, data);
-    for (const run of runs) {
+    for (const run of cancelled) {
       // A run its worker lost mid-way: what that attempt left open is closed first.
-      if (run.status === "running") await closeDeadAttempt({ store, events: deps.events, logger: deps.logger }, { ...run, turn: run.message.turn }, emit);
-      if ((await store.finish(run.id, "cancelled")).count === 0) continue;
+      if (run.status === "running") await closeDeadAttempt({ steps, events: deps.events, logger: deps.logger }, { ...run, turn: run.message.turn }, emit);
+      if ((await runs.finish(run.id, "cancelled")).count === 0) continue;
       await deps.events.append(sessionId, "complete", { type: "cancelled", done: true, messageId: run.id });
       ended++;
     }

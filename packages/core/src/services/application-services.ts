@@ -9,7 +9,9 @@ import { ChatService } from "../chat/chat.service";
 import { CommandRegistry } from "../commands/command-registry";
 import type { CredentialsService } from "../credentials/credentials.service";
 import { SessionFilesService } from "../files/session-files.service";
+import { RunFollower } from "../follow/run-follower";
 import type { Config } from "../config/config";
+import { HealthCheck } from "../infrastructure/health-check";
 import { createInfrastructure, type Infrastructure } from "../infrastructure/infrastructure";
 import type { Logger } from "../logging/logger";
 import { McpServerCatalog } from "../mcp-servers/mcp-servers-file";
@@ -22,6 +24,7 @@ import { ProviderOAuthService } from "../oauth/provider-oauth.service";
 import { PermissionsService } from "../permissions/permissions.service";
 import type { PreferencesService } from "../preferences/preferences.service";
 import { RateLimiter } from "../rate-limit/rate-limiter";
+import { StreamSlots } from "../rate-limit/stream-slots";
 import { CancelService } from "../runs/cancel.service";
 import { RunControl } from "../runs/run-control";
 import { RunLeases } from "../runs/run-lease";
@@ -47,6 +50,12 @@ export interface ApplicationServices {
   chat: ChatService;
   /** Per-API-key request counts shared by every instance (routes marked rate-limited). */
   rateLimiter: RateLimiter;
+  /** Per-API-key message sends (MESSAGE_RATE_LIMIT_PER_MINUTE): a budget apart, so sends never eat into rateLimiter's. */
+  messageRateLimiter: RateLimiter;
+  /** Each API key's cap on open SSE streams (SSE_MAX_STREAMS_PER_KEY), shared by every instance. */
+  streamSlots: StreamSlots;
+  /** Whether Postgres and Redis answer. */
+  health: HealthCheck;
   files: SessionFilesService;
   preferences: PreferencesService;
   credentials: CredentialsService;
@@ -60,13 +69,22 @@ export interface ApplicationServices {
   permissions: PermissionsService;
   /** The workspace's sandbox: driver and limits of the deployment, and whether its commands may reach public hosts. */
   sandbox: SandboxSettingsService;
+  /** Follows one run's events (the chat's streamed reply, the MCP tools' progress), with the lookups around it. */
+  follow: RunFollower;
 }
+
+// The rate limits count per minute.
+const RATE_LIMIT_WINDOW_MS = 60_000;
+// A stream's slot lapses after three missed heartbeats: one late heartbeat never frees a live
+// stream's slot, and a crashed instance's slots are free again within this long.
+const SLOT_TTL_HEARTBEATS = 3;
 
 export function createApplicationServices(infra: Infrastructure, mcpCatalog = McpServerCatalog.load(infra.config.MCP_SERVERS_FILE)): ApplicationServices {
   const { config, logger, prisma, redis, subscriber, keys, events, queue, blobs, preferences, credentials } = infra;
   const sessions = new SessionsService(prisma, events, blobs);
   const commands = new CommandRegistry({ dir: config.COMMANDS_DIR, logger });
   const messages = new MessagesService(prisma, sessions, queue, commands, logger);
+  const follow = new RunFollower(infra);
   const models = new ModelCatalog(config.MODEL_PROVIDER, config.MODEL_ID);
   return {
     // Revocations ride the events subscriber connection: no extra connection per process.
@@ -80,9 +98,12 @@ export function createApplicationServices(infra: Infrastructure, mcpCatalog = Mc
     exports: new ExportService(prisma, sessions),
     history: new MessageHistoryService(prisma),
     models,
-    chat: new ChatService(sessions, messages, events, models),
+    chat: new ChatService(sessions, messages, follow, models),
     files: new SessionFilesService(sessions, blobs),
-    rateLimiter: new RateLimiter(redis, keys, { limit: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }),
+    rateLimiter: new RateLimiter(redis, keys, { limit: config.RATE_LIMIT_PER_MINUTE, windowMs: RATE_LIMIT_WINDOW_MS }),
+    messageRateLimiter: new RateLimiter(redis, keys, { limit: config.MESSAGE_RATE_LIMIT_PER_MINUTE, windowMs: RATE_LIMIT_WINDOW_MS }),
+    streamSlots: new StreamSlots(redis, keys, { limit: config.SSE_MAX_STREAMS_PER_KEY, ttlMs: SLOT_TTL_HEARTBEATS * config.SSE_HEARTBEAT_MS }),
+    health: new HealthCheck(prisma, redis),
     preferences,
     credentials,
     oauth: new ProviderOAuthService(config, credentials, redis, keys, logger),
@@ -90,6 +111,7 @@ export function createApplicationServices(infra: Infrastructure, mcpCatalog = Mc
     mcp: new McpServersService(mcpCatalog, new McpStatusCache(redis, keys, McpStatusCache.ttlFor(config.MCP_REFRESH_MS))),
     permissions: new PermissionsService({ prisma, redis, keys, logger }),
     sandbox: new SandboxSettingsService(prisma, config),
+    follow,
   };
 }
 
@@ -108,15 +130,3 @@ export function openApplication(config: Config, logger: Logger): Application {
   return { infrastructure, services: createApplicationServices(infrastructure, mcpCatalog), close: () => infrastructure.close() };
 }
 
-/**
- * The services and the infrastructure in one bag, as the apps took them before they had Nest
- * modules of their own. Temporary: removed once the API and the MCP server inject services.
- */
-export type ApiServices = ApplicationServices &
-  Pick<Infrastructure, "config" | "prisma" | "redis" | "keys" | "events" | "fanout"> & { close(): Promise<void> };
-
-export function createApiServices(config: Config, logger: Logger): ApiServices {
-  const { infrastructure, services, close } = openApplication(config, logger);
-  const { prisma, redis, keys, events } = infrastructure;
-  return { ...services, config, prisma, redis, keys, events, get fanout() { return infrastructure.fanout; }, close };
-}

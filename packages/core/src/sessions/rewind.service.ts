@@ -6,11 +6,11 @@
  * With `cleanupMedia` (the default) the session's files written after the kept message go too.
  */
 import { Prisma, type PrismaClient } from "@mix/db";
-import type { RewindSessionRequest, SessionData } from "../contracts";
+import { ACTIVE_RUN_STATUSES, type RewindSessionRequest, type SessionData } from "../contracts";
 import { conflict, notFound } from "../errors/app-error";
 import type { Logger } from "../logging/logger";
 import type { BlobStore } from "../storage/blob-store";
-import { ACTIVE_RUN_STATUSES, type SessionsService } from "./sessions.service";
+import type { SessionsService } from "./sessions.service";
 
 export class RewindService {
   constructor(

@@ -1,6 +1,6 @@
 /** Sessions of a workspace: create, list, get, delete. Every query is scoped to the workspace. */
 import type { PrismaClient, Session } from "@mix/db";
-import type { Callback, CreateSessionRequest, SessionData } from "../contracts";
+import { ACTIVE_RUN_STATUSES, type Callback, type CreateSessionRequest, type SessionData } from "../contracts";
 import { conflict, notFound } from "../errors/app-error";
 import type { EventLog } from "../events/event-log";
 import type { BlobStore } from "../storage/blob-store";
@@ -11,7 +11,7 @@ import { announceSessionCreated } from "./session-events";
 import { toSessionData } from "./session-view";
 import { checkCustomPrompt } from "./system-prompt";
 
-export const ACTIVE_RUN_STATUSES = ["queued", "running"] as const;
+/** Defined in the contracts; re-exported for the session services that import it from here. */
 
 export interface ListSessionsOptions {
   includeSubagents: boolean;

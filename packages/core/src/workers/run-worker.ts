@@ -3,74 +3,86 @@
  * listener for cancels. Starts consuming only when everything it needs is connected, and on
  * close stops taking jobs and lets the active runs finish (up to the grace period).
  */
-import { createPrismaClient } from "@mix/db";
 import { UnrecoverableError, Worker } from "bullmq";
-import { JobCatalog, QueueName, RunAgentJob } from "../contracts";
+import { QueueName } from "../contracts";
 import type { Config } from "../config/config";
+import { createInfrastructure, type Infrastructure } from "../infrastructure/infrastructure";
+import { CommandRegistry } from "../commands/command-registry";
 import { createScriptedProvider } from "../models/scripted/create-scripted-provider";
 import { ModelSelector } from "../models/selection/model-selector";
 import type { ModelProvider } from "../models/model-provider";
-import { CredentialsService } from "../credentials/credentials.service";
-import { PostgresEventIds } from "../events/event-ids";
-import { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
 import { McpToolSource } from "../mcp-servers/mcp-tool-source";
+import { UserMessageSender } from "../messages/user-message-sender";
 import { PriceTable } from "../models/catalog/model-prices";
 import { PermissionGate } from "../permissions/permission-gate";
-import { PreferencesService } from "../preferences/preferences.service";
-import { createBullConnection, createRedis, isRedisUnavailable } from "../redis/connection";
+import { isRedisUnavailable } from "../redis/connection";
 import { LeaseLostError } from "../agent/loop-types";
-import { RedisKeys } from "../redis/keys";
 import { RunControl, RunControlListener } from "../runs/run-control";
 import { RunLeases } from "../runs/run-lease";
 import { RunProcessor } from "../runs/run-processor";
+import { RunStepStore } from "../runs/run-step-store";
+import { RunStore } from "../runs/run-store";
 import { RunRecovery } from "../runs/run-recovery";
-import { RunQueue } from "../queues/run-queue";
 import { createSandbox } from "../sandbox/create-sandbox";
 import type { Sandbox } from "../sandbox/sandbox";
 import { checkUnconfinedAllowed } from "../sandbox/unconfined/unconfined-policy";
-import { LocalBlobStore } from "../storage/local-blob-store";
 import { BUILTIN_TOOLS, toolLimits } from "../tools/tool-registry";
+import { createJobDispatch } from "./job-handlers";
+import { startOnInfrastructure } from "./worker-infrastructure";
 
 export interface RunWorker {
-  /** Stops taking jobs, waits for active runs (up to SHUTDOWN_GRACE_MS), closes connections. */
+  /** Stops taking jobs, waits for active runs (up to SHUTDOWN_GRACE_MS), closes what it opened. */
   close(): Promise<void>;
 }
 
-export async function startRunWorker(
-  config: Config,
-  logger: Logger,
-  /** `mcp`: a source shared with the maintenance worker (its owner closes it); otherwise the worker has its own. */
-  /** `sandbox`: a driver built by the caller (tests override its egress address check); the worker closes it. */
-  options: { scripted?: ModelProvider; mcp?: McpToolSource; sandbox?: Sandbox } = {},
-): Promise<RunWorker> {
+export interface RunWorkerOptions {
+  /** The scripted provider; by default the one the configuration describes. */
+  scripted?: ModelProvider;
+  /** A source shared with the maintenance worker (its owner closes it); otherwise the worker has its own. */
+  mcp?: McpToolSource;
+  /** A driver built by the caller (tests override its egress address check); the worker closes it. */
+  sandbox?: Sandbox;
+  /**
+   * The process's connections and stores, shared with its maintenance worker; its owner closes
+   * them, and its blobs must belong to the sandbox's user. Otherwise the worker opens its own.
+   */
+  infrastructure?: Infrastructure;
+}
+
+export async function startRunWorker(config: Config, logger: Logger, options: RunWorkerOptions = {}): Promise<RunWorker> {
   // Before any connection: a malformed price table stops the worker with a clear message.
   const prices = PriceTable.fromConfig(config);
-  const prisma = createPrismaClient({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+  // What the worker writes into session folders belongs to the user its sandbox runs commands as.
+  const open = () => createInfrastructure(config, logger, { fileOwner: options.sandbox?.fileOwner });
+  return startOnInfrastructure(options.infrastructure, open, (infrastructure) => consumeRuns(infrastructure, config, logger, options, prices));
+}
+
+async function consumeRuns(infrastructure: Infrastructure, config: Config, logger: Logger, options: RunWorkerOptions, prices: PriceTable): Promise<RunWorker> {
+  // Before anything else: a job of the runs queue without a handler stops the worker. (No job
+  // reaches a handler before the worker below consumes, so `processor` exists by then.)
+  const dispatch = createJobDispatch(QueueName.AgentRuns, {
+    "run-agent": (payload, job, token) => processor.process(payload, job, token),
+  });
+  const { prisma, redis, subscriber, keys, queue, events, blobs, credentials } = infrastructure;
   // Before taking any job: a sandbox that cannot run here, or an unconfined one where it must not, stops the worker.
   checkUnconfinedAllowed(config, await prisma.workspace.count());
   const sandbox = options.sandbox ?? createSandbox(config, logger);
   await sandbox.start();
-  const keys = new RedisKeys(config.REDIS_PREFIX);
-  const redis = createRedis(config.REDIS_URL, {}, logger);
-  const subscriber = createRedis(config.REDIS_URL, {}, logger);
-  const queueConnection = createBullConnection(config.REDIS_URL, logger);
-  const workerConnection = createBullConnection(config.REDIS_URL, logger);
-  const queue = new RunQueue(queueConnection, keys.queuePrefix());
   queue.onWakeRace = (error) => logger.debug({ err: error }, "run to wake had already moved");
-  const events = new EventLog(redis, keys, { maxLen: config.EVENT_LOG_MAX_LEN, ttlSeconds: config.EVENT_LOG_TTL_SECONDS, ids: new PostgresEventIds(prisma) });
   // One subscriber connection carries both cancels and permission answers.
   const controlListener = new RunControlListener(subscriber, keys, logger);
   const permissions = new PermissionGate({ redis, subscriber, keys, events, prisma, timeoutMs: config.PERMISSION_TIMEOUT_MS, logger });
   await Promise.all([controlListener.start(), permissions.start()]);
-  const credentials = new CredentialsService(prisma, config, new PreferencesService(prisma));
   const models = new ModelSelector({ prisma, config, credentials, scripted: options.scripted ?? createScriptedProvider(config) });
   const mcpTools = options.mcp ?? new McpToolSource({ config, logger });
-  const blobs = new LocalBlobStore(config.STORAGE_DIR, { owner: sandbox.fileOwner });
 
   const leases = new RunLeases(redis, keys, config.RUN_LEASE_MS);
   const processor = new RunProcessor({
-    prisma,
+    runs: new RunStore(prisma),
+    steps: new RunStepStore(prisma),
+    // A send_message callback's message takes the API's path: its `/command` is expanded too.
+    messages: new UserMessageSender({ prisma, queue, commands: new CommandRegistry({ dir: config.COMMANDS_DIR, logger }), logger }),
     events,
     leases,
     control: new RunControl(redis, keys),
@@ -92,13 +104,9 @@ export async function startRunWorker(
 
   const worker = new Worker(
     QueueName.AgentRuns,
-    async (job, token) => {
-      if (!(job.name in JobCatalog)) throw new UnrecoverableError(`no handler for job "${job.name}"`);
-      if (!RunAgentJob.safeParse(job.data).success) throw new UnrecoverableError(`malformed payload for job ${job.id}`);
-      await processor.process(job, token);
-    },
+    dispatch,
     {
-      connection: workerConnection,
+      connection: infrastructure.workerConnection(),
       prefix: keys.queuePrefix(),
       concurrency: config.WORKER_CONCURRENCY,
       autorun: false,
@@ -146,8 +154,8 @@ export async function startRunWorker(
         await processor.handOver();
         await closing;
       }
-      await Promise.all([queue.close(), options.mcp ? undefined : mcpTools.close(), sandbox.close()]);
-      await Promise.all([prisma.$disconnect(), redis.quit(), subscriber.quit(), queueConnection.quit(), workerConnection.quit()]);
+      // The connections are the infrastructure's: its owner closes them.
+      await Promise.all([options.mcp ? undefined : mcpTools.close(), sandbox.close()]);
     },
   };
 }

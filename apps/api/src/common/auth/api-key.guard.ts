@@ -3,11 +3,10 @@
  * (public routes included), then every route but the public ones needs
  * `Authorization: Bearer <api key>` of some workspace.
  */
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from "@nestjs/common";
+import { type CanActivate, type ExecutionContext, Injectable } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
-import { unauthorized, type ApiServices } from "@mix/core";
+import { ApiKeyService, unauthorized } from "@mix/core";
 import type { Request, Response } from "express";
-import { API_SERVICES } from "../api-services.token";
 import type { AuthenticatedRequest } from "./principal.decorator";
 import { IS_PUBLIC } from "./public.decorator";
 import { assertSafeRequestText } from "./request-text";
@@ -16,7 +15,7 @@ import { assertSafeRequestText } from "./request-text";
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(API_SERVICES) private readonly services: ApiServices,
+    private readonly apiKeys: ApiKeyService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -28,7 +27,7 @@ export class ApiKeyGuard implements CanActivate {
     if (!header) throw unauthorized("Missing Authorization header (expected 'Bearer <api key>')");
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw unauthorized("Malformed Authorization header (expected 'Bearer <api key>')");
-    const principal = await this.services.apiKeys.authenticate(match[1]!);
+    const principal = await this.apiKeys.authenticate(match[1]!);
     if (!principal) throw unauthorized("Invalid API key");
     request.principal = principal;
     this.endStreamOnRevocation(principal, http.getResponse<Response>());
@@ -41,7 +40,7 @@ export class ApiKeyGuard implements CanActivate {
    * nothing: it is the ordinary answer of a request that was authenticated.
    */
   private endStreamOnRevocation(principal: NonNullable<AuthenticatedRequest["principal"]>, response: Response): void {
-    const stop = this.services.apiKeys.onRevoked(principal, () => {
+    const stop = this.apiKeys.onRevoked(principal, () => {
       if (response.headersSent && !response.writableEnded) response.destroy();
     });
     response.once("close", stop);

@@ -1,9 +1,8 @@
 /**
  * The rate limits of the API: each a budget of its own per API key, with its own setting, so
- * sending messages never eats into the chat budget (and the other way round).
+ * sending messages never eats into the chat budget (and the other way round). Each budget's
+ * limiter, counting per minute against its setting, is an application service (RATE_LIMITERS).
  */
-import type { Config } from "@mix/core";
-
 export interface RateLimitBudget {
   /** Counted under `<scope>:<api key id>` in Redis. */
   scope: string;
@@ -20,9 +19,5 @@ export const RATE_LIMIT_BUDGETS = {
 
 export type RateLimitBudgetName = keyof typeof RATE_LIMIT_BUDGETS;
 
-export const RATE_LIMIT_WINDOW_MS = 60_000;
-
 /** Metadata key of the budget a route counts against. */
 export const RATE_LIMIT_BUDGET = "mix:rate-limit-budget";
-
-export const budgetLimit = (config: Config, name: RateLimitBudgetName) => config[RATE_LIMIT_BUDGETS[name].setting];

@@ -6,19 +6,18 @@
  */
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
-import { RateLimiter, rateLimitExceeded, REDIS_DEADLINE_MS, withDeadline, type ApiServices, type RateLimitResult } from "@mix/core";
+import { rateLimitExceeded, REDIS_DEADLINE_MS, withDeadline, type RateLimitResult } from "@mix/core";
 import type { Response } from "express";
-import { API_SERVICES } from "../api-services.token";
 import type { AuthenticatedRequest } from "../auth/principal.decorator";
-import { budgetLimit, RATE_LIMIT_BUDGET, RATE_LIMIT_BUDGETS, RATE_LIMIT_WINDOW_MS, type RateLimitBudgetName } from "./rate-limit-budgets";
+import { RATE_LIMIT_BUDGET, RATE_LIMIT_BUDGETS, type RateLimitBudgetName } from "./rate-limit-budgets";
+import { RATE_LIMITERS, type RateLimiters } from "./rate-limiters";
 
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  private readonly limiters = new Map<RateLimitBudgetName, RateLimiter>();
   private readonly logger = new Logger("RateLimitGuard");
 
   constructor(
-    @Inject(API_SERVICES) private readonly services: ApiServices,
+    @Inject(RATE_LIMITERS) private readonly limiters: RateLimiters,
     private readonly reflector: Reflector,
   ) {}
 
@@ -27,7 +26,7 @@ export class RateLimitGuard implements CanActivate {
     if (!principal) throw new Error("RateLimitGuard used on a route without ApiKeyGuard");
     const name = this.reflector.get<RateLimitBudgetName | undefined>(RATE_LIMIT_BUDGET, context.getHandler()) ?? "chat";
     const budget = RATE_LIMIT_BUDGETS[name];
-    const limiter = this.limiter(name);
+    const limiter = this.limiters[name];
     let result: RateLimitResult;
     try {
       result = await withDeadline(limiter.hit(`${budget.scope}:${principal.apiKeyId}`), REDIS_DEADLINE_MS);
@@ -41,16 +40,5 @@ export class RateLimitGuard implements CanActivate {
     if (result.allowed) return true;
     response.setHeader("Retry-After", String(result.retryAfterSeconds));
     throw rateLimitExceeded(result, limiter.options.windowMs, budget.what);
-  }
-
-  /** The chat budget is the services' own limiter; the others are made here, once, on the same Redis. */
-  private limiter(name: RateLimitBudgetName): RateLimiter {
-    let limiter = this.limiters.get(name);
-    if (!limiter) {
-      const { redis, keys, config, rateLimiter } = this.services;
-      limiter = name === "chat" ? rateLimiter : new RateLimiter(redis, keys, { limit: budgetLimit(config, name), windowMs: RATE_LIMIT_WINDOW_MS });
-      this.limiters.set(name, limiter);
-    }
-    return limiter;
   }
 }

@@ -1,11 +1,12 @@
 /**
- * What an MCP caller learns about one run from its session's events: the reply text, the tool
+ * What a follower learns about one run from its session's events: the reply text, the tool
  * calls and how they went, and the permission request the run is waiting on. Where the run
- * starts and ends, and which text is the reply, is core's ChatReplyFilter's call; this adds the
+ * starts and ends, and which text is the reply, is the ChatReplyFilter's call; this adds the
  * tool and permission events that the filter leaves out. Text and tool calls are kept per step
  * (assistant message id), so a step announced as abandoned (`step_restarted`) is dropped whole.
  */
-import { ChatReplyFilter, type EventPayload, type LoggedEvent } from "@mix/core";
+import { ChatReplyFilter } from "../chat/chat-reply";
+import type { EventPayload, LoggedEvent } from "../contracts";
 
 export type ToolCallStatus = "requested" | "awaiting_permission" | "running" | "succeeded" | "failed";
 
@@ -27,16 +28,16 @@ export interface PendingPermission {
 
 export type ReplyEnd = { kind: "complete"; reason?: string } | { kind: "failed"; error: string };
 
-export type ReplyStep =
+export type RunStep =
   | { kind: "text"; text: string }
   | { kind: "tool_started"; call: ToolCallSummary }
   | { kind: "tool_finished"; call: ToolCallSummary }
   | { kind: "permission"; permission: PendingPermission }
-  /** A step whose text or tool calls were reported was abandoned: what it had said is void. */
-  | { kind: "restarted"; error: string }
+  /** A step whose text or tool calls were reported was abandoned: what it had said is void. `droppedText`: its text so far. */
+  | { kind: "restarted"; error: string; droppedText: string }
   | { kind: "end"; end: ReplyEnd };
 
-export class ReplyTracker {
+export class RunTracker {
   /** The reply's text per step (its assistant message id), in the order the steps started. */
   private readonly texts = new Map<string | undefined, string>();
   /** The step each tool call was streamed in. */
@@ -74,7 +75,7 @@ export class ReplyTracker {
     this.pending = null;
   }
 
-  accept(event: LoggedEvent): ReplyStep | null {
+  accept(event: LoggedEvent): RunStep | null {
     const step = this.filter.accept(event);
     if (step?.kind === "text") {
       this.texts.set(step.assistantMessageId, (this.texts.get(step.assistantMessageId) ?? "") + step.text);
@@ -93,7 +94,8 @@ export class ReplyTracker {
   }
 
   /** An abandoned step's text goes, and so do its calls (they never ran: a step's calls run once it is stored). */
-  private dropStep(assistantMessageId: string, error: string): ReplyStep | null {
+  private dropStep(assistantMessageId: string, error: string): RunStep | null {
+    const droppedText = this.texts.get(assistantMessageId) ?? "";
     const hadText = this.texts.delete(assistantMessageId);
     let hadCalls = false;
     for (const [callId, stepId] of this.callSteps) {
@@ -101,10 +103,10 @@ export class ReplyTracker {
       hadCalls = this.calls.delete(callId) || hadCalls;
       this.callSteps.delete(callId);
     }
-    return hadText || hadCalls ? { kind: "restarted", error } : null;
+    return hadText || hadCalls ? { kind: "restarted", error, droppedText } : null;
   }
 
-  private acceptToolEvent(event: LoggedEvent): ReplyStep | null {
+  private acceptToolEvent(event: LoggedEvent): RunStep | null {
     const bySubagent = (event.data as { parentToolCallId?: string }).parentToolCallId !== undefined;
     switch (event.event) {
       case "permission": {

@@ -1,12 +1,12 @@
-/** The reply tracker keeps text and tool calls per step, and drops a step announced as abandoned whole. */
-import type { EventName, LoggedEvent } from "@mix/core";
-import { ReplyTracker } from "./reply-tracker";
+/** The run tracker keeps text and tool calls per step, and drops a step announced as abandoned whole. */
+import type { EventName, LoggedEvent } from "../contracts";
+import { RunTracker } from "./run-tracker";
 
 let nextId = 1;
 const ev = (event: EventName, data: Record<string, unknown>): LoggedEvent => ({ id: String(nextId++), event, data: data as never });
 
 it("leaves an abandoned step's text and unrun calls out of the reply", () => {
-  const tracker = new ReplyTracker("m1");
+  const tracker = new RunTracker("m1");
   const steps = [
     ev("user_message_created", { type: "user_message_created", messageId: "m1", content: "hi" }),
     ev("content", { type: "content", content: "I'll list", assistantMessageId: "a1" }),

@@ -1,0 +1,55 @@
+/** Each application service as its own provider, its class the token, so a class injects only what it uses. */
+import type { Provider } from "@nestjs/common";
+import {
+  ApiKeyService,
+  CancelService,
+  ChatService,
+  CommandRegistry,
+  CredentialsService,
+  ExportService,
+  ForkService,
+  HealthCheck,
+  McpServersService,
+  MessageHistoryService,
+  MessagesService,
+  ModelCatalog,
+  PermissionsService,
+  PreferencesService,
+  ProviderOAuthService,
+  RunFollower,
+  RewindService,
+  SandboxSettingsService,
+  SessionFilesService,
+  SessionsService,
+  StreamSlots,
+  ToolsCatalogService,
+  type ApplicationServices,
+} from "@mix/core";
+
+/** The two rate limiters share a class, so they are provided together as RATE_LIMITERS instead. */
+export function serviceProviders(services: ApplicationServices): Provider[] {
+  return [
+    { provide: ApiKeyService, useValue: services.apiKeys },
+    { provide: SessionsService, useValue: services.sessions },
+    { provide: MessagesService, useValue: services.messages },
+    { provide: CancelService, useValue: services.cancel },
+    { provide: CommandRegistry, useValue: services.commands },
+    { provide: ForkService, useValue: services.fork },
+    { provide: RewindService, useValue: services.rewind },
+    { provide: ExportService, useValue: services.exports },
+    { provide: MessageHistoryService, useValue: services.history },
+    { provide: ModelCatalog, useValue: services.models },
+    { provide: ChatService, useValue: services.chat },
+    { provide: SessionFilesService, useValue: services.files },
+    { provide: PreferencesService, useValue: services.preferences },
+    { provide: CredentialsService, useValue: services.credentials },
+    { provide: ProviderOAuthService, useValue: services.oauth },
+    { provide: ToolsCatalogService, useValue: services.tools },
+    { provide: McpServersService, useValue: services.mcp },
+    { provide: PermissionsService, useValue: services.permissions },
+    { provide: SandboxSettingsService, useValue: services.sandbox },
+    { provide: StreamSlots, useValue: services.streamSlots },
+    { provide: HealthCheck, useValue: services.health },
+    { provide: RunFollower, useValue: services.follow },
+  ];
+}

@@ -1,0 +1,104 @@
+/**
+ * The one way a user message enters a session, whoever sends it (a client through the API, a
+ * session's send_message callback in the worker): `/name args` of a known command is expanded,
+ * the message and its run are stored in one statement, and the run is enqueued with the run id
+ * as job id. A retried send with the same Idempotency-Key finds the stored message and
+ * re-enqueues it, which BullMQ ignores when the job already exists, so a crash between the two
+ * steps loses nothing and duplicates nothing. Keys are per session; a key repeated with a
+ * different request is refused (422), never dropped.
+ */
+import type { PrismaClient } from "@mix/db";
+import type { CommandRegistry } from "../commands/command-registry";
+import type { SendMessageAccepted, SendMessageRequest } from "../contracts";
+import { notFound } from "../errors/app-error";
+import type { Logger } from "../logging/logger";
+import type { RunQueue } from "../queues/run-queue";
+import { REDIS_DEADLINE_MS, withDeadline } from "../redis/deadline";
+import { idempotencyHash, idempotencyMismatch } from "./idempotency";
+import { insertUserMessage } from "./insert-user-message";
+
+export interface UserMessageSenderDeps {
+  prisma: PrismaClient;
+  queue: RunQueue;
+  commands: Pick<CommandRegistry, "expandCommand">;
+  logger: Logger;
+}
+
+export interface SendOptions {
+  /** From the client's Idempotency-Key header; none for a callback's message. */
+  idempotencyKey?: string;
+  /** False: the run offers the model no tools (chat replies). Default true. */
+  withTools?: boolean;
+}
+
+export type SentMessage = SendMessageAccepted & { messageId: string; duplicate: boolean };
+
+/** An Idempotency-Key and what it is used for (see idempotency.ts). */
+interface Idempotency {
+  key: string;
+  hash: string;
+}
+
+export class UserMessageSender {
+  constructor(private readonly deps: UserMessageSenderDeps) {}
+
+  async send(workspaceId: string, sessionId: string, request: SendMessageRequest, options: SendOptions = {}): Promise<SentMessage> {
+    // Of the request as sent, before a command is expanded: what the client can repeat.
+    const idempotency = options.idempotencyKey ? { key: options.idempotencyKey, hash: idempotencyHash(request, options.withTools ?? true) } : null;
+    const existing = idempotency ? await this.findByIdempotencyKey(workspaceId, sessionId, idempotency) : null;
+    // `/name args` of a known command is stored as the command's prompt; other text as typed.
+    const text = existing ? request.text : ((await this.deps.commands.expandCommand(request.text)) ?? request.text);
+    const messageId = existing ?? (await this.store(workspaceId, sessionId, { ...request, text }, idempotency, options.withTools));
+    try {
+      await withDeadline(this.deps.queue.enqueue({ runId: messageId, sessionId, workspaceId }), REDIS_DEADLINE_MS);
+    } catch (error) {
+      // Stored is what counts: the enqueue may still land, and if not, the workers' recovery
+      // sweep enqueues the run (it looks for queued runs without a job), so the send is accepted.
+      this.deps.logger.warn({ err: error, sessionId, messageId }, "message stored but not yet queued (Redis unavailable); the recovery sweep queues it");
+    }
+    return { status: "processing", sessionId, messageId, duplicate: existing !== null };
+  }
+
+  /** The message first sent with this key, or null; a 422 when it was sent with another request. */
+  private async findByIdempotencyKey(workspaceId: string, sessionId: string, { key, hash }: Idempotency): Promise<string | null> {
+    const found = await this.deps.prisma.message.findFirst({
+      where: { sessionId, idempotencyKey: key, session: { workspaceId } },
+      select: { id: true, idempotencyHash: true },
+    });
+    if (!found) return null;
+    // Messages stored before the hash existed have none: they are taken as the same request, as before.
+    if (found.idempotencyHash !== null && found.idempotencyHash !== hash) throw idempotencyMismatch();
+    return found.id;
+  }
+
+  private async store(
+    workspaceId: string,
+    sessionId: string,
+    request: SendMessageRequest,
+    idempotency: Idempotency | null,
+    withTools?: boolean,
+  ): Promise<string> {
+    let id: string | null;
+    try {
+      id = await insertUserMessage(this.deps.prisma, {
+        workspaceId,
+        sessionId,
+        text: request.text,
+        planMode: request.plan_mode,
+        thinkingLevel: request.thinking_level ?? null,
+        maxSteps: request.max_steps ?? null,
+        withTools,
+        idempotencyKey: idempotency?.key ?? null,
+        idempotencyHash: idempotency?.hash ?? null,
+      });
+    } catch (error) {
+      // Two concurrent sends with one key: the unique index lets one win; the other answers
+      // with the winner's message (or a 422, when the winner's request was another).
+      const winner = idempotency ? await this.findByIdempotencyKey(workspaceId, sessionId, idempotency) : null;
+      if (winner) return winner;
+      throw error;
+    }
+    if (!id) throw notFound("Session");
+    return id;
+  }
+}

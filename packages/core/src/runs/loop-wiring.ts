@@ -1,0 +1,93 @@
+/**
+ * The agent loop of one run, wired once: its scope, its services with the run's tools (Task
+ * bound to this run), and what its callbacks may do. Built in dependency order and never
+ * patched: a subagent, whether Task or a callback starts it, uses neither the parent's tools
+ * nor its callbacks, so the subagent starter is wired first from the parts it does use, and the
+ * parent's tool registry and callback effects are built on it.
+ */
+import { ThinkingLevel, CallbackList } from "../contracts";
+import type { LoopScope, LoopServices, LoopSignals } from "../agent/loop-types";
+import type { Emit } from "../agent/model-step";
+import { runSubagent, SUBAGENT_SYSTEM_SUFFIX, type StartSubagent, type SubagentDeps } from "../agent/subagent";
+import type { ToolCallEnv } from "../agent/tool-calls";
+import { thinkingBudget } from "../models/thinking";
+import { BASE_SYSTEM_PROMPT, buildSystemPrompt } from "../sessions/system-prompt";
+import { createTaskTool, TASK_TOOL_NAME } from "../tools/task";
+import { failed } from "../tools/tool";
+import { ToolRegistry } from "../tools/tool-registry";
+import { callbackEffects } from "./callback-effects";
+import type { RunProcessorDeps } from "./run-processor-deps";
+import type { StartedRun } from "./run-start";
+import type { LoadedRun } from "./run-store";
+
+/** Not what schedules and starts the run: the loop's own services. */
+export type LoopWiringDeps = Omit<RunProcessorDeps, "runs" | "leases" | "control" | "controlListener" | "queue" | "tools" | "busyRetryMs">;
+
+export interface LoopWiring {
+  scope: LoopScope;
+  services: LoopServices;
+  env: ToolCallEnv;
+}
+
+export function wireLoop(deps: LoopWiringDeps, run: LoadedRun, started: StartedRun, emit: Emit, signals: LoopSignals): LoopWiring {
+  const { session } = run;
+  const scope = loopScope(deps, run, started);
+  // What the run's loop and its subagents' loops share.
+  const shared: Omit<LoopServices, "tools"> = {
+    store: deps.steps,
+    limits: deps.limits,
+    sandbox: deps.sandbox,
+    retry: deps.retry,
+    prices: deps.prices,
+    logger: deps.logger,
+    emit,
+  };
+  const sharedEnv: Omit<ToolCallEnv, "callbackEffects"> = { permissions: deps.permissions, callbackTimeoutMs: deps.callbackTimeoutMs };
+  // Subagents cannot start subagents: they get every tool but Task.
+  const withoutTask = started.tools.filter((tool) => tool.name !== TASK_TOOL_NAME);
+  const subagentDeps: SubagentDeps = {
+    tools: new ToolRegistry(withoutTask),
+    system: `${BASE_SYSTEM_PROMPT}\n\n${SUBAGENT_SYSTEM_SUFFIX}`,
+    selectModel: (sessionModel) =>
+      deps.models.select({ workspaceId: session.workspaceId, session: sessionModel, role: "subagent", preferences: session.workspace.preferences }),
+  };
+  const startSubagent: StartSubagent = (request) => runSubagent(request, scope, shared, sharedEnv, signals, subagentDeps);
+  const task = createTaskTool(async (input, context) => {
+    if (!context.toolCallId) return failed("Task needs a tool call id");
+    return (await startSubagent({ title: input.description, prompt: input.prompt, parentToolCallId: context.toolCallId })).result;
+  });
+  const callbackRun = { sessionId: run.sessionId, workspaceId: session.workspaceId };
+  return {
+    scope,
+    // A run without tools (a chat reply) gets no Task either.
+    services: { ...shared, tools: new ToolRegistry(run.withTools ? [...withoutTask, task] : []) },
+    env: {
+      ...sharedEnv,
+      callbackEffects: (call) => callbackEffects(deps.messages, { run: callbackRun, toolCallId: call.id, history: started.history, startSubagent }),
+    },
+  };
+}
+
+function loopScope(deps: LoopWiringDeps, run: LoadedRun, started: StartedRun): LoopScope {
+  const { session } = run;
+  const today = new Date();
+  const variables = { session_id: session.id, session_title: session.title, date: today.toISOString().slice(0, 10), datetime: today.toISOString() };
+  return {
+    workspaceId: session.workspaceId,
+    sessionId: session.id,
+    streamSessionId: session.id,
+    runId: run.id,
+    turn: run.message.turn,
+    sessionDir: deps.sessionDir(session.id),
+    network: session.workspace.sandboxNetwork,
+    planMode: run.planMode,
+    maxSteps: run.maxSteps ?? deps.defaultMaxSteps,
+    stepsTaken: started.stepsTaken,
+    thinkingBudget: thinkingBudget(ThinkingLevel.safeParse(run.thinkingLevel).data, started.userText),
+    system: buildSystemPrompt(session, variables),
+    model: started.model,
+    rollUpSessionIds: [],
+    callbacks: CallbackList.safeParse(session.callbacks).data ?? [],
+    sessionModel: { modelProvider: session.modelProvider, modelId: session.modelId },
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * One attempt of a run on this worker, from its start through its loop to how it ends. An
+ * attempt stopped from outside (lease lost, handed over, Redis gone) ends nothing: it throws,
+ * and the run is resumed from its last stored step once its session is free.
+ */
+import { randomUUID } from "node:crypto";
+import { runAgentLoop } from "../agent/agent-loop";
+import { LeaseLostError, type LoopSignals } from "../agent/loop-types";
+import type { Emit } from "../agent/model-step";
+import { isRedisUnavailable } from "../redis/connection";
+import { wireLoop } from "./loop-wiring";
+import { failRun, finishRun } from "./run-outcome";
+import type { RunProcessorDeps } from "./run-processor-deps";
+import { startRun } from "./run-start";
+import type { LoadedRun } from "./run-store";
+
+/** `stop` aborts when another worker may own the run now (lease lost, or handed over). */
+export async function attemptRun(deps: RunProcessorDeps, run: LoadedRun, stop: AbortSignal): Promise<void> {
+  const emit: Emit = (event, data) => deps.events.append(run.sessionId, event, data);
+  // Listen for cancels before reading the cancel key: one arriving in between is not lost.
+  const tracked = deps.controlListener.track(run.id);
+  const signals: LoopSignals = { signal: AbortSignal.any([tracked.signal, stop]), leaseLost: stop };
+  try {
+    const started = await startRun(deps, run, emit, tracked.signal);
+    if (!started) return;
+    const { scope, services, env } = wireLoop(deps, run, started, emit, signals);
+    const outcome = await runAgentLoop(scope, started.history, services, env, signals);
+    // A loop that stopped because the lease went (or the worker hands the run over) did not finish it.
+    if (stop.aborted) throw new LeaseLostError(`run ${run.id} stopped: ${String(stop.reason)}`);
+    await finishRun(deps.runs, run.id, outcome, emit);
+  } catch (error) {
+    // Not the run's own failure: it is resumed from its last stored step once the session is free
+    // (another worker, or the recovery sweep after Redis is back), never marked failed.
+    if (stop.aborted || error instanceof LeaseLostError || isRedisUnavailable(error)) throw error;
+    await failRun(deps, { id: run.id, sessionId: run.sessionId, turn: run.message.turn }, randomUUID(), error);
+  } finally {
+    tracked.release();
+  }
+}
