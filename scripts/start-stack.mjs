@@ -45,13 +45,17 @@ async function chooseSandbox() {
   const sandbox = core.createSandbox({ ...config, STORAGE_DIR: resolve(root, config.STORAGE_DIR) }, core.createLogger("start", "silent"));
   try {
     await sandbox.start();
-    log("Sandbox: bubblewrap. Each agent command runs in its own namespaces, sees only its session folder (as /workspace) " +
-      "and read-only system folders, and runs as an unprivileged user, with resource limits and no network");
+    log(
+      "Sandbox: bubblewrap. Each agent command runs in its own namespaces, sees only its session folder (as /workspace) " +
+        "and read-only system folders, and runs as an unprivileged user, with resource limits and no network",
+    );
   } catch (error) {
     env.SANDBOX_DRIVER = "none";
     log(`Sandbox: bubblewrap cannot run here (${error.message.split("\n")[0]})`);
-    log("Sandbox: falling back to SANDBOX_DRIVER=none for this local single-workspace stack: agent commands run UNCONFINED " +
-      "as your user. Install bubblewrap (apt-get install bubblewrap) and allow user namespaces to confine them.");
+    log(
+      "Sandbox: falling back to SANDBOX_DRIVER=none for this local single-workspace stack: agent commands run UNCONFINED " +
+        "as your user. Install bubblewrap (apt-get install bubblewrap) and allow user namespaces to confine them.",
+    );
   } finally {
     await sandbox.close();
   }
@@ -59,11 +63,10 @@ async function chooseSandbox() {
 
 function migrate() {
   log(`Migrating ${env.DATABASE_URL.replace(/\/\/[^@]*@/, "//")}`);
-  const result = spawnSync(
-    process.execPath,
-    ["--disable-warning=ExperimentalWarning", join(root, "packages/db/dist/migrate-cli.js"), "--create-database"],
-    { env, stdio: "inherit" },
-  );
+  const result = spawnSync(process.execPath, ["--disable-warning=ExperimentalWarning", join(root, "packages/db/dist/migrate-cli.js"), "--create-database"], {
+    env,
+    stdio: "inherit",
+  });
   if (result.status !== 0) throw new Error("migration failed");
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite, on a fresh clone: install, then typecheck, lint and every package's
-# tests against the local Postgres and Redis (each test file makes its own database and Redis
-# prefix). Ends with one "N passed, N failed" line.
+# The whole test suite, on a fresh clone: install, then typecheck, lint, the format check and
+# every package's tests against the local Postgres and Redis (each test file makes its own
+# database and Redis prefix). Ends with one "N passed, N failed" line.
 set -euo pipefail
 source "$(dirname "$0")/lib/prepare.sh"
 prepare
@@ -12,6 +12,7 @@ export JEST_SUMMARY_DIR="$ROOT/.turbo/jest-summary"
 rm -rf "$JEST_SUMMARY_DIR" && mkdir -p "$JEST_SUMMARY_DIR"
 status=0
 pnpm turbo run typecheck lint --output-logs=errors-only || status=$?
+[ "$status" -eq 0 ] && { pnpm format:check || status=$?; }
 [ "$status" -eq 0 ] && { pnpm turbo run test --concurrency=1 || status=$?; }
 node scripts/lib/jest-summary.mjs "$JEST_SUMMARY_DIR"
 exit "$status"

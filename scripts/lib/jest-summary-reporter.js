@@ -7,7 +7,12 @@ class SummaryReporter {
   onRunComplete(_contexts, results) {
     const dir = process.env.JEST_SUMMARY_DIR;
     if (!dir) return;
-    const counts = { passed: results.numPassedTests, failed: results.numFailedTests, skipped: results.numPendingTests + results.numTodoTests, suitesFailed: results.numFailedTestSuites };
+    const counts = {
+      passed: results.numPassedTests,
+      failed: results.numFailedTests,
+      skipped: results.numPendingTests + results.numTodoTests,
+      suitesFailed: results.numFailedTestSuites,
+    };
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, `${process.pid}-${Date.now()}.json`), JSON.stringify(counts));
   }

@@ -20,8 +20,7 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 const write = (id: string, path: string) => openAiToolCallReply([{ id, name: "Write", input: { file_path: path, content: "data" } }]);
-const messagesOf = async (sessionId: string) =>
-  (await request(stack.url).get(`/api/sessions/${sessionId}/messages`).set(bearer(stack.key)).expect(200)).body;
+const messagesOf = async (sessionId: string) => (await request(stack.url).get(`/api/sessions/${sessionId}/messages`).set(bearer(stack.key)).expect(200)).body;
 
 it("runs a bash_script callback with the call in its environment, and the model sees its output", async () => {
   const sessionId = await createSession(stack.url, stack.key, {
@@ -83,9 +82,12 @@ it("runs a sub_agent callback and stores its answer", async () => {
   });
   stack.fake.reply(write("call_review", "d.txt")).reply(openAiTextReply("Looks right.")).reply(openAiTextReply("reviewed"));
   const { events } = await converse(stack, "write and review", { sessionId });
-  expect(named(events, "content").filter((event) => event.data.parentToolCallId === "call_review").map((event) => event.data.content).join("")).toBe(
-    "Looks right.",
-  );
+  expect(
+    named(events, "content")
+      .filter((event) => event.data.parentToolCallId === "call_review")
+      .map((event) => event.data.content)
+      .join(""),
+  ).toBe("Looks right.");
   expect(JSON.stringify((await messagesOf(sessionId))[1].callbackResults)).toContain("Looks right.");
   // The result names the subagent's own session.
   const [result] = (await messagesOf(sessionId))[1].callbackResults;

@@ -44,7 +44,15 @@ it("stops a running tool, reports the call as interrupted, and asks the model no
   const before = stack.fake.requests.length;
   const sessionId = await createSession(stack.url, stack.key);
   // Cancelled once the command is surely running (the event comes just before it starts).
-  const started = () => waitFor(() => readFile(join(stack.storage, sessionId, "started.txt"), "utf8").then(() => true, () => false), { what: "the command to start" });
+  const started = () =>
+    waitFor(
+      () =>
+        readFile(join(stack.storage, sessionId, "started.txt"), "utf8").then(
+          () => true,
+          () => false,
+        ),
+      { what: "the command to start" },
+    );
   const { done, events } = await sendAndCancelWhen(sessionId, (event) => event.event === "tool_execution_start", started);
   expect(done.data).toMatchObject({ type: "cancelled", done: true });
   expect(named(events, "tool_execution_complete").map((event) => event.data)).toEqual([
@@ -59,7 +67,10 @@ it("stops a running tool, reports the call as interrupted, and asks the model no
     expect.objectContaining({ id: "call_next", finished: true, isError: true, result: expect.stringMatching(/^Interrupted/) }),
   ]);
   // The sandbox and everything in it were killed, so the command never went on to its next step.
-  await waitFor(async () => (await hostProcessesMatching("sleep 361")).length === 0, { timeoutMs: 5_000, what: "the cancelled command's processes to be gone" });
+  await waitFor(async () => (await hostProcessesMatching("sleep 361")).length === 0, {
+    timeoutMs: 5_000,
+    what: "the cancelled command's processes to be gone",
+  });
   await expect(readFile(join(stack.storage, sessionId, "after.txt"))).rejects.toMatchObject({ code: "ENOENT" });
   const run = await stack.apis[0]!.api.infrastructure.prisma.run.findFirstOrThrow({ where: { sessionId } });
   expect(run.status).toBe("cancelled");

@@ -29,12 +29,22 @@ it("runs a tool call, attaches its result in GET /messages and gives it back to 
   const { sessionId, events } = await converse(stack, "write a note");
 
   const names = events.map((event) => event.event);
-  const order = ["tool_use_start", "tool_use_parameter_delta", "tool_use_parameter_streaming_complete", "tool_execution_start", "tool_execution_complete", "content", "complete"];
+  const order = [
+    "tool_use_start",
+    "tool_use_parameter_delta",
+    "tool_use_parameter_streaming_complete",
+    "tool_execution_start",
+    "tool_execution_complete",
+    "content",
+    "complete",
+  ];
   expect(order.map((name) => names.indexOf(name))).toEqual([...order.map((name) => names.indexOf(name))].sort((a, b) => a - b));
   expect(named(events, "tool_use_start")[0]!.data).toMatchObject({ id: "call_write", name: "Write" });
-  expect(named(events, "tool_use_parameter_delta").map((event) => event.data.input).join("")).toBe(
-    JSON.stringify({ file_path: "notes.md", content: "hello from the agent" }),
-  );
+  expect(
+    named(events, "tool_use_parameter_delta")
+      .map((event) => event.data.input)
+      .join(""),
+  ).toBe(JSON.stringify({ file_path: "notes.md", content: "hello from the agent" }));
   expect(named(events, "tool_execution_complete")[0]!.data).toMatchObject({ toolCallId: "call_write", toolName: "Write", success: true });
   expect(events.at(-1)!.data).toMatchObject({ type: "complete", done: true, content: "I wrote notes.md." });
   expect(await readFile(join(stack.storage, sessionId, "notes.md"), "utf8")).toBe("hello from the agent");
@@ -69,9 +79,7 @@ it("refuses a path outside the session folder and tells the model why", async ()
 });
 
 it("offers only read-only tools in plan mode and refuses a change anyway asked for", async () => {
-  stack.fake
-    .reply(openAiToolCallReply([{ id: "call_plan", name: "Bash", input: { command: "touch made.txt" } }]))
-    .reply(openAiTextReply("Here is the plan."));
+  stack.fake.reply(openAiToolCallReply([{ id: "call_plan", name: "Bash", input: { command: "touch made.txt" } }])).reply(openAiTextReply("Here is the plan."));
   const before = stack.fake.requests.length;
   const { sessionId, events } = await converse(stack, "plan it", { body: { plan_mode: true } });
   const offered = stack.fake.requests[before]!.body.tools.map((tool: { function: { name: string } }) => tool.function.name);

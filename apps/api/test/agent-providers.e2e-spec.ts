@@ -55,17 +55,35 @@ const messagesOf = (sessionId: string) => request(stack.url).get(`/api/sessions/
 describe("a session on Anthropic", () => {
   it("runs thinking, a tool call and the answer on the workspace's key, sending the signed thinking back", async () => {
     anthropic
-      .reply(anthropicToolCallReply([{ id: "toolu_ls", name: "list_directory", input: {} }], { reasoning: "Listing the folder first.", signature: "sig-turn-1", model: HAIKU }))
+      .reply(
+        anthropicToolCallReply([{ id: "toolu_ls", name: "list_directory", input: {} }], {
+          reasoning: "Listing the folder first.",
+          signature: "sig-turn-1",
+          model: HAIKU,
+        }),
+      )
       .reply(anthropicTextReply("The folder is empty.", { model: HAIKU }));
     const before = anthropic.requests.length;
     const sessionId = await haikuSession();
     const { events } = await converse(stack, "What is in the folder? think about it", { sessionId });
 
     const names = events.map((event) => event.event);
-    const order = ["thinking", "tool_use_start", "tool_use_parameter_streaming_complete", "tool_execution_start", "tool_execution_complete", "content", "complete"];
+    const order = [
+      "thinking",
+      "tool_use_start",
+      "tool_use_parameter_streaming_complete",
+      "tool_execution_start",
+      "tool_execution_complete",
+      "content",
+      "complete",
+    ];
     expect(order.map((name) => names.indexOf(name)).every((index) => index >= 0)).toBe(true);
     expect(order.map((name) => names.indexOf(name))).toEqual([...order.map((name) => names.indexOf(name))].sort((a, b) => a - b));
-    expect(named(events, "thinking").map((event) => event.data.content).join("")).toBe("Listing the folder first.");
+    expect(
+      named(events, "thinking")
+        .map((event) => event.data.content)
+        .join(""),
+    ).toBe("Listing the folder first.");
     expect(named(events, "tool_execution_complete")[0]!.data).toMatchObject({ toolCallId: "toolu_ls", toolName: "list_directory", success: true });
     expect(events.at(-1)!.data).toMatchObject({
       type: "complete",
@@ -97,7 +115,11 @@ describe("a session on Anthropic", () => {
 
     // Stored: the reasoning reads as before in GET /messages; the signature is never shown.
     const messages = await messagesOf(sessionId);
-    expect(messages.body[1]).toMatchObject({ reasoning: "Listing the folder first.", reasoningDuration: expect.any(Number), toolCalls: [expect.objectContaining({ id: "toolu_ls", finished: true })] });
+    expect(messages.body[1]).toMatchObject({
+      reasoning: "Listing the folder first.",
+      reasoningDuration: expect.any(Number),
+      toolCalls: [expect.objectContaining({ id: "toolu_ls", finished: true })],
+    });
     expect(messages.text).not.toContain("sig-turn-1");
 
     // The next turn rebuilds the history from storage, thinking blocks and signatures included.
@@ -110,8 +132,18 @@ describe("a session on Anthropic", () => {
   });
 
   it.each([
-    { case: "thinking_level maximum: a budget of 32000", text: "hello", body: { thinking_level: "maximum" }, thinking: { type: "enabled", budget_tokens: 32_000 } },
-    { case: "'think hard' without a level: a budget of 10000", text: "please think hard about this", body: {}, thinking: { type: "enabled", budget_tokens: 10_000 } },
+    {
+      case: "thinking_level maximum: a budget of 32000",
+      text: "hello",
+      body: { thinking_level: "maximum" },
+      thinking: { type: "enabled", budget_tokens: 32_000 },
+    },
+    {
+      case: "'think hard' without a level: a budget of 10000",
+      text: "please think hard about this",
+      body: {},
+      thinking: { type: "enabled", budget_tokens: 10_000 },
+    },
     { case: "thinking_level off, even with 'ultrathink': no thinking", text: "ultrathink about this", body: { thinking_level: "off" }, thinking: undefined },
   ])("sends Anthropic the thinking of $case", async ({ text, body, thinking }) => {
     anthropic.reply(anthropicTextReply("ok", { model: HAIKU }));
@@ -143,7 +175,9 @@ describe("a session on Anthropic", () => {
     const before = anthropic.requests.length;
     const { events } = await converse(stack, "hello", { sessionId: await haikuSession() });
 
-    expect(named(events, "error").map((event) => event.data)).toEqual([expect.objectContaining({ type: "retry", attempt: 1, maxAttempts: 3, error: expect.stringContaining("Overloaded") })]);
+    expect(named(events, "error").map((event) => event.data)).toEqual([
+      expect.objectContaining({ type: "retry", attempt: 1, maxAttempts: 3, error: expect.stringContaining("Overloaded") }),
+    ]);
     expect(events.at(-1)!.data).toMatchObject({ type: "complete", content: "Back again." });
     expect(anthropic.requests.length - before).toBe(2);
   });
@@ -153,7 +187,11 @@ describe("a workspace that prefers Gemini", () => {
   it("runs a function call round trip on the preferred model with the server's Gemini key", async () => {
     const { apiKey } = await stack.apis[0]!.api.services.apiKeys.createWorkspace("agent-providers-gemini");
     await allowAllTools(stack.url, apiKey);
-    await request(stack.url).post("/api/preferences").set(bearer(apiKey)).send({ preferred_provider: "gemini", main_agent_model: "gemini-2.5-flash" }).expect(200);
+    await request(stack.url)
+      .post("/api/preferences")
+      .set(bearer(apiKey))
+      .send({ preferred_provider: "gemini", main_agent_model: "gemini-2.5-flash" })
+      .expect(200);
     gemini
       .reply(geminiToolCallReply([{ id: "unused", name: "list_directory", input: {} }], { text: "Looking.", reasoning: "A listing will tell." }))
       .reply(geminiTextReply("Nothing here."));

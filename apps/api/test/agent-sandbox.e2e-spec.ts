@@ -18,7 +18,11 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 const settings = (key = stack.key) => request(stack.url).get("/api/sandbox").set(bearer(key));
-const setNetwork = (body: unknown, key = stack.key) => request(stack.url).put("/api/sandbox").set(bearer(key)).send(body as object);
+const setNetwork = (body: unknown, key = stack.key) =>
+  request(stack.url)
+    .put("/api/sandbox")
+    .set(bearer(key))
+    .send(body as object);
 
 /** Runs one Bash call through the agent loop and returns its result as the model was told it. */
 async function bash(command: string): Promise<string> {
@@ -45,11 +49,14 @@ describe("GET and PUT /api/sandbox", () => {
     });
   });
 
-  it.each([[{}], [{ network: "internet" }], [{ network: "egress", extra: true }], [{ network: null }], [[]]])("refuses %j with 400 in the error shape", async (body) => {
-    const response = await setNetwork(body).expect(400);
-    expect(response.body.error).toMatchObject({ code: 400, message: expect.any(String), type: expect.any(String) });
-    expect((await settings().expect(200)).body.network).toBe("none");
-  });
+  it.each([[{}], [{ network: "internet" }], [{ network: "egress", extra: true }], [{ network: null }], [[]]])(
+    "refuses %j with 400 in the error shape",
+    async (body) => {
+      const response = await setNetwork(body).expect(400);
+      expect(response.body.error).toMatchObject({ code: 400, message: expect.any(String), type: expect.any(String) });
+      expect((await settings().expect(200)).body.network).toBe("none");
+    },
+  );
 
   it("keeps one workspace's choice out of another's", async () => {
     await setNetwork({ network: "egress" }, stack.otherKey).expect(200);

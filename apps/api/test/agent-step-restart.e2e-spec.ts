@@ -27,7 +27,11 @@ const messagesOf = async (sessionId: string) =>
     assistantResponse?: string;
   }[];
 const contentIds = (events: SseEvent[], parentToolCallId?: string) => [
-  ...new Set(named(events, "content").filter((event) => event.data.parentToolCallId === parentToolCallId).map((event) => event.data.assistantMessageId)),
+  ...new Set(
+    named(events, "content")
+      .filter((event) => event.data.parentToolCallId === parentToolCallId)
+      .map((event) => event.data.assistantMessageId),
+  ),
 ];
 const errorsOf = (events: SseEvent[]) => named(events, "error").map((event) => event.data);
 
@@ -60,7 +64,9 @@ it("announces an attempt that streamed before it failed, then streams the retry 
 });
 
 it("announces nothing when the model refused before it streamed", async () => {
-  stack.fake.reply({ kind: "json", status: 429, body: { error: { message: "Slow down", type: "rate_limit_exceeded", param: null, code: null } } }).reply(openAiTextReply("Fine."));
+  stack.fake
+    .reply({ kind: "json", status: 429, body: { error: { message: "Slow down", type: "rate_limit_exceeded", param: null, code: null } } })
+    .reply(openAiTextReply("Fine."));
   const { events } = await converse(stack, "hello again");
   expect(errorsOf(events)).toEqual([expect.objectContaining({ type: "retry", attempt: 1 })]);
   expect(contentIds(events)).toHaveLength(1);
@@ -83,7 +89,10 @@ it("tags a subagent's abandoned attempt with its Task call, and its text assembl
   expectContractValid(events);
   expect(streamedText(events, "call_task")).toBe("Found nothing.");
 
-  const sessions = (await request(stack.url).get("/api/sessions?includeSubagents=true").set(bearer(stack.key)).expect(200)).body as { id: string; parentSessionId?: string }[];
+  const sessions = (await request(stack.url).get("/api/sessions?includeSubagents=true").set(bearer(stack.key)).expect(200)).body as {
+    id: string;
+    parentSessionId?: string;
+  }[];
   const child = sessions.find((session) => session.parentSessionId === sessionId)!;
   const childAnswers = (await messagesOf(child.id)).filter((message) => message.role === "assistant");
   expect(childAnswers.map((message) => [message.id, message.assistantResponse])).toEqual([[retried, "Found nothing."]]);

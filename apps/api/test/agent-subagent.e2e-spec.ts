@@ -40,7 +40,11 @@ it("runs a subagent in a child session, on the parent's stream, with costs rolle
   const events = stream.logEvents;
   const nested = events.filter((event) => event.data.parentToolCallId === "call_task");
   expect(named(nested, "tool_execution_complete")[0]!.data).toMatchObject({ toolCallId: "call_sub_bash", success: true });
-  expect(named(nested, "content").map((event) => event.data.content).join("")).toBe("There are 0 files.");
+  expect(
+    named(nested, "content")
+      .map((event) => event.data.content)
+      .join(""),
+  ).toBe("There are 0 files.");
   // Only the parent's run ends the stream's turn.
   expect(named(events, "complete")).toHaveLength(1);
   expect(events.at(-1)!.data).toMatchObject({ type: "complete", content: "The subagent says there are 0 files." });

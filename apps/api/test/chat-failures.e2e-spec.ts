@@ -34,7 +34,9 @@ it("answers 502 in the error shape when the run fails before any text", async ()
   const response = await reply;
   expect(response.status).toBe(502);
   expect(response.headers["x-conversation-id"]).toBe(run.sessionId);
-  expect(JSON.parse(response.text)).toEqual({ error: { code: 502, type: "internal_error", reason: "upstream_failed", message: "The reply failed: model unavailable" } });
+  expect(JSON.parse(response.text)).toEqual({
+    error: { code: 502, type: "internal_error", reason: "upstream_failed", message: "The reply failed: model unavailable" },
+  });
 });
 
 it("ends with the text already sent when the run fails after it", async () => {

@@ -112,7 +112,9 @@ describe("POST /api/chat", () => {
     const sessionsBefore = await request(url).get("/api/sessions").set(bearer(key)).expect(200);
     const response = await chat(key, { message: "hello", model: "gpt-9" });
     expect(response.status).toBe(400);
-    expect(JSON.parse(response.text)).toEqual(errorBody(400, "validation_error", "validation_failed", "model 'gpt-9' is not available; use one of: ml-auto, scripted-1"));
+    expect(JSON.parse(response.text)).toEqual(
+      errorBody(400, "validation_error", "validation_failed", "model 'gpt-9' is not available; use one of: ml-auto, scripted-1"),
+    );
     const sessionsAfter = await request(url).get("/api/sessions").set(bearer(key)).expect(200);
     expect(sessionsAfter.body).toEqual(sessionsBefore.body);
   });
@@ -158,7 +160,9 @@ describe("rate limit", () => {
     const retryAfter = Number(refused.headers["retry-after"]);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(JSON.parse(refused.text)).toEqual(errorBody(429, "bad_request", "rate_limited", new RegExp(`^Rate limit exceeded: .* retry after ${retryAfter} s$`)));
+    expect(JSON.parse(refused.text)).toEqual(
+      errorBody(429, "bad_request", "rate_limited", new RegExp(`^Rate limit exceeded: .* retry after ${retryAfter} s$`)),
+    );
 
     // Another key has its own count, and the models list is not rate-limited.
     expect((await chat(await freshKey(), { message: "someone else" }, b)).status).toBe(200);

@@ -92,7 +92,11 @@ describe("'..' itself, however it is spelled", () => {
     const before = await storedState(stack, url, sessionId);
     const attempts = ["..", "../x", "%2e%2e/x", "%2e%2e", ".%2e/x", "%2e./x", "..%2fx", "a/..", "a/../..notes", "a/%2e%2e/..notes", "a/../../x"];
     for (const attempt of attempts) {
-      for (const [method, suffix] of [["GET", ""], ["GET", "?thumb=50"], ["DELETE", ""]] as const) {
+      for (const [method, suffix] of [
+        ["GET", ""],
+        ["GET", "?thumb=50"],
+        ["DELETE", ""],
+      ] as const) {
         const response = await call(method, sessionId, attempt + suffix);
         expect([method, attempt + suffix, response.status]).toEqual([method, attempt + suffix, 400]);
         expect(JSON.parse(response.body.toString()).error).toMatchObject({ code: 400, type: "bad_request", reason: "invalid_request" });

@@ -22,7 +22,11 @@ let storage: string;
 
 beforeAll(async () => {
   storage = await mkdtemp(path.join(os.tmpdir(), "mix-error-reasons-"));
-  stack = await startTestStack({ label: "error-reasons", workers: 0, env: { STORAGE_DIR: storage, BODY_LIMIT_BYTES: "2048", MESSAGE_RATE_LIMIT_PER_MINUTE: "2" } });
+  stack = await startTestStack({
+    label: "error-reasons",
+    workers: 0,
+    env: { STORAGE_DIR: storage, BODY_LIMIT_BYTES: "2048", MESSAGE_RATE_LIMIT_PER_MINUTE: "2" },
+  });
   url = stack.apis[0]!.url;
 });
 afterAll(async () => {
@@ -43,14 +47,39 @@ function errorOf(response: Response | { status: number; body: unknown }): ErrorR
 const as = (key = stack.key) => bearer(key);
 
 it.each([
-  ["malformed JSON", 400, "bad_request", "invalid_request", () => request(url).post("/api/sessions").set(as()).set("Content-Type", "application/json").send("{nope")],
+  [
+    "malformed JSON",
+    400,
+    "bad_request",
+    "invalid_request",
+    () => request(url).post("/api/sessions").set(as()).set("Content-Type", "application/json").send("{nope"),
+  ],
   ["a field that fails validation", 400, "validation_error", "validation_failed", () => request(url).post("/api/sessions").set(as()).send({})],
-  ["an upload that is not multipart", 400, "bad_request", "unsupported_media_type", async () =>
-    request(url).post(`/api/sessions/${await createSession(url, stack.key)}/files/upload`).set(as()).send({ file: "x" })],
+  [
+    "an upload that is not multipart",
+    400,
+    "bad_request",
+    "unsupported_media_type",
+    async () =>
+      request(url)
+        .post(`/api/sessions/${await createSession(url, stack.key)}/files/upload`)
+        .set(as())
+        .send({ file: "x" }),
+  ],
   ["no API key", 401, "unauthorized", "unauthorized", () => request(url).get("/api/sessions")],
   ["an unknown session", 404, "not_found", "not_found", () => request(url).get("/api/sessions/missing").set(as())],
   ["an unknown route", 404, "not_found", "not_found", () => request(url).get("/api/no-such-route").set(as())],
-  ["a JSON body over BODY_LIMIT_BYTES", 413, "validation_error", "too_large", () => request(url).post("/api/sessions").set(as()).send({ title: "x".repeat(4096) })],
+  [
+    "a JSON body over BODY_LIMIT_BYTES",
+    413,
+    "validation_error",
+    "too_large",
+    () =>
+      request(url)
+        .post("/api/sessions")
+        .set(as())
+        .send({ title: "x".repeat(4096) }),
+  ],
 ] as const)("%s: %i %s, reason %s", async (_what, code, type, reason, send) => {
   const error = errorOf(await send());
   expect(error).toEqual({ code, type, reason, message: expect.any(String) });

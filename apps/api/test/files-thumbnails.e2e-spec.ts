@@ -82,7 +82,20 @@ describe("video thumbnails", () => {
   beforeAll(async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "mix-video-"));
     const video = path.join(dir, "clip.mp4");
-    execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10", "-t", "2", "-pix_fmt", "yuv420p", video]);
+    execFileSync("ffmpeg", [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc=size=320x240:rate=10",
+      "-t",
+      "2",
+      "-pix_fmt",
+      "yuv420p",
+      video,
+    ]);
     await upload(url, stack.key, sessionId, "clip.mp4", await readFile(video)).expect(201);
     await rm(dir, { recursive: true, force: true });
   });

@@ -105,7 +105,10 @@ describe("nested files, delete", () => {
     await mkdir(path.join(storage, sessionId, "out", "charts"), { recursive: true });
     await writeFile(path.join(storage, sessionId, "out", "charts", "a b.csv"), "x,y\n");
     const list = await request(url).get(`/api/sessions/${sessionId}/files`).set(bearer(stack.key)).expect(200);
-    expect(list.body.map((file: { name: string; isDir: boolean }) => [file.name, file.isDir])).toEqual([["out", true], ["top.txt", false]]);
+    expect(list.body.map((file: { name: string; isDir: boolean }) => [file.name, file.isDir])).toEqual([
+      ["out", true],
+      ["top.txt", false],
+    ]);
     expect((await get(sessionId, "out/charts/a%20b.csv").expect(200)).text).toBe("x,y\n");
 
     const del = (name: string) => request(url).delete(`/api/sessions/${sessionId}/files/${name}`).set(bearer(stack.key));
@@ -126,7 +129,17 @@ describe("path safety", () => {
     await symlink(secret, path.join(storage, sessionId, "link.txt"));
     await symlink(storage, path.join(storage, sessionId, "up"));
     const base = `/api/sessions/${sessionId}/files/`;
-    const attempts = ["..%2F..%2Fetc%2Fpasswd", "%2e%2e/secret.txt", "%2e%2e%2fsecret.txt", "..%5csecret.txt", "%2Fetc%2Fpasswd", "link.txt", "up/secret.txt", "a%00b", "%E0%A4%A"];
+    const attempts = [
+      "..%2F..%2Fetc%2Fpasswd",
+      "%2e%2e/secret.txt",
+      "%2e%2e%2fsecret.txt",
+      "..%5csecret.txt",
+      "%2Fetc%2Fpasswd",
+      "link.txt",
+      "up/secret.txt",
+      "a%00b",
+      "%E0%A4%A",
+    ];
     for (const attempt of attempts) {
       for (const method of ["GET", "DELETE"]) {
         const response = await rawRequest(url, stack.key, method, base + attempt);

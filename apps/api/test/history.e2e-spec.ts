@@ -14,8 +14,7 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 type Listed = { id: string; sessionId: string; role: string; userInput: string; assistantResponse?: string };
-const history = async (query = "", key = stack.key) =>
-  (await request(url).get(`/api/messages/history${query}`).set(bearer(key)).expect(200)).body as Listed[];
+const history = async (query = "", key = stack.key) => (await request(url).get(`/api/messages/history${query}`).set(bearer(key)).expect(200)).body as Listed[];
 const messagesOf = async (sessionId: string, key = stack.key) =>
   (await request(url).get(`/api/sessions/${sessionId}/messages`).set(bearer(key)).expect(200)).body as Listed[];
 

@@ -27,7 +27,9 @@ async function stored(sessionId: string) {
   return { messages, turnCount: session.turnCount };
 }
 
-const mismatch = { error: expect.objectContaining({ code: 422, type: "validation_error", message: expect.stringContaining("already used for another message") }) };
+const mismatch = {
+  error: expect.objectContaining({ code: 422, type: "validation_error", message: expect.stringContaining("already used for another message") }),
+};
 
 it("answers a repeat of the same request with 202 and the same message, normalised", async () => {
   const sessionId = await createSession(url, stack.key);
@@ -61,7 +63,8 @@ it("shares the key space with POST /stream/{id}/message, the same request there 
   const sessionId = await createSession(url, stack.key);
   await send(sessionId, "both-routes", { text: "hello" }).expect(202);
   const before = await stored(sessionId);
-  const legacy = (content: string) => request(url).post(`/stream/${sessionId}/message`).set(bearer(stack.key)).set("Idempotency-Key", "both-routes").send({ content });
+  const legacy = (content: string) =>
+    request(url).post(`/stream/${sessionId}/message`).set(bearer(stack.key)).set("Idempotency-Key", "both-routes").send({ content });
   expect((await legacy("hello")).status).toBe(200);
   expect((await legacy("something else")).body).toEqual(mismatch);
   expect(await stored(sessionId)).toEqual(before);

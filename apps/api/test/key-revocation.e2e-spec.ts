@@ -126,12 +126,15 @@ describe("deleting a workspace", () => {
       request(urlA).post("/api/sessions").send({ title: "orphan" }),
       request(urlA).post("/api/preferences").send({ main_agent_max_tokens: 1000 }),
       request(urlA).put("/api/sandbox").send({ network: "egress" }),
-      request(urlA).put("/api/permissions/policy").send({ tools: ["Bash"] }),
+      request(urlA)
+        .put("/api/permissions/policy")
+        .send({ tools: ["Bash"] }),
       request(urlA).post("/api/auth/api-key").send({ provider: "openai", api_key: "sk-test-1234" }),
       request(urlA).post("/api/chat").send({ message: "hello" }),
     ];
     const answers = await Promise.all(writes.map(async (write) => (await write.set(bearer(key))).body as unknown));
-    for (const body of answers) expect(body).toEqual({ error: expect.objectContaining({ code: 401, type: "unauthorized", message: expect.stringContaining("no longer exists") }) });
+    for (const body of answers)
+      expect(body).toEqual({ error: expect.objectContaining({ code: 401, type: "unauthorized", message: expect.stringContaining("no longer exists") }) });
     // The session went with the workspace: sending to it is a plain 404.
     expect((await request(urlA).post(`/api/sessions/${sessionId}/messages`).set(bearer(key)).send({ text: "hi" })).status).toBe(404);
 

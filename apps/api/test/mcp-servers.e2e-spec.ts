@@ -122,7 +122,10 @@ describe("GET /api/mcp", () => {
 
   it("stops a worker at startup when the file names an unset variable", async () => {
     const file = join(dir, "needs-secret.json");
-    writeFileSync(file, JSON.stringify({ mcpServers: { s: { url: "https://mcp.example.com/mcp", headers: { Authorization: "Bearer ${MIX_TEST_UNSET_SECRET}" } } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ mcpServers: { s: { url: "https://mcp.example.com/mcp", headers: { Authorization: "Bearer ${MIX_TEST_UNSET_SECRET}" } } } }),
+    );
     const config = loadConfig({ ...stack.env, MCP_SERVERS_FILE: file });
     await expect(startMaintenanceWorker(config, logger)).rejects.toThrow('server "s": environment variable MIX_TEST_UNSET_SECRET is not set');
     // The API needs none of the servers' secrets.

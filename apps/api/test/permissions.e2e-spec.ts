@@ -81,7 +81,9 @@ const isPermission = (event: SseEvent) => event.event === "permission";
 const nthPermission = async (stream: SseClient, n = 1) => (await stream.waitForCount(isPermission, n, 5_000))[n - 1]!;
 
 const answer = (url: string, id: string, verdict: "grant" | "deny", key = stack.key) =>
-  request(url).post(`/api/permissions/${encodeURIComponent(id)}/${verdict}`).set(bearer(key));
+  request(url)
+    .post(`/api/permissions/${encodeURIComponent(id)}/${verdict}`)
+    .set(bearer(key));
 
 function expectError(body: unknown, code: number, message: RegExp) {
   expect(body).toEqual({ error: { code, message: expect.stringMatching(message), type: expect.any(String), reason: expect.any(String) } });
@@ -141,7 +143,9 @@ describe("answering from another instance", () => {
     const { sessionId, stream } = await sessionWithStream();
     const first = startAsk(bashAsk(sessionId));
     const event = await nthPermission(stream);
-    await answer(b, event.data.id as string, "grant").send({ always: true }).expect(200, { granted: true });
+    await answer(b, event.data.id as string, "grant")
+      .send({ always: true })
+      .expect(200, { granted: true });
     await first.promise;
     expect(first.result.outcome).toEqual({ granted: true, via: "granted" });
     const signal = new AbortController().signal;
@@ -199,19 +203,29 @@ describe("the answer rules", () => {
 
 describe("the permission policy", () => {
   const policy = (url = a, key = stack.key) => request(url).get("/api/permissions/policy").set(bearer(key));
-  const setPolicy = (body: unknown, url = a) => request(url).put("/api/permissions/policy").set(bearer(stack.key)).send(body as object);
+  const setPolicy = (body: unknown, url = a) =>
+    request(url)
+      .put("/api/permissions/policy")
+      .set(bearer(stack.key))
+      .send(body as object);
   const DEFAULT = { tools: ["Bash", "python_execution", "Write", "Edit", "web_fetch"], isDefault: true };
 
   it("starts at the default, is set per workspace, and resets", async () => {
     await policy().expect(200, DEFAULT);
-    await setPolicy({ tools: ["list_directory", "Bash", "list_directory", "github_create_issue"] }).expect(200, { tools: ["list_directory", "Bash", "github_create_issue"], isDefault: false });
+    await setPolicy({ tools: ["list_directory", "Bash", "list_directory", "github_create_issue"] }).expect(200, {
+      tools: ["list_directory", "Bash", "github_create_issue"],
+      isDefault: false,
+    });
     await policy(b).expect(200, { tools: ["list_directory", "Bash", "github_create_issue"], isDefault: false });
     await policy(a, stack.otherKey).expect(200, DEFAULT);
 
     // The gate follows it: list_directory (which does not ask by default) now asks, Write no longer does.
     const { sessionId, stream } = await sessionWithStream();
     const signal = new AbortController().signal;
-    await expect(gate.ask(bashAsk(sessionId, { toolName: "Write", input: { file_path: "x" } }), signal)).resolves.toEqual({ granted: true, via: "not_required" });
+    await expect(gate.ask(bashAsk(sessionId, { toolName: "Write", input: { file_path: "x" } }), signal)).resolves.toEqual({
+      granted: true,
+      via: "not_required",
+    });
     const ls = startAsk(bashAsk(sessionId, { toolName: "list_directory", input: { path: "src" }, defaultRequired: false }));
     const event = await nthPermission(stream);
     expect(event.data).toMatchObject({ toolName: "list_directory", description: "List src", action: "read" });

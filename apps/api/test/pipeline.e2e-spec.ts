@@ -47,7 +47,10 @@ describe("a message's run, streamed", () => {
 
   it("puts the whole answer and reasoning in complete, matching the deltas", () => {
     const complete = client.logEvents.at(-1)!.data;
-    const streamed = client.logEvents.filter((event) => event.event === "content").map((event) => event.data.content).join("");
+    const streamed = client.logEvents
+      .filter((event) => event.event === "content")
+      .map((event) => event.data.content)
+      .join("");
     expect(complete).toMatchObject({ type: "complete", done: true, content: streamed });
     expect(streamed).toContain("hello pipeline");
     expect(typeof complete.reasoning).toBe("string");
@@ -77,9 +80,7 @@ describe("a message's run, streamed", () => {
     try {
       const expected = all.filter((event) => Number(event.id) > Number(middle.id));
       await replay.waitForCount(() => true, expected.length + 1);
-      expect(replay.logEvents.map((event) => [event.id, event.event, event.data])).toEqual(
-        expected.map((event) => [event.id, event.event, event.data]),
-      );
+      expect(replay.logEvents.map((event) => [event.id, event.event, event.data])).toEqual(expected.map((event) => [event.id, event.event, event.data]));
     } finally {
       replay.close();
     }

@@ -13,7 +13,11 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 const get = (path: string, key = stack.key) => request(url).get(path).set(bearer(key));
-const post = (path: string, body: unknown = {}, key = stack.key) => request(url).post(path).set(bearer(key)).send(body as object);
+const post = (path: string, body: unknown = {}, key = stack.key) =>
+  request(url)
+    .post(path)
+    .set(bearer(key))
+    .send(body as object);
 
 const DEFAULTS = {
   preferred_provider: "anthropic",
@@ -66,7 +70,12 @@ describe("POST /api/preferences and /reset", () => {
     expectPreferences(first.body, { preferred_provider: "openai", main_agent_model: "gpt-5", main_agent_max_tokens: 4096 });
 
     const second = await post("/api/preferences", { sub_agent_reasoning_effort: "high", sub_agent_model: "gemini-2.5-flash" }).expect(200);
-    expect(second.body).toMatchObject({ preferred_provider: "openai", main_agent_model: "gpt-5", sub_agent_reasoning_effort: "high", sub_agent_model: "gemini-2.5-flash" });
+    expect(second.body).toMatchObject({
+      preferred_provider: "openai",
+      main_agent_model: "gpt-5",
+      sub_agent_reasoning_effort: "high",
+      sub_agent_model: "gemini-2.5-flash",
+    });
     expect(second.body.created_at).toBe(first.body.created_at);
 
     expect((await get("/api/preferences").expect(200)).body.preferences).toEqual(second.body);

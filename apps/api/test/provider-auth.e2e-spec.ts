@@ -54,7 +54,12 @@ describe("before any key is stored", () => {
         brave: unauthenticated("Brave Search"),
       },
     });
-    expect((await get("/api/auth/validate").expect(200)).body).toEqual({ valid: false, provider: "anthropic", auth_method: "none", message: expect.stringContaining("POST /api/auth/api-key") });
+    expect((await get("/api/auth/validate").expect(200)).body).toEqual({
+      valid: false,
+      provider: "anthropic",
+      auth_method: "none",
+      message: expect.stringContaining("POST /api/auth/api-key"),
+    });
     expect(await services.credentials.resolve(workspaceA, "anthropic")).toBeNull();
   });
 });
@@ -65,7 +70,9 @@ describe("storing an API key", () => {
     expect(stored.body).toEqual({ status: "success", provider: "anthropic", message: "API key for Anthropic stored" });
 
     const rows = await infrastructure.prisma.providerCredential.findMany();
-    expect(rows).toEqual([expect.objectContaining({ workspaceId: workspaceA, provider: "anthropic", authMethod: "api_key", keyHint: ANTHROPIC_KEY.slice(-4) })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ workspaceId: workspaceA, provider: "anthropic", authMethod: "api_key", keyHint: ANTHROPIC_KEY.slice(-4) }),
+    ]);
     expect(rows[0]!.encryptedSecret).toMatch(/^v1:/);
     expect(JSON.stringify(rows)).not.toContain(ANTHROPIC_KEY);
     expect(JSON.stringify(rows)).not.toContain(ANTHROPIC_KEY.slice(0, 20));
@@ -95,7 +102,12 @@ describe("storing an API key", () => {
     await request(url).post("/api/preferences").set(bearer(stack.otherKey)).send({ preferred_provider: "openai", main_agent_model: "gpt-5" }).expect(200);
     expect((await get("/api/auth/validate", stack.otherKey).expect(200)).body).toMatchObject({ valid: false, provider: "openai", auth_method: "none" });
     await request(url).post("/api/preferences").set(bearer(stack.otherKey)).send({ preferred_provider: "scripted" }).expect(200);
-    expect((await get("/api/auth/validate", stack.otherKey).expect(200)).body).toEqual({ valid: true, provider: "scripted", auth_method: "none", message: expect.stringContaining("no credentials") });
+    expect((await get("/api/auth/validate", stack.otherKey).expect(200)).body).toEqual({
+      valid: true,
+      provider: "scripted",
+      auth_method: "none",
+      message: expect.stringContaining("no credentials"),
+    });
   });
 
   it.each([
@@ -104,7 +116,11 @@ describe("storing an API key", () => {
     ["a blank api_key", { provider: "anthropic", api_key: "   " }, /api_key must not be empty/],
     ["whitespace inside", { provider: "anthropic", api_key: "sk-ant-has space" }, /api_key must not contain whitespace/],
     ["over 1000 characters", { provider: "anthropic", api_key: `sk-ant-${"x".repeat(1000)}` }, /api_key must be at most 1000 characters/],
-    ["an OpenAI key as anthropic", { provider: "anthropic", api_key: "sk-proj-openai-key" }, /not look like a key for Anthropic: Anthropic keys start with 'sk-ant-'/],
+    [
+      "an OpenAI key as anthropic",
+      { provider: "anthropic", api_key: "sk-proj-openai-key" },
+      /not look like a key for Anthropic: Anthropic keys start with 'sk-ant-'/,
+    ],
     ["an Anthropic key as openrouter", { provider: "openrouter", api_key: "sk-ant-x" }, /OpenRouter keys start with 'sk-or-'/],
     ["a number", { provider: "anthropic", api_key: 42 }, /api_key must be a string/],
     ["an unknown field", { provider: "anthropic", api_key: "sk-ant-x", extra: true }, /extra/],
@@ -121,13 +137,22 @@ describe("DELETE /api/auth/{provider}", () => {
     expect((await remove("anthropic").expect(200)).body).toEqual({ status: "success", provider: "anthropic", message: "Credentials for Anthropic deleted" });
     expect((await get("/api/auth/status").expect(200)).body.providers.anthropic).toEqual(unauthenticated("Anthropic"));
     expect(await services.credentials.resolve(workspaceA, "anthropic")).toBeNull();
-    expect((await remove("anthropic").expect(200)).body).toEqual({ status: "success", provider: "anthropic", message: expect.stringContaining("nothing to delete") });
+    expect((await remove("anthropic").expect(200)).body).toEqual({
+      status: "success",
+      provider: "anthropic",
+      message: expect.stringContaining("nothing to delete"),
+    });
     expect(await services.credentials.resolve(workspaceB, "brave")).toBe("BSA-brave-key");
   });
 
   it("answers 400 naming the providers for an unknown one", async () => {
     const response = await remove("acme").expect(400);
-    expect(response.body.error).toEqual({ code: 400, type: "validation_error", reason: "validation_failed", message: "provider 'acme' is not supported; use one of: anthropic, openai, openrouter, gemini, brave" });
+    expect(response.body.error).toEqual({
+      code: 400,
+      type: "validation_error",
+      reason: "validation_failed",
+      message: "provider 'acme' is not supported; use one of: anthropic, openai, openrouter, gemini, brave",
+    });
   });
 });
 

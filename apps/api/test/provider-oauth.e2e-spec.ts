@@ -53,13 +53,18 @@ async function signIn(key: string) {
   return post(urlB, "/api/auth/oauth-callback", key, { provider: "anthropic", code, state }).expect(200);
 }
 
-const oauthRow = (workspaceId: string) => infrastructure.prisma.providerCredential.findUniqueOrThrow({ where: { workspaceId_provider: { workspaceId, provider: "anthropic" } } });
+const oauthRow = (workspaceId: string) =>
+  infrastructure.prisma.providerCredential.findUniqueOrThrow({ where: { workspaceId_provider: { workspaceId, provider: "anthropic" } } });
 const lastIssued = () => fake.tokenRequests.at(-1);
 
 describe("starting a flow", () => {
   it("returns an authorization URL with a PKCE S256 challenge, and keeps the state in Redis for 10 minutes", async () => {
     const { body, authUrl, state } = await startAndApprove(stack.key);
-    expect(body).toEqual({ auth_url: expect.any(String), state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), message: expect.stringContaining("/api/auth/oauth-callback") });
+    expect(body).toEqual({
+      auth_url: expect.any(String),
+      state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      message: expect.stringContaining("/api/auth/oauth-callback"),
+    });
     expect(`${authUrl.origin}${authUrl.pathname}`).toBe(`${fake.url}/authorize`);
     expect(Object.fromEntries(authUrl.searchParams)).toEqual({
       client_id: "mix-test-client",
@@ -108,7 +113,10 @@ describe("finishing a flow", () => {
     const dump = JSON.stringify(await infrastructure.prisma.providerCredential.findMany());
     expect(dump).not.toContain(accessToken!);
     for (const refresh of fake.liveRefreshTokens) expect(dump).not.toContain(refresh);
-    expect((await request(urlA).get("/api/auth/status").set(bearer(key)).expect(200)).body.providers.anthropic).toMatchObject({ authenticated: true, auth_method: "oauth" });
+    expect((await request(urlA).get("/api/auth/status").set(bearer(key)).expect(200)).body.providers.anthropic).toMatchObject({
+      authenticated: true,
+      auth_method: "oauth",
+    });
 
     const replay = await post(urlA, "/api/auth/oauth-callback", key, { provider: "anthropic", code, state }).expect(400);
     expect(replay.body.error).toMatchObject({ code: 400, message: expect.stringContaining("already used") });
@@ -147,11 +155,18 @@ describe("GET /health/auth", () => {
   it("reports not_found, active, expired and expired_no_refresh", async () => {
     const { key, workspaceId } = await newWorkspace("health");
     const health = async () => (await request(urlA).get("/health/auth").set(bearer(key)).expect(200)).body;
-    expect(await health()).toEqual({ status: "healthy", providers: { anthropic: { provider: "anthropic", status: "not_found" } }, timestamp: expect.any(String) });
+    expect(await health()).toEqual({
+      status: "healthy",
+      providers: { anthropic: { provider: "anthropic", status: "not_found" } },
+      timestamp: expect.any(String),
+    });
     await request(urlA).get("/health/auth").expect(401);
 
     await signIn(key);
-    expect(await health()).toMatchObject({ status: "healthy", providers: { anthropic: { status: "active", expires_in: expect.stringMatching(/^(59m\d+s|1h0m0s)$/), last_refresh: expect.any(String) } } });
+    expect(await health()).toMatchObject({
+      status: "healthy",
+      providers: { anthropic: { status: "active", expires_in: expect.stringMatching(/^(59m\d+s|1h0m0s)$/), last_refresh: expect.any(String) } },
+    });
 
     const where = { workspaceId_provider: { workspaceId, provider: "anthropic" } };
     await infrastructure.prisma.providerCredential.update({ where, data: { expiresAt: new Date(Date.now() + 2 * 60_000) } });

@@ -42,7 +42,11 @@ const isLogged = (event: SseEvent) => event.event !== "connected" && event.event
 const ids = (client: SseClient) => client.events.filter(isLogged).map((event) => Number(event.id));
 const completes = (client: SseClient) => client.events.filter((event) => event.event === "complete");
 const runsOf = (sessionId: string) =>
-  stack.apis[0]!.api.infrastructure.prisma.run.findMany({ where: { sessionId }, orderBy: { message: { turn: "asc" } }, select: { id: true, status: true, attempts: true } });
+  stack.apis[0]!.api.infrastructure.prisma.run.findMany({
+    where: { sessionId },
+    orderBy: { message: { turn: "asc" } },
+    select: { id: true, status: true, attempts: true },
+  });
 
 it("recovers every run by itself after Redis comes back empty", async () => {
   const key = stack.key;
@@ -76,11 +80,27 @@ it("recovers every run by itself after Redis comes back empty", async () => {
     await redis.start();
     const back = Date.now();
 
-    await waitFor(async () => (await runsOf(streaming)).every((run) => run.status === "completed"), { timeoutMs: 45_000, intervalMs: 200, what: "both runs of the streaming session to complete" });
+    await waitFor(async () => (await runsOf(streaming)).every((run) => run.status === "completed"), {
+      timeoutMs: 45_000,
+      intervalMs: 200,
+      what: "both runs of the streaming session to complete",
+    });
     const recoveredMs = Date.now() - back;
-    await waitFor(async () => (await runsOf(tooling)).every((run) => run.status === "completed"), { timeoutMs: 30_000, intervalMs: 200, what: "the tool run to complete" });
-    await waitFor(async () => (await runsOf(cancelling)).every((run) => run.status === "cancelled"), { timeoutMs: 30_000, intervalMs: 200, what: "the cancelled run to end" });
-    await waitFor(async () => (await runsOf(sentDuring)).every((run) => run.status === "completed"), { timeoutMs: 30_000, intervalMs: 200, what: "the message sent during the outage to run" });
+    await waitFor(async () => (await runsOf(tooling)).every((run) => run.status === "completed"), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      what: "the tool run to complete",
+    });
+    await waitFor(async () => (await runsOf(cancelling)).every((run) => run.status === "cancelled"), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      what: "the cancelled run to end",
+    });
+    await waitFor(async () => (await runsOf(sentDuring)).every((run) => run.status === "completed"), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      what: "the message sent during the outage to run",
+    });
     process.stdout.write(`redis-loss: both runs of the streaming session completed ${recoveredMs} ms after Redis came back\n`);
 
     // Each run once, in order: the second started only after the first was done.

@@ -69,8 +69,7 @@ async function filesOf(sessionId: string): Promise<string[]> {
   return names.sort();
 }
 
-const rewind = (sessionId: string, body: object) =>
-  request(url).post(`/api/sessions/${sessionId}/rewind`).set(bearer(stack.key)).send(body).expect(200);
+const rewind = (sessionId: string, body: object) => request(url).post(`/api/sessions/${sessionId}/rewind`).set(bearer(stack.key)).send(body).expect(200);
 
 describe("POST /api/sessions/{id}/rewind with files", () => {
   it("deletes the files written after the kept message by default, top-level and nested", async () => {

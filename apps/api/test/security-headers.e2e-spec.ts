@@ -54,7 +54,9 @@ it("sets them on JSON answers, and on error answers, without X-Powered-By", asyn
   expectSecurityHeaders((await request(url).get("/health").expect(200)).headers);
   expectSecurityHeaders((await request(url).get("/api/sessions").expect(401)).headers);
   expectSecurityHeaders((await request(url).get("/no/such/route").set(bearer(stack.key)).expect(404)).headers);
-  expectSecurityHeaders((await request(url).post("/api/sessions").set(bearer(stack.key)).set("Content-Type", "application/json").send("{").expect(400)).headers);
+  expectSecurityHeaders(
+    (await request(url).post("/api/sessions").set(bearer(stack.key)).set("Content-Type", "application/json").send("{").expect(400)).headers,
+  );
 });
 
 it("sets them on a file download, whose own sandbox policy wins", async () => {
@@ -87,7 +89,12 @@ describe("Swagger UI at /api/docs", () => {
     expect(page.headers["content-type"]).toMatch(/^text\/html/);
     const policy = String(page.headers["content-security-policy"]);
     expectSecurityHeaders(page.headers, policy);
-    const directives = Object.fromEntries(policy.split(";").map((directive) => directive.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const directives = Object.fromEntries(
+      policy
+        .split(";")
+        .map((directive) => directive.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values]),
+    );
     expect(directives["script-src"]).toEqual(["'self'"]);
     // The page has a <style> block and Swagger UI sets inline styles; its icons are data: images.
     expect(directives["style-src"]).toEqual(["'self'", "'unsafe-inline'"]);

@@ -252,7 +252,16 @@ describe("GET /api/sessions/{id}/export", () => {
           model: "scripted-large",
           finishReason: "tool_calls",
           toolCalls: [
-            { id: "call_ls", name: "bash", input: '{"command":"ls"}', inputJson: { command: "ls" }, type: "tool_use", finished: true, result: "README.md", isError: false },
+            {
+              id: "call_ls",
+              name: "bash",
+              input: '{"command":"ls"}',
+              inputJson: { command: "ls" },
+              type: "tool_use",
+              finished: true,
+              result: "README.md",
+              isError: false,
+            },
             { id: "call_bad", name: "bash", input: "{not json", type: "tool_use", finished: true, result: "parse error", isError: true },
             { id: "call_open", name: "read", input: '["not","an","object"]', type: "tool_use", finished: false },
           ],

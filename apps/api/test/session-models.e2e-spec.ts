@@ -20,7 +20,9 @@ afterAll(() => stack?.close());
 
 const post = (path: string, key = stack.key) => request(url).post(path).set(bearer(key));
 const prisma = () => stack.apis[0]!.api.infrastructure.prisma;
-const validation = (message: string | RegExp) => ({ error: { code: 400, type: "validation_error", reason: "validation_failed", message: typeof message === "string" ? message : expect.stringMatching(message) } });
+const validation = (message: string | RegExp) => ({
+  error: { code: 400, type: "validation_error", reason: "validation_failed", message: typeof message === "string" ? message : expect.stringMatching(message) },
+});
 const storedModel = async (sessionId: string) =>
   prisma().session.findUniqueOrThrow({ where: { id: sessionId }, select: { modelProvider: true, modelId: true } });
 
@@ -29,10 +31,16 @@ describe("POST /api/sessions with a model", () => {
     ["a provider and one of its models", { provider: "anthropic", modelId: "claude-haiku-4-5" }, { provider: "anthropic", modelId: "claude-haiku-4-5" }],
     ["a model alone, its provider inferred", { modelId: "gpt-5-mini" }, { provider: "openai", modelId: "gpt-5-mini" }],
     ["a provider alone (its default model at run time)", { provider: "gemini" }, { provider: "gemini" }],
-    ["any model of an OpenAI-compatible server", { provider: "openai-compatible", modelId: "llama3.1:8b" }, { provider: "openai-compatible", modelId: "llama3.1:8b" }],
+    [
+      "any model of an OpenAI-compatible server",
+      { provider: "openai-compatible", modelId: "llama3.1:8b" },
+      { provider: "openai-compatible", modelId: "llama3.1:8b" },
+    ],
     ["any OpenRouter model", { provider: "openrouter", modelId: "mistralai/mistral-large" }, { provider: "openrouter", modelId: "mistralai/mistral-large" }],
   ])("stores %s and shows it on the session", async (_what, body, shown) => {
-    const created = await post("/api/sessions").send({ title: "with a model", ...body }).expect(201);
+    const created = await post("/api/sessions")
+      .send({ title: "with a model", ...body })
+      .expect(201);
     expect(created.body).toMatchObject(shown);
     if (!("modelId" in shown)) expect(created.body.modelId).toBeUndefined();
     const validate = contract.schema("SessionData");
@@ -51,12 +59,28 @@ describe("POST /api/sessions with a model", () => {
   });
 
   it.each([
-    ["an unknown provider", { provider: "acme" }, "provider 'acme' is not available; use one of: anthropic, openai, openrouter, gemini, scripted, openai-compatible"],
+    [
+      "an unknown provider",
+      { provider: "acme" },
+      "provider 'acme' is not available; use one of: anthropic, openai, openrouter, gemini, scripted, openai-compatible",
+    ],
     ["a tool provider", { provider: "brave", modelId: "x" }, /^provider 'brave' is not available/],
-    ["another provider's model", { provider: "anthropic", modelId: "gpt-5" }, /^modelId 'gpt-5' is not a model of anthropic; use one of: claude-sonnet-4-5, .*claude-haiku-4-5/],
-    ["a model the scripted provider does not run", { provider: "scripted", modelId: "claude-sonnet-4-5" }, "modelId 'claude-sonnet-4-5' is not a model of scripted; use one of: scripted-1"],
+    [
+      "another provider's model",
+      { provider: "anthropic", modelId: "gpt-5" },
+      /^modelId 'gpt-5' is not a model of anthropic; use one of: claude-sonnet-4-5, .*claude-haiku-4-5/,
+    ],
+    [
+      "a model the scripted provider does not run",
+      { provider: "scripted", modelId: "claude-sonnet-4-5" },
+      "modelId 'claude-sonnet-4-5' is not a model of scripted; use one of: scripted-1",
+    ],
     ["an unknown model alone", { modelId: "gpt-9" }, /^modelId 'gpt-9' is not a known model; name its provider too/],
-    ["a spaced model id for an open provider", { provider: "openai-compatible", modelId: "two words" }, "modelId must be at most 200 characters without spaces"],
+    [
+      "a spaced model id for an open provider",
+      { provider: "openai-compatible", modelId: "two words" },
+      "modelId must be at most 200 characters without spaces",
+    ],
     ["a 201-character model id", { provider: "openai-compatible", modelId: "m".repeat(201) }, "modelId must be at most 200 characters"],
     ["an empty model id", { modelId: "" }, "modelId must not be empty"],
     ["a blank model id", { modelId: "   " }, "modelId must not be empty"],

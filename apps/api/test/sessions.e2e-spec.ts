@@ -14,7 +14,9 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 const post = (path: string) => request(url).post(path).set(bearer(stack.key));
-const validation = (message: string | RegExp) => ({ error: { code: 400, type: "validation_error", reason: "validation_failed", message: typeof message === "string" ? message : expect.stringMatching(message) } });
+const validation = (message: string | RegExp) => ({
+  error: { code: 400, type: "validation_error", reason: "validation_failed", message: typeof message === "string" ? message : expect.stringMatching(message) },
+});
 
 describe("POST /api/sessions", () => {
   it("creates a session in the contract's shape", async () => {
@@ -62,10 +64,14 @@ describe("POST /api/sessions", () => {
 
   it("enforces the prompt size limits per mode, in UTF-8 bytes", async () => {
     const kb = (n: number) => "é".repeat((n * 1024) / 2); // two bytes per character
-    await post("/api/sessions").send({ title: "x", promptMode: "append", customSystemPrompt: kb(50) }).expect(201);
+    await post("/api/sessions")
+      .send({ title: "x", promptMode: "append", customSystemPrompt: kb(50) })
+      .expect(201);
     const append = await post("/api/sessions").send({ title: "x", promptMode: "append", customSystemPrompt: `${kb(50)}a` });
     expect(append.body).toEqual(validation("Custom prompt size (51KB) exceeds append mode limit of 50KB"));
-    await post("/api/sessions").send({ title: "x", promptMode: "replace", customSystemPrompt: kb(100) }).expect(201);
+    await post("/api/sessions")
+      .send({ title: "x", promptMode: "replace", customSystemPrompt: kb(100) })
+      .expect(201);
     const replace = await post("/api/sessions").send({ title: "x", promptMode: "replace", customSystemPrompt: `${kb(100)}a` });
     expect(replace.body).toEqual(validation("Custom prompt size (101KB) exceeds replace mode limit of 100KB"));
   });

@@ -56,9 +56,7 @@ describe("POST /stream/{id}/message", () => {
       expect(response.body).toEqual({ status: "broadcasted", sessionId });
       for (const stream of streams) {
         await stream.waitForEvent((event) => event.event === "complete");
-        expect(stream.logEvents.filter((event) => event.event === "user_message_created").map((event) => event.data.content)).toEqual([
-          "via the stream",
-        ]);
+        expect(stream.logEvents.filter((event) => event.event === "user_message_created").map((event) => event.data.content)).toEqual(["via the stream"]);
       }
       expect(await stack.apis[0]!.api.infrastructure.prisma.run.count({ where: { sessionId } })).toBe(1);
     } finally {

@@ -74,7 +74,9 @@ describe("MCP Inspector CLI as an outside client", () => {
   });
 
   it("tools/call creates a session and talks to it over HTTP", async () => {
-    const created = parsed<ToolCalled>(await overHttp(stack.key, "--method", "tools/call", "--tool-name", "create_session", "--tool-arg", "title=From the inspector"));
+    const created = parsed<ToolCalled>(
+      await overHttp(stack.key, "--method", "tools/call", "--tool-name", "create_session", "--tool-arg", "title=From the inspector"),
+    );
     expect(created.result.structuredContent).toMatchObject({ title: "From the inspector", sessionType: "main", userMessageCount: 0 });
     const sessionId = created.result.structuredContent.id as string;
 

@@ -17,13 +17,19 @@ async function initializeStatus(key: string): Promise<number> {
   const response = await fetch(stack.instances[0]!.url, {
     method: "POST",
     headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "0" } } }),
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "0" } },
+    }),
   });
   await response.arrayBuffer();
   return response.status;
 }
 
-const refusedAtOnce = (key: string) => waitFor(async () => (await initializeStatus(key)) === 401, { timeoutMs: 1_000, intervalMs: 10, what: "a 401 from the MCP server" });
+const refusedAtOnce = (key: string) =>
+  waitFor(async () => (await initializeStatus(key)) === 401, { timeoutMs: 1_000, intervalMs: 10, what: "a 401 from the MCP server" });
 
 it("refuses a key revoked elsewhere at once", async () => {
   const elsewhere = stack.instances[1]!.services.apiKeys;

@@ -49,10 +49,14 @@ it("answers with exactly the stored reply after the worker streaming it was kill
   let second: ReturnType<typeof startWorker> | undefined;
   try {
     const progress: string[] = [];
-    const sending = client.callTool({ name: "send_message", arguments: { session_id: sessionId, text: "Tell me about lost workers", timeout_seconds: 60 } }, undefined, {
-      onprogress: (update) => progress.push(update.message ?? ""),
-      timeout: 60_000,
-    });
+    const sending = client.callTool(
+      { name: "send_message", arguments: { session_id: sessionId, text: "Tell me about lost workers", timeout_seconds: 60 } },
+      undefined,
+      {
+        onprogress: (update) => progress.push(update.message ?? ""),
+        timeout: 60_000,
+      },
+    );
     const contentEvents = async () => (await events.readAfter(sessionId, 0, 10_000)).filter((event) => event.event === "content").length;
     await waitFor(async () => (await contentEvents()) >= 10, { timeoutMs: 20_000, what: "the step to be streaming" });
     second = startWorker();

@@ -35,7 +35,9 @@ describe("MCP server over Streamable HTTP", () => {
     for (const tool of tools) {
       expect(tool.title).toEqual(expect.any(String));
       expect(tool.description!.length).toBeGreaterThan(30);
-      expect(tool.annotations).toEqual(expect.objectContaining({ readOnlyHint: expect.any(Boolean), destructiveHint: expect.any(Boolean), idempotentHint: expect.any(Boolean) }));
+      expect(tool.annotations).toEqual(
+        expect.objectContaining({ readOnlyHint: expect.any(Boolean), destructiveHint: expect.any(Boolean), idempotentHint: expect.any(Boolean) }),
+      );
       expect(tool.outputSchema).toEqual(expect.objectContaining({ type: "object" }));
     }
     expect(byName.get("list_sessions")!.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
@@ -68,7 +70,12 @@ describe("MCP server over Streamable HTTP", () => {
     expect(progress.map((p) => p.message).join("")).toBe(reply.answer);
 
     const messages = await client.callTool({ name: "get_messages", arguments: { session_id: session.id, limit: 1, offset: 1 } });
-    expect(messages.structuredContent).toMatchObject({ total: 2, offset: 1, hasMore: false, messages: [{ role: "assistant", assistantResponse: reply.answer }] });
+    expect(messages.structuredContent).toMatchObject({
+      total: 2,
+      offset: 1,
+      hasMore: false,
+      messages: [{ role: "assistant", assistantResponse: reply.answer }],
+    });
   });
 
   it("serves a session transcript as a resource, listed by its template", async () => {

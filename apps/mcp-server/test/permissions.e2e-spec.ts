@@ -50,10 +50,14 @@ describe("tool use and permissions over MCP", () => {
   };
 
   const waitForReply = async (sessionId: string, messageId: string, progress: string[] = []) => {
-    const result = await client.callTool({ name: "wait_for_reply", arguments: { session_id: sessionId, message_id: messageId, timeout_seconds: 60 } }, undefined, {
-      onprogress: (update) => progress.push(update.message ?? ""),
-      timeout: 20_000,
-    });
+    const result = await client.callTool(
+      { name: "wait_for_reply", arguments: { session_id: sessionId, message_id: messageId, timeout_seconds: 60 } },
+      undefined,
+      {
+        onprogress: (update) => progress.push(update.message ?? ""),
+        timeout: 20_000,
+      },
+    );
     expect(result.isError).toBeFalsy();
     return result.structuredContent as unknown as Reply;
   };

@@ -16,7 +16,13 @@ beforeAll(async () => {
   fake = await FakeHttpServer.start();
   stack = await startMcpStack({
     label: "mcp-retried-step",
-    env: { MODEL_PROVIDER: "openai-compatible", OPENAI_COMPATIBLE_BASE_URL: `${fake.url}/v1`, MODEL_ID: "fake-model", MODEL_RETRY_BASE_MS: "20", MODEL_MAX_ATTEMPTS: "3" },
+    env: {
+      MODEL_PROVIDER: "openai-compatible",
+      OPENAI_COMPATIBLE_BASE_URL: `${fake.url}/v1`,
+      MODEL_ID: "fake-model",
+      MODEL_RETRY_BASE_MS: "20",
+      MODEL_MAX_ATTEMPTS: "3",
+    },
   });
   client = await connectClient(stack.instances[0]!.url, stack.key);
 });
@@ -33,7 +39,9 @@ interface Reply {
 }
 
 it("answers with the retried attempt's text only, live and when waited for again", async () => {
-  fake.reply(openAiTextThenError("Half an ans", { message: "Overloaded", type: "overloaded_error" }, { pieceChars: 4 })).reply(openAiTextReply("The whole answer.", { pieceChars: 4 }));
+  fake
+    .reply(openAiTextThenError("Half an ans", { message: "Overloaded", type: "overloaded_error" }, { pieceChars: 4 }))
+    .reply(openAiTextReply("The whole answer.", { pieceChars: 4 }));
   const created = await client.callTool({ name: "create_session", arguments: { title: "Retried" } });
   const sessionId = (created.structuredContent as { id: string }).id;
   const progress: string[] = [];

@@ -28,10 +28,11 @@ describe("MCP server over stdio", () => {
   };
 
   it("lists tools and lists the key's workspace sessions", async () => {
-    const created = await stack.instances[0]!.services.sessions.create(
-      (await stack.instances[0]!.services.apiKeys.authenticate(stack.key))!.workspaceId,
-      { title: "Seen over stdio", promptMode: "default", sessionType: "main" },
-    );
+    const created = await stack.instances[0]!.services.sessions.create((await stack.instances[0]!.services.apiKeys.authenticate(stack.key))!.workspaceId, {
+      title: "Seen over stdio",
+      promptMode: "default",
+      sessionType: "main",
+    });
     const client = await spawnClient(stack.key);
     try {
       const { tools } = await client.listTools();

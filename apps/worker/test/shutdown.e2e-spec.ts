@@ -63,7 +63,10 @@ it("hands a run that outlives SHUTDOWN_GRACE_MS over to another worker, and exit
   let next: ReturnType<typeof startWorker> | undefined;
   try {
     const sent = await services.messages.send(workspaceId, session.id, { text: "a slow one", plan_mode: false });
-    await waitFor(async () => (await infrastructure.events.readAfter(session.id, 0)).some((event) => event.event === "content"), { timeoutMs: 15_000, what: "the run to stream" });
+    await waitFor(async () => (await infrastructure.events.readAfter(session.id, 0)).some((event) => event.event === "content"), {
+      timeoutMs: 15_000,
+      what: "the run to stream",
+    });
 
     const stopping = Date.now();
     worker.child.kill("SIGTERM");

@@ -76,7 +76,9 @@ it("announces the step a killed worker was streaming once, so the assembled text
 
   const [abandoned, retried, ...more] = idsOf(events);
   expect(more).toEqual([]);
-  expect(restarts(events).map((event) => event.data)).toEqual([{ type: STEP_RESTARTED, assistantMessageId: abandoned, error: expect.stringContaining("worker") }]);
+  expect(restarts(events).map((event) => event.data)).toEqual([
+    { type: STEP_RESTARTED, assistantMessageId: abandoned, error: expect.stringContaining("worker") },
+  ]);
   // The announcement comes before the step streams again.
   const restartAt = events.indexOf(restarts(events)[0]!);
   expect(events.findIndex((event) => (event.data as { assistantMessageId?: string }).assistantMessageId === retried)).toBeGreaterThan(restartAt);
@@ -87,9 +89,12 @@ it("announces the step a killed worker was streaming once, so the assembled text
   expect(assistant[0]!.assistantResponse).toMatch(/^You said: Tell me a story/);
   expect(streamedText(events)).toBe(assistant[0]!.assistantResponse);
   // Without the rule, the dead worker's partial text would come first.
-  expect(events.filter((event) => event.event === "content").map((event) => (event.data as { content: string }).content).join("")).not.toBe(
-    assistant[0]!.assistantResponse,
-  );
+  expect(
+    events
+      .filter((event) => event.event === "content")
+      .map((event) => (event.data as { content: string }).content)
+      .join(""),
+  ).not.toBe(assistant[0]!.assistantResponse);
   expect((await infrastructure.prisma.run.findFirstOrThrow({ where: { sessionId } })).streamingMessageId).toBeNull();
   // A plain-text chat reply had handed on the abandoned text: it ends, not with a reply that holds it.
   expect(chat).toEqual([{ kind: "abandoned", error: expect.stringContaining("worker") }]);
@@ -97,7 +102,8 @@ it("announces the step a killed worker was streaming once, so the assembled text
 
 it("announces a subagent's abandoned step tagged with its Task call, which ends as interrupted", async () => {
   const task = JSON.stringify({ description: "Survey the folder", prompt: "Describe what you would look at" });
-  const subagentContent = (events: LoggedEvent[]) => events.filter((event) => event.event === "content" && (event.data as { parentToolCallId?: string }).parentToolCallId).length;
+  const subagentContent = (events: LoggedEvent[]) =>
+    events.filter((event) => event.event === "content" && (event.data as { parentToolCallId?: string }).parentToolCallId).length;
   const { workspaceId, sessionId, events } = await sendAndKillMidStep(`@tool Task ${task}`, (logged) => subagentContent(logged) >= 10);
 
   const taskCall = events.find((event) => event.event === "tool_use_start")!.data as { id: string };

@@ -1,6 +1,17 @@
 export * from "./contracts";
 export { loadConfig, ConfigError, ConfigSchema, type Config } from "./config/config";
-export { AppError, notFound, validationError, badRequest, conflict, unauthorized, payloadTooLarge, rateLimited, unprocessable, reasonForStatus } from "./errors/app-error";
+export {
+  AppError,
+  notFound,
+  validationError,
+  badRequest,
+  conflict,
+  unauthorized,
+  payloadTooLarge,
+  rateLimited,
+  unprocessable,
+  reasonForStatus,
+} from "./errors/app-error";
 export { describeZodError } from "./errors/zod-message";
 export { createLogger, type Logger } from "./logging/logger";
 export { RedisKeys } from "./redis/keys";
@@ -42,11 +53,28 @@ export { createApplicationServices, openApplication, type ApplicationServices, t
 export { createInfrastructure, type Infrastructure, type InfrastructureOptions } from "./infrastructure/infrastructure";
 export { HealthCheck, type DependencyStatus } from "./infrastructure/health-check";
 export { startRunWorker, type RunWorker, type RunWorkerOptions } from "./workers/run-worker";
-export { startMaintenanceWorker, MAINTENANCE_SCHEDULES, MCP_REFRESH_JOB, type MaintenanceWorker, type MaintenanceWorkerOptions } from "./workers/maintenance-worker";
+export {
+  startMaintenanceWorker,
+  MAINTENANCE_SCHEDULES,
+  MCP_REFRESH_JOB,
+  type MaintenanceWorker,
+  type MaintenanceWorkerOptions,
+} from "./workers/maintenance-worker";
 export { ProviderOAuthService } from "./oauth/provider-oauth.service";
 export { refreshExpiringTokens, REFRESH_AHEAD_MS, type RefreshOutcome } from "./oauth/token-refresh";
 export { OAUTH_STATE_TTL_SECONDS } from "./oauth/oauth-state";
-export type { ModelProvider, ModelRequest, ModelStreamPart, ModelMessage, ToolDefinition, ToolCallRequest, ToolResultMessage, TokenUsage, ReasoningBlock, ProviderMetadata } from "./models/model-provider";
+export type {
+  ModelProvider,
+  ModelRequest,
+  ModelStreamPart,
+  ModelMessage,
+  ToolDefinition,
+  ToolCallRequest,
+  ToolResultMessage,
+  TokenUsage,
+  ReasoningBlock,
+  ProviderMetadata,
+} from "./models/model-provider";
 export { RetryableProviderError } from "./models/model-provider";
 export { ScriptedProvider } from "./models/scripted/scripted-provider";
 export { inferThinkingLevel, THINKING_BUDGETS } from "./models/thinking";

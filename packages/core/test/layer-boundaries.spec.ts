@@ -55,7 +55,14 @@ describe("layer boundaries (eslint-plugin-boundaries in eslint.config.mjs)", () 
     upward: { file: tool, imports: [upward] },
     downward: {
       file: tool,
-      imports: [someModuleOf("packages/core/src/permissions", tool), someModuleOf("packages/core/src/sessions", tool), "../contracts", "@mix/db", "zod", "node:path"],
+      imports: [
+        someModuleOf("packages/core/src/permissions", tool),
+        someModuleOf("packages/core/src/sessions", tool),
+        "../contracts",
+        "@mix/db",
+        "zod",
+        "node:path",
+      ],
     },
     upwardFromPackageDir: { file: tool, imports: [upward], cwd: "packages/core" },
     downwardFromPackageDir: { file: tool, imports: ["../contracts"], cwd: "packages/core" },

@@ -16,15 +16,14 @@ async function main(): Promise<void> {
     process.stdout.write(`Created database ${new URL(url).pathname.slice(1)}\n`);
   }
   const applied = await applyMigrations(url);
-  process.stdout.write(
-    applied.length ? `Applied ${applied.length} migration(s): ${applied.join(", ")}\n` : "Database is up to date\n",
-  );
+  process.stdout.write(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(", ")}\n` : "Database is up to date\n");
 }
 
 // The WebAssembly engine leaves a timer behind that holds the process for ~10 s after the
 // work is done and every connection is closed, so exit explicitly.
 main()
-  .then(() => process.exit(0)).catch((error: unknown) => {
-  process.stderr.write(`mix-migrate failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+  .then(() => process.exit(0))
+  .catch((error: unknown) => {
+    process.stderr.write(`mix-migrate failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });

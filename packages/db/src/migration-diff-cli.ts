@@ -31,6 +31,6 @@ async function main(): Promise<void> {
 main()
   .then(() => process.exit(0))
   .catch((error: unknown) => {
-  process.stderr.write(`migration-diff failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+    process.stderr.write(`migration-diff failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });

@@ -21,15 +21,9 @@ const loadEngineModule = () => import("@prisma/schema-engine-wasm") as Promise<S
 type SchemaEngine = import("@prisma/schema-engine-wasm").SchemaEngine;
 
 /** Runs `work` on an engine over a pool we own, so both are released when it is done. */
-async function withEngine<T>(
-  connectionString: string,
-  withSchema: boolean,
-  work: (engine: SchemaEngine) => Promise<T>,
-): Promise<T> {
+async function withEngine<T>(connectionString: string, withSchema: boolean, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const { SchemaEngine } = await loadEngineModule();
-  const datamodels: [string, string][] | undefined = withSchema
-    ? [[SCHEMA_PATH, await readFile(SCHEMA_PATH, "utf8")]]
-    : undefined;
+  const datamodels: [string, string][] | undefined = withSchema ? [[SCHEMA_PATH, await readFile(SCHEMA_PATH, "utf8")]] : undefined;
   const pool = new Pool({ connectionString, max: 2 });
   try {
     const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool));
@@ -84,10 +78,7 @@ export async function applyMigrations(connectionString: string, dir = MIGRATIONS
 export async function diffMigrationsToSchema(connectionString: string, dir = MIGRATIONS_DIR): Promise<string> {
   const schema = await readFile(SCHEMA_PATH, "utf8");
   const migrationsList = await loadMigrationList(dir);
-  const from =
-    migrationsList.migrationDirectories.length === 0
-      ? ({ tag: "empty" } as const)
-      : ({ tag: "migrations", ...migrationsList } as const);
+  const from = migrationsList.migrationDirectories.length === 0 ? ({ tag: "empty" } as const) : ({ tag: "migrations", ...migrationsList } as const);
   const result = await withEngine(connectionString, true, (engine) =>
     engine.diff({
       from,

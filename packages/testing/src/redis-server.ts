@@ -25,7 +25,17 @@ export async function startOwnRedisServer(): Promise<OwnRedisServer> {
     child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
     const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     try {
-      await waitFor(() => probe.connect().then(() => probe.ping()).then((pong) => pong === "PONG", () => false), { timeoutMs: 10_000, intervalMs: 50, what: `redis-server on port ${port}` });
+      await waitFor(
+        () =>
+          probe
+            .connect()
+            .then(() => probe.ping())
+            .then(
+              (pong) => pong === "PONG",
+              () => false,
+            ),
+        { timeoutMs: 10_000, intervalMs: 50, what: `redis-server on port ${port}` },
+      );
     } finally {
       probe.disconnect();
     }

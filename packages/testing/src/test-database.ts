@@ -68,7 +68,10 @@ async function ensureTemplate(client: Client): Promise<string> {
 }
 
 export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
-  const name = `mix_${label.replace(/[^a-z0-9]/gi, "").toLowerCase().slice(0, 20)}_${randomBytes(5).toString("hex")}`;
+  const name = `mix_${label
+    .replace(/[^a-z0-9]/gi, "")
+    .toLowerCase()
+    .slice(0, 20)}_${randomBytes(5).toString("hex")}`;
   await withAdmin(async (client) => {
     const template = await ensureTemplate(client);
     await client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);

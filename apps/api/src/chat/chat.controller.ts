@@ -40,11 +40,7 @@ export class ChatController {
     content: { "text/plain": { schema: { type: "string" } } },
   })
   @ApiErrors(400, 401, 404, 413, 502, 504)
-  async chat(
-    @CurrentPrincipal() principal: Principal,
-    @Body(new ZodPipe(ChatRequest)) body: ChatRequest,
-    @Res() response: Response,
-  ): Promise<void> {
+  async chat(@CurrentPrincipal() principal: Principal, @Body(new ZodPipe(ChatRequest)) body: ChatRequest, @Res() response: Response): Promise<void> {
     const started = await this.chatService.send(principal.workspaceId, body);
     // Set now, so every answer from here on (text or error) names the conversation.
     response.setHeader(CONVERSATION_ID_HEADER, started.conversationId);

@@ -29,7 +29,11 @@ it("answers an unexpected error with 500 and an id that the log line carries wit
 it("passes an AppError's status, type and reason through, a 422 reason derived from its status", () => {
   expect(filter.toErrorResponse(conflict("busy")).body.error).toEqual({ code: 409, type: "bad_request", reason: "conflict", message: "busy" });
   expect(filter.toErrorResponse(new AppError(422, "validation_error", "another body")).body.error.reason).toBe("idempotency_mismatch");
-  expect(filter.toErrorResponse(unprocessable("another body")).body.error).toMatchObject({ code: 422, type: "validation_error", reason: "idempotency_mismatch" });
+  expect(filter.toErrorResponse(unprocessable("another body")).body.error).toMatchObject({
+    code: 422,
+    type: "validation_error",
+    reason: "idempotency_mismatch",
+  });
   expect(logged).toEqual([]);
 });
 

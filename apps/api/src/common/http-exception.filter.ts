@@ -9,7 +9,13 @@ import { AppError, reasonForStatus, type ErrorReason, type ErrorResponse, type E
 import type { Response } from "express";
 
 // Within the contract's enum, which strict clients validate; `reason` says the rest.
-const TYPE_BY_STATUS: Record<number, ErrorType> = { 400: "bad_request", 401: "unauthorized", 404: "not_found", 413: "validation_error", 422: "validation_error" };
+const TYPE_BY_STATUS: Record<number, ErrorType> = {
+  400: "bad_request",
+  401: "unauthorized",
+  404: "not_found",
+  413: "validation_error",
+  422: "validation_error",
+};
 
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {

@@ -20,7 +20,11 @@ export class FilesController {
   constructor(private readonly files: SessionFilesService) {}
 
   @Get()
-  @ApiOperation({ summary: "List session files", description: "The files and folders at the top of the session's storage folder.", operationId: "listSessionFiles" })
+  @ApiOperation({
+    summary: "List session files",
+    description: "The files and folders at the top of the session's storage folder.",
+    operationId: "listSessionFiles",
+  })
   @ApiZodResponse(200, z.array(FileInfo), "List of files in session")
   @ApiErrors(401, 404)
   list(@CurrentPrincipal() principal: Principal, @Param("id") id: string) {
@@ -36,7 +40,9 @@ export class FilesController {
     operationId: "uploadSessionFile",
   })
   @ApiConsumes("multipart/form-data")
-  @ApiBody({ schema: { type: "object", required: [UPLOAD_FIELD], properties: { [UPLOAD_FIELD]: { type: "string", format: "binary", description: "File to upload" } } } })
+  @ApiBody({
+    schema: { type: "object", required: [UPLOAD_FIELD], properties: { [UPLOAD_FIELD]: { type: "string", format: "binary", description: "File to upload" } } },
+  })
   @ApiZodResponse(201, FileInfo, "File uploaded successfully")
   @ApiErrors(400, 401, 404, 413)
   async upload(@CurrentPrincipal() principal: Principal, @Param("id") id: string, @Req() request: Request) {
@@ -53,8 +59,18 @@ export class FilesController {
     operationId: "getSessionFile",
   })
   @ApiParam(FILENAME_PARAM)
-  @ApiQuery({ name: "thumb", required: false, description: "Thumbnail size, 16 to 1024: '100' (box), 'w100' (width), 'h100' (height)", schema: { type: "string", pattern: "^(\\d+|w\\d+|h\\d+)$" } })
-  @ApiQuery({ name: "time", required: false, description: "Seconds into a video for its thumbnail (default 1.0)", schema: { type: "number", minimum: 0, maximum: 86400 } })
+  @ApiQuery({
+    name: "thumb",
+    required: false,
+    description: "Thumbnail size, 16 to 1024: '100' (box), 'w100' (width), 'h100' (height)",
+    schema: { type: "string", pattern: "^(\\d+|w\\d+|h\\d+)$" },
+  })
+  @ApiQuery({
+    name: "time",
+    required: false,
+    description: "Seconds into a video for its thumbnail (default 1.0)",
+    schema: { type: "number", minimum: 0, maximum: 86400 },
+  })
   @ApiProduces("*/*")
   @ApiResponse({ status: 200, description: "File content", schema: { type: "string", format: "binary" } })
   @ApiResponse({ status: 206, description: "The requested byte range", schema: { type: "string", format: "binary" } })

@@ -36,7 +36,7 @@ export class PermissionsController {
   @ApiOperation({
     summary: "Grant permission",
     description:
-      "Grant a specific permission: the waiting tool call runs. With `{ \"always\": true }` later calls of the same tool " +
+      'Grant a specific permission: the waiting tool call runs. With `{ "always": true }` later calls of the same tool ' +
       `in the same top-level session (its subagents included) run without asking, for 30 days. ${ANSWER_RULES}`,
     operationId: "grantPermission",
   })

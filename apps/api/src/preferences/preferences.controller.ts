@@ -29,10 +29,7 @@ export class PreferencesController {
   @ApiZodBody(UpdatePreferencesRequest)
   @ApiZodResponse(200, PreferencesData, "Updated preferences")
   @ApiErrors(400, 401, 413)
-  update(
-    @CurrentPrincipal() principal: Principal,
-    @Body(new ZodPipe(UpdatePreferencesRequest)) body: UpdatePreferencesRequest,
-  ): Promise<PreferencesData> {
+  update(@CurrentPrincipal() principal: Principal, @Body(new ZodPipe(UpdatePreferencesRequest)) body: UpdatePreferencesRequest): Promise<PreferencesData> {
     return this.preferences.update(principal.workspaceId, body);
   }
 

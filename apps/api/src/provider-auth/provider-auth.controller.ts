@@ -1,14 +1,7 @@
 /** `/api/auth/*`: provider API keys stored (encrypted) per workspace, and their status. */
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from "@nestjs/common";
 import { ApiOperation, ApiParam, ApiTags } from "@nestjs/swagger";
-import {
-  AuthStatusResponse,
-  CredentialActionResponse,
-  CredentialsService,
-  StoreApiKeyRequest,
-  ValidateProviderResponse,
-  type Principal,
-} from "@mix/core";
+import { AuthStatusResponse, CredentialActionResponse, CredentialsService, StoreApiKeyRequest, ValidateProviderResponse, type Principal } from "@mix/core";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";

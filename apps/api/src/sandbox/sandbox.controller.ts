@@ -30,7 +30,7 @@ export class SandboxController {
   @ApiOperation({
     summary: "Set the workspace's sandbox network",
     description:
-      '`network: "egress"` lets the workspace\'s commands reach public hosts through the workers\' proxy (HTTP and HTTPS ' +
+      "`network: \"egress\"` lets the workspace's commands reach public hosts through the workers' proxy (HTTP and HTTPS " +
       'on the allowed ports; never loopback, private, link-local or metadata addresses); `"none"` (the default) gives ' +
       "them no network at all. Applies from the next command.",
     operationId: "setSandboxSettings",

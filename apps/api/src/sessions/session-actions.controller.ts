@@ -1,16 +1,7 @@
 /** `/api/sessions/{id}/fork`, `/rewind` and `/export`: thin HTTP mapping onto the core services. */
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from "@nestjs/common";
 import { ApiOperation, ApiResponse, ApiTags } from "@nestjs/swagger";
-import {
-  ExportService,
-  ExportSession,
-  ForkService,
-  ForkSessionRequest,
-  RewindService,
-  RewindSessionRequest,
-  SessionData,
-  type Principal,
-} from "@mix/core";
+import { ExportService, ExportSession, ForkService, ForkSessionRequest, RewindService, RewindSessionRequest, SessionData, type Principal } from "@mix/core";
 import type { Response } from "express";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse, toOpenApiSchema } from "../common/openapi/zod-openapi";
@@ -44,18 +35,13 @@ export class SessionActionsController {
   @HttpCode(200)
   @ApiOperation({
     summary: "Rewind a session",
-    description:
-      "Keeps `messageId` and deletes every later message. Answers 409 while a run is queued or running: cancel first.",
+    description: "Keeps `messageId` and deletes every later message. Answers 409 while a run is queued or running: cancel first.",
     operationId: "rewindSession",
   })
   @ApiZodBody(RewindSessionRequest)
   @ApiZodResponse(200, SessionData, "Session rewound successfully")
   @ApiErrors(400, 401, 404, 409)
-  rewind(
-    @CurrentPrincipal() principal: Principal,
-    @Param("id") id: string,
-    @Body(new ZodPipe(RewindSessionRequest)) body: RewindSessionRequest,
-  ) {
+  rewind(@CurrentPrincipal() principal: Principal, @Param("id") id: string, @Body(new ZodPipe(RewindSessionRequest)) body: RewindSessionRequest) {
     return this.rewindService.rewind(principal.workspaceId, id, body);
   }
 

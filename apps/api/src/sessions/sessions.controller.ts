@@ -1,15 +1,7 @@
 /** `/api/sessions`: thin HTTP mapping onto the core SessionsService. */
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from "@nestjs/common";
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from "@nestjs/swagger";
-import {
-  CreateSessionRequest,
-  ListSessionsQuery,
-  MAX_SESSIONS_PAGE,
-  SessionData,
-  SessionsService,
-  UpdateCallbacksRequest,
-  type Principal,
-} from "@mix/core";
+import { CreateSessionRequest, ListSessionsQuery, MAX_SESSIONS_PAGE, SessionData, SessionsService, UpdateCallbacksRequest, type Principal } from "@mix/core";
 import type { Response } from "express";
 import { z } from "zod";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
@@ -26,7 +18,7 @@ export class SessionsController {
     summary: "List all sessions",
     description:
       "Every session unless `limit` is given. With `limit`, the body is still a plain array (the first page), and when " +
-      "more exist the `Link` (rel=\"next\") and `X-Next-Cursor` headers say how to ask for the next one.",
+      'more exist the `Link` (rel="next") and `X-Next-Cursor` headers say how to ask for the next one.',
     operationId: "listSessions",
   })
   @ApiQuery({ name: "includeSubagents", required: false, type: Boolean })
@@ -37,7 +29,7 @@ export class SessionsController {
     description: "Sessions of the caller's workspace, newest first",
     schema: toOpenApiSchema(z.array(SessionData)),
     headers: {
-      Link: { description: "`<url>; rel=\"next\"` when `limit` left sessions out", schema: { type: "string" } },
+      Link: { description: '`<url>; rel="next"` when `limit` left sessions out', schema: { type: "string" } },
       "X-Next-Cursor": { description: "The cursor of the next page, when there is one", schema: { type: "string" } },
     },
   })

@@ -24,9 +24,7 @@ export class StreamSlot {
     const result = await slots.acquire(apiKeyId, id);
     if (!result.acquired) {
       response.setHeader("Retry-After", String(result.retryAfterSeconds));
-      throw rateLimited(
-        `Too many open streams: at most ${result.limit} per API key at once; close one, or retry after ${result.retryAfterSeconds} s`,
-      );
+      throw rateLimited(`Too many open streams: at most ${result.limit} per API key at once; close one, or retry after ${result.retryAfterSeconds} s`);
     }
     return new StreamSlot(slots, apiKeyId, id, logger);
   }
@@ -41,6 +39,8 @@ export class StreamSlot {
     if (this.released) return;
     this.released = true;
     // Not awaited (the stream has ended); a failed release lapses within the slot's TTL.
-    this.slots.release(this.apiKeyId, this.id).catch((error: unknown) => this.logger.warn({ err: error }, "could not free an SSE stream's slot; it lapses on its own"));
+    this.slots
+      .release(this.apiKeyId, this.id)
+      .catch((error: unknown) => this.logger.warn({ err: error }, "could not free an SSE stream's slot; it lapses on its own"));
   }
 }

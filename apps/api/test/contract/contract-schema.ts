@@ -58,7 +58,9 @@ export class ContractSchema {
     if (!operation) throw new Error(`${method} ${path} is not in the contract`);
     const response = operation.responses[String(status)] as { content?: Record<string, unknown> } | undefined;
     if (!response?.content?.["application/json"]) return undefined;
-    return this.ajv.getSchema(`contract#/${pointer("paths", path, method.toLowerCase(), "responses", String(status), "content", "application/json", "schema")}`);
+    return this.ajv.getSchema(
+      `contract#/${pointer("paths", path, method.toLowerCase(), "responses", String(status), "content", "application/json", "schema")}`,
+    );
   }
 
   declaredStatuses(method: string, path: string): number[] {

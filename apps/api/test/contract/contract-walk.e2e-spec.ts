@@ -38,7 +38,12 @@ beforeAll(async () => {
   oauthServer = await startFakeOAuthServer();
   stack = await startTestStack({
     label: "contract",
-    env: { STORAGE_DIR: storageDir, MCP_SERVERS_FILE: mcpServersFile, CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString("hex"), ...fakeOAuthEnv(oauthServer) },
+    env: {
+      STORAGE_DIR: storageDir,
+      MCP_SERVERS_FILE: mcpServersFile,
+      CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
+      ...fakeOAuthEnv(oauthServer),
+    },
   });
   url = stack.apis[0]!.url;
 });
@@ -54,9 +59,7 @@ function check(method: string, path: string, response: Response, expectedStatus:
   expect({ op: `${method} ${path}`, status: response.status }).toEqual({ op: `${method} ${path}`, status: expectedStatus });
   if (response.status === 204) return;
   const declared = contract.declaredStatuses(method, path).includes(response.status);
-  const validate =
-    contract.responseValidator(method, path, response.status) ??
-    (response.status >= 400 ? contract.schema("ErrorResponse") : undefined);
+  const validate = contract.responseValidator(method, path, response.status) ?? (response.status >= 400 ? contract.schema("ErrorResponse") : undefined);
   if (!validate) {
     // A declared answer without a JSON body (a file's bytes) has nothing to validate.
     if (declared) return;
@@ -85,7 +88,12 @@ describe("sessions and messages", () => {
     check("GET", "/health", await request(url).get("/health"), 200);
     check("GET", "/api/sessions", await get("/api/sessions"), 200);
     check("GET", "/api/sessions", await request(url).get("/api/sessions"), 401);
-    check("POST", "/api/sessions", await post("/api/sessions", { title: "walk", callbacks: [{ type: "bash_script", toolName: "*", bashCommand: "true" }] }), 201);
+    check(
+      "POST",
+      "/api/sessions",
+      await post("/api/sessions", { title: "walk", callbacks: [{ type: "bash_script", toolName: "*", bashCommand: "true" }] }),
+      201,
+    );
     check("POST", "/api/sessions", await post("/api/sessions", {}), 400);
 
     const sessionId = await createSession(url, stack.key, { title: "walked" });
@@ -133,7 +141,10 @@ describe("the SSE stream", () => {
     walked.add("GET /stream");
     const names = new Set<string>();
     for (const event of stream.events) {
-      const name = event.event.split("_").map((word) => word[0]!.toUpperCase() + word.slice(1)).join("");
+      const name = event.event
+        .split("_")
+        .map((word) => word[0]!.toUpperCase() + word.slice(1))
+        .join("");
       const validate = contract.schema(`SSE${name}Event`);
       const valid = validate({ id: event.id, event: event.event, data: event.data });
       expect({ event: event.event, errors: valid ? "" : describeErrors(validate) }).toEqual({ event: event.event, errors: "" });
@@ -243,7 +254,12 @@ describe("tools and callbacks", () => {
     check("GET", "/api/tools/credentials-status", await get("/api/tools/credentials-status"), 200);
     const sessionId = await createSession(url, stack.key);
     const patch = (id: string, body: object) => request(url).patch(`/api/sessions/${id}/callbacks`).set(bearer(stack.key)).send(body);
-    check("PATCH", "/api/sessions/{id}/callbacks", await patch(sessionId, { callbacks: [{ type: "send_message", toolName: "Bash", messageContent: "check it" }] }), 200);
+    check(
+      "PATCH",
+      "/api/sessions/{id}/callbacks",
+      await patch(sessionId, { callbacks: [{ type: "send_message", toolName: "Bash", messageContent: "check it" }] }),
+      200,
+    );
     check("PATCH", "/api/sessions/{id}/callbacks", await patch(sessionId, { callbacks: [{ type: "bash_script", toolName: "*" }] }), 400);
     check("PATCH", "/api/sessions/{id}/callbacks", await patch("missing", { callbacks: [] }), 404);
   });
@@ -265,7 +281,10 @@ describe("permissions", () => {
       const { workspaceId } = (await stack.apis[0]!.api.services.apiKeys.authenticate(stack.key))!;
       const ask = { workspaceId, sessionId, streamSessionId: sessionId, runId: "run-walk", toolName: "Bash", defaultRequired: true };
       const signal = new AbortController().signal;
-      for (const [n, verdict] of [[1, "grant"], [2, "deny"]] as const) {
+      for (const [n, verdict] of [
+        [1, "grant"],
+        [2, "deny"],
+      ] as const) {
         const outcome = gate.ask({ ...ask, toolCallId: `call-${verdict}`, input: { command: `echo ${verdict}` } }, signal);
         const [event] = (await stream.waitForCount((candidate) => candidate.event === "permission", n)).slice(n - 1);
         const validate = contract.schema("SSEPermissionEvent");
@@ -298,7 +317,10 @@ describe("MCP servers", () => {
     }
     const listed = await get("/api/mcp");
     check("GET", "/api/mcp", listed, 200);
-    expect(listed.body.map((server: { name: string; connected: boolean }) => [server.name, server.connected])).toEqual([["fixture", true], ["broken", false]]);
+    expect(listed.body.map((server: { name: string; connected: boolean }) => [server.name, server.connected])).toEqual([
+      ["fixture", true],
+      ["broken", false],
+    ]);
   });
 });
 
@@ -310,6 +332,9 @@ it("names every built-in tool as the contract's ToolName allows, so tool events 
 
 it("walked every operation that is not pending", () => {
   const pending = Object.keys(PENDING_OPERATIONS);
-  const expected = contract.operations().map((op) => `${op.method} ${op.path}`).filter((op) => !pending.includes(op));
+  const expected = contract
+    .operations()
+    .map((op) => `${op.method} ${op.path}`)
+    .filter((op) => !pending.includes(op));
   expect([...walked].sort()).toEqual(expected.sort());
 });

@@ -3,5 +3,4 @@
  * fails when an operation here is missing from the contract, or when one not listed here is
  * not walked: remove an entry when its operation lands, and add its calls to the walk.
  */
-export const PENDING_OPERATIONS: Record<string, string> = {
-};
+export const PENDING_OPERATIONS: Record<string, string> = {};

@@ -71,7 +71,11 @@ export async function converse(
   const sessionId = options.sessionId ?? (await createSession(stack.url, key));
   const stream = await openStream(stack.url, key, sessionId);
   try {
-    await request(stack.url).post(`/api/sessions/${sessionId}/messages`).set(bearer(key)).send({ text, ...options.body }).expect(202);
+    await request(stack.url)
+      .post(`/api/sessions/${sessionId}/messages`)
+      .set(bearer(key))
+      .send({ text, ...options.body })
+      .expect(202);
     await stream.waitForEvent(isRunEnd, options.timeoutMs ?? 15_000, "the run to end");
     return { sessionId, stream, events: stream.logEvents };
   } finally {

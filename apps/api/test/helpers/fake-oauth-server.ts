@@ -60,7 +60,9 @@ export async function startFakeOAuthServer(): Promise<FakeOAuthServer> {
       codes.delete(form["code"] ?? ""); // a code is single use, even when the exchange fails
       if (!issued) return grantError(response, "unknown or used code");
       if (form["redirect_uri"] !== issued.redirectUri) return grantError(response, "redirect_uri mismatch");
-      const challenge = createHash("sha256").update(form["code_verifier"] ?? "").digest("base64url");
+      const challenge = createHash("sha256")
+        .update(form["code_verifier"] ?? "")
+        .digest("base64url");
       if (challenge !== issued.challenge) return grantError(response, "code_verifier does not match the code_challenge");
       return issue(response);
     }

@@ -30,7 +30,9 @@ export function rawRequest(url: string, key: string, method: string, path: strin
 }
 
 export function png(width: number, height: number): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 80, b: 20 } } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 80, b: 20 } } })
+    .png()
+    .toBuffer();
 }
 
 export async function dimensions(image: Buffer): Promise<{ width?: number; height?: number; format?: string }> {

@@ -157,7 +157,9 @@ export function pathParamRequests(fixtures: Fixtures, value: string): HostileReq
     (operation.parameters ?? [])
       .filter((parameter) => parameter.in === "path")
       .map((parameter) => {
-        const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => (name === parameter.name ? value : encodeURIComponent(fixtures.pathParams[name] ?? "x")));
+        const filled = path.replace(/\{(\w+)\}/g, (_, name: string) =>
+          name === parameter.name ? value : encodeURIComponent(fixtures.pathParams[name] ?? "x"),
+        );
         const query = Object.entries(fixtures.queryParams).filter(([name]) => operation.parameters?.some((p) => p.in === "query" && p.name === name));
         const jsonSchema = operation.requestBody?.content["application/json"]?.schema;
         return {

@@ -4,12 +4,20 @@ import { SseClient } from "@mix/testing";
 import { bearer } from "./test-stack";
 
 export async function createSession(url: string, key: string, body: Record<string, unknown> = {}): Promise<string> {
-  const response = await request(url).post("/api/sessions").set(bearer(key)).send({ title: "test session", ...body }).expect(201);
+  const response = await request(url)
+    .post("/api/sessions")
+    .set(bearer(key))
+    .send({ title: "test session", ...body })
+    .expect(201);
   return response.body.id as string;
 }
 
 export async function sendMessage(url: string, key: string, sessionId: string, text: string, headers: Record<string, string> = {}) {
-  return request(url).post(`/api/sessions/${sessionId}/messages`).set({ ...bearer(key), ...headers }).send({ text }).expect(202);
+  return request(url)
+    .post(`/api/sessions/${sessionId}/messages`)
+    .set({ ...bearer(key), ...headers })
+    .send({ text })
+    .expect(202);
 }
 
 export async function openStream(url: string, key: string, sessionId: string, lastEventId?: string): Promise<SseClient> {

@@ -40,7 +40,14 @@ export interface SeededTurn {
 
 type PartRow = { type: "text" | "reasoning" | "tool_call" | "tool_result" | "callback_result"; data: object };
 
-async function createMessage(prisma: PrismaClient, sessionId: string, turn: number, role: "user" | "assistant" | "tool", parts: PartRow[], extra: { model?: string; finishReason?: string } = {}) {
+async function createMessage(
+  prisma: PrismaClient,
+  sessionId: string,
+  turn: number,
+  role: "user" | "assistant" | "tool",
+  parts: PartRow[],
+  extra: { model?: string; finishReason?: string } = {},
+) {
   const message = await prisma.message.create({
     data: {
       sessionId,

@@ -10,8 +10,7 @@ export const registerCancelRun: RegisterTool = (server, { services, principal })
     {
       title: "Cancel run",
       description:
-        "Stops the agent run of a session that is queued or in progress (what it produced so far is kept). " +
-        "`cancelled` is false when nothing was running.",
+        "Stops the agent run of a session that is queued or in progress (what it produced so far is kept). " + "`cancelled` is false when nothing was running.",
       inputSchema: { session_id: safeString().min(1).describe("The session whose run to stop") },
       outputSchema: { cancelled: z.boolean() },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },

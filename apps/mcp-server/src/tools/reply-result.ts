@@ -61,7 +61,11 @@ export function replyResult(reply: ReplyOf, followed: FollowedRun): CallToolResu
   switch (outcome.kind) {
     case "complete":
       if (outcome.reason === "cancelled") {
-        return dataResult<Reply>({ ...base, status: "cancelled", note: "The run was cancelled before it finished; answer holds what the agent had said by then." });
+        return dataResult<Reply>({
+          ...base,
+          status: "cancelled",
+          note: "The run was cancelled before it finished; answer holds what the agent had said by then.",
+        });
       }
       return dataResult<Reply>({ ...base, status: "completed" });
     case "failed":

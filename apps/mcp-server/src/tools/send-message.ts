@@ -42,11 +42,10 @@ export const registerSendMessage: RegisterTool = (server, { services, principal 
         const { messageId } = await services.messages.send(principal.workspaceId, session_id, request);
 
         const progress = replyProgress(extra);
-        const followed = await services.follow.followToEnd(
-          { sessionId: session_id, messageId, afterEventId },
-          progress,
-          { timeoutMs: timeout_seconds * 1000, signal: extra.signal },
-        );
+        const followed = await services.follow.followToEnd({ sessionId: session_id, messageId, afterEventId }, progress, {
+          timeoutMs: timeout_seconds * 1000,
+          signal: extra.signal,
+        });
         await progress.flushed();
         return replyResult({ sessionId: session_id, messageId, timeoutSeconds: timeout_seconds }, followed);
       }),

@@ -34,11 +34,11 @@ export const registerWaitForReply: RegisterTool = (server, { services, principal
         if (!run) throw notFound("Message");
 
         const progress = replyProgress(extra);
-        let followed = await services.follow.followToEnd(
-          { sessionId: session_id, messageId: message_id, afterEventId: 0 },
-          progress,
-          { timeoutMs: timeout_seconds * 1000, signal: extra.signal, endIfNotInLog: run.finished },
-        );
+        let followed = await services.follow.followToEnd({ sessionId: session_id, messageId: message_id, afterEventId: 0 }, progress, {
+          timeoutMs: timeout_seconds * 1000,
+          signal: extra.signal,
+          endIfNotInLog: run.finished,
+        });
         await progress.flushed();
         if (followed.outcome.kind === "not_in_log") {
           const messages = await services.messages.list(principal.workspaceId, session_id);

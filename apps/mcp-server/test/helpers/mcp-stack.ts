@@ -4,7 +4,17 @@
  * worker in-process on the scripted model. A test reaches into the stores through an
  * instance's infrastructure; the server itself only ever gets the services.
  */
-import { createLogger, loadConfig, openApplication, startRunWorker, type Application, type ApplicationServices, type Config, type Infrastructure, type RunWorker } from "@mix/core";
+import {
+  createLogger,
+  loadConfig,
+  openApplication,
+  startRunWorker,
+  type Application,
+  type ApplicationServices,
+  type Config,
+  type Infrastructure,
+  type RunWorker,
+} from "@mix/core";
 import { createIsolatedTestEnv, deleteRedisPrefix } from "@mix/testing";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";

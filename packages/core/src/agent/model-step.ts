@@ -95,7 +95,12 @@ export async function runModelStep(
         case "tool-call":
           endReasoning();
           await startCall(part.id, part.name);
-          result.toolCalls.push({ id: part.id, name: part.name, input: part.input, ...(part.providerMetadata ? { providerMetadata: part.providerMetadata } : {}) });
+          result.toolCalls.push({
+            id: part.id,
+            name: part.name,
+            input: part.input,
+            ...(part.providerMetadata ? { providerMetadata: part.providerMetadata } : {}),
+          });
           await emit("tool_use_parameter_streaming_complete", {
             type: "tool_use_parameter_streaming_complete",
             id: part.id,

@@ -75,8 +75,7 @@ export async function runSubagent(
     callbacks: [],
     parentToolCallId: request.parentToolCallId,
   };
-  const emit: Emit = <E extends EventName>(event: E, data: EventPayload<E>) =>
-    services.emit(event, { ...data, parentToolCallId: request.parentToolCallId });
+  const emit: Emit = <E extends EventName>(event: E, data: EventPayload<E>) => services.emit(event, { ...data, parentToolCallId: request.parentToolCallId });
   const history: ModelMessage[] = [...(request.context ?? []), { role: "user", content: request.prompt }];
   const outcome = await runAgentLoop(scope, history, { ...services, tools: deps.tools, emit }, { ...env, callbackEffects: null }, signals);
   // A cancelled subagent cancels the call that started it.

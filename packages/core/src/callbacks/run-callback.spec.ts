@@ -62,7 +62,9 @@ describe("bash_script callbacks", () => {
     process.env.MIX_CALLBACK_TEST_SECRET = "do-not-leak";
     try {
       const { result, excludeFromContext } = await runCallback(
-        bash('printf "%s|%s|%s|%s\\n" "$CALLBACK_TOOL_NAME" "$CALLBACK_TOOL_ID" "$CALLBACK_SESSION_ID" "$CALLBACK_TOOL_RESULT"; basename "$PWD"; compgen -e | sort | tr "\\n" " "; echo oops >&2'),
+        bash(
+          'printf "%s|%s|%s|%s\\n" "$CALLBACK_TOOL_NAME" "$CALLBACK_TOOL_ID" "$CALLBACK_SESSION_ID" "$CALLBACK_TOOL_RESULT"; basename "$PWD"; compgen -e | sort | tr "\\n" " "; echo oops >&2',
+        ),
         invocation(),
         recordingEffects().effects,
       );
@@ -130,7 +132,11 @@ describe("bash_script callbacks", () => {
 
   it("starts even when the tool result is huge or holds NUL bytes, passing a capped result", async () => {
     const huge = `${"é".repeat(200_000)}\0tail`;
-    const { result } = await runCallback(bash('printf %s "$CALLBACK_TOOL_RESULT" | wc -c; printf %s "$CALLBACK_TOOL_RESULT" | tail -c 60'), invocation({ toolResult: huge }), recordingEffects().effects);
+    const { result } = await runCallback(
+      bash('printf %s "$CALLBACK_TOOL_RESULT" | wc -c; printf %s "$CALLBACK_TOOL_RESULT" | tail -c 60'),
+      invocation({ toolResult: huge }),
+      recordingEffects().effects,
+    );
     expect(result.success).toBe(true);
     const [bytes, ...tail] = String(result.stdout).split("\n");
     expect(Number(bytes)).toBeLessThanOrEqual(CALLBACK_TOOL_RESULT_MAX_BYTES + 60);
@@ -160,7 +166,9 @@ describe("bash_script callbacks", () => {
   it("does not start when the run is already cancelled", async () => {
     const controller = new AbortController();
     controller.abort(new Error("already cancelled"));
-    await expect(runCallback(bash("echo ran > ran.txt"), invocation({ signal: controller.signal }), recordingEffects().effects)).rejects.toThrow("already cancelled");
+    await expect(runCallback(bash("echo ran > ran.txt"), invocation({ signal: controller.signal }), recordingEffects().effects)).rejects.toThrow(
+      "already cancelled",
+    );
     await expect(readFile(path.join(base, "session", "ran.txt"), "utf8")).rejects.toThrow(/ENOENT/);
   });
 });
@@ -217,8 +225,7 @@ describe("sub_agent callbacks", () => {
   it("rejects with the signal's reason when cancelled while the sub-agent runs", async () => {
     const controller = new AbortController();
     const effects: CallbackEffects = {
-      runSubAgent: () =>
-        new Promise((_resolve, reject) => controller.signal.addEventListener("abort", () => reject(new Error("sub-agent interrupted")))),
+      runSubAgent: () => new Promise((_resolve, reject) => controller.signal.addEventListener("abort", () => reject(new Error("sub-agent interrupted")))),
       sendMessage: async () => undefined,
     };
     const pending = runCallback(review, invocation({ signal: controller.signal }), effects);
@@ -234,7 +241,12 @@ describe("send_message callbacks", () => {
     expect(calls.messages).toEqual(["Please run the tests"]);
     expect(calls.subAgents).toEqual([]);
     expect(outcome.excludeFromContext).toBe(false);
-    expect(outcome.result).toMatchObject({ callback_type: "send_message", success: true, tool_name: "Bash", callback_name: expect.stringMatching(/^Callback #[0-9A-F]{4}$/) });
+    expect(outcome.result).toMatchObject({
+      callback_type: "send_message",
+      success: true,
+      tool_name: "Bash",
+      callback_name: expect.stringMatching(/^Callback #[0-9A-F]{4}$/),
+    });
   });
 
   it("reports a failed send", async () => {

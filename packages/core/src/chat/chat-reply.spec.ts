@@ -23,7 +23,11 @@ describe("ChatReplyFilter", () => {
       content(" world"),
       ev("complete", { type: "complete", done: true }),
     ]);
-    expect(steps.filter(Boolean)).toEqual([{ kind: "text", text: "Hello" }, { kind: "text", text: " world" }, { kind: "complete", reason: "complete" }]);
+    expect(steps.filter(Boolean)).toEqual([
+      { kind: "text", text: "Hello" },
+      { kind: "text", text: " world" },
+      { kind: "complete", reason: "complete" },
+    ]);
   });
 
   it("ends with the error of a failed run, but not at an announced retry", () => {
@@ -33,7 +37,10 @@ describe("ChatReplyFilter", () => {
       content("partial"),
       ev("error", { type: "run_failed", error: "model unavailable" }),
     ]);
-    expect(steps.filter(Boolean)).toEqual([{ kind: "text", text: "partial" }, { kind: "failed", error: "model unavailable" }]);
+    expect(steps.filter(Boolean)).toEqual([
+      { kind: "text", text: "partial" },
+      { kind: "failed", error: "model unavailable" },
+    ]);
   });
 
   it("reports a restarted step without ending, and keeps each text's step", () => {

@@ -15,7 +15,7 @@ describe("parseCommandFile", () => {
   });
 
   it("unquotes double- and single-quoted values", () => {
-    const file = ['---', 'description: "Say \\"hi\\": politely"', "argument-hint: 'it''s <name>'", "---", "Hi $1"].join("\n");
+    const file = ["---", 'description: "Say \\"hi\\": politely"', "argument-hint: 'it''s <name>'", "---", "Hi $1"].join("\n");
     expect(parseCommandFile(file)).toMatchObject({ description: 'Say "hi": politely', argumentHint: "it's <name>" });
   });
 

@@ -22,7 +22,10 @@ export function isValidCommandName(name: string): boolean {
 }
 
 export function parseCommandFile(source: string): ParsedCommandFile {
-  const lines = source.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n").split("\n");
+  const lines = source
+    .replace(/^\uFEFF/, "")
+    .replace(/\r\n?/g, "\n")
+    .split("\n");
   if (lines[0]?.trimEnd() !== "---") return { template: lines.join("\n").trim() };
   const end = lines.findIndex((line, index) => index > 0 && line.trimEnd() === "---");
   if (end === -1) throw new CommandFileError("front matter opened with --- is never closed");
@@ -30,7 +33,10 @@ export function parseCommandFile(source: string): ParsedCommandFile {
   return {
     description: fields.get("description") || undefined,
     argumentHint: fields.get("argument-hint") || fields.get("arguments") || undefined,
-    template: lines.slice(end + 1).join("\n").trim(),
+    template: lines
+      .slice(end + 1)
+      .join("\n")
+      .trim(),
   };
 }
 

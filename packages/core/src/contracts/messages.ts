@@ -20,12 +20,7 @@ export const SendMessageRequest = z.strictObject({
   thinking_level: ThinkingLevel.nullable().optional(),
   // Beyond the contract, and optional: most model calls of this run (each may end in tool
   // calls); without it AGENT_MAX_STEPS applies.
-  max_steps: z
-    .number({ error: MAX_STEPS_MESSAGE })
-    .int(MAX_STEPS_MESSAGE)
-    .min(1, MAX_STEPS_MESSAGE)
-    .max(MAX_STEPS_LIMIT, MAX_STEPS_MESSAGE)
-    .optional(),
+  max_steps: z.number({ error: MAX_STEPS_MESSAGE }).int(MAX_STEPS_MESSAGE).min(1, MAX_STEPS_MESSAGE).max(MAX_STEPS_LIMIT, MAX_STEPS_MESSAGE).optional(),
 });
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
 

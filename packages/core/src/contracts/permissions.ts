@@ -43,8 +43,6 @@ export type UpdatePermissionPolicyRequest = z.infer<typeof UpdatePermissionPolic
 
 export const PermissionPolicyResponse = z.object({
   tools: z.array(z.string()).describe("The tools that ask before they run (for the default: the built-in tools that ask)"),
-  isDefault: z
-    .boolean()
-    .describe("No policy set: built-in tools ask as listed, and each MCP tool asks as its server declares"),
+  isDefault: z.boolean().describe("No policy set: built-in tools ask as listed, and each MCP tool asks as its server declares"),
 });
 export type PermissionPolicyResponse = z.infer<typeof PermissionPolicyResponse>;

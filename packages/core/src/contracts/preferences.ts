@@ -40,10 +40,9 @@ export const PreferencesData = z.object({
 });
 export type PreferencesData = z.infer<typeof PreferencesData>;
 
-export const AvailableProviders = z.record(
-  z.string(),
-  z.object({ display_name: z.string(), models: z.array(z.string()) }),
-).describe("Map of available AI providers and their models");
+export const AvailableProviders = z
+  .record(z.string(), z.object({ display_name: z.string(), models: z.array(z.string()) }))
+  .describe("Map of available AI providers and their models");
 export type AvailableProviders = z.infer<typeof AvailableProviders>;
 
 export const GetPreferencesResponse = z.object({

@@ -19,8 +19,10 @@ export const ForkSessionRequest = z.strictObject({
 export type ForkSessionRequest = z.infer<typeof ForkSessionRequest>;
 
 export const RewindSessionRequest = z.strictObject({
-  messageId: safeString({ error: (issue) => (issue.input === undefined ? "messageId is required" : "messageId must be a string") })
-    .min(1, "messageId is required"),
+  messageId: safeString({ error: (issue) => (issue.input === undefined ? "messageId is required" : "messageId must be a string") }).min(
+    1,
+    "messageId is required",
+  ),
   cleanupMedia: z.boolean({ error: "cleanupMedia must be a boolean" }).default(true),
 });
 export type RewindSessionRequest = z.infer<typeof RewindSessionRequest>;

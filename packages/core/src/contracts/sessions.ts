@@ -20,19 +20,15 @@ export const CreateSessionRequest = z.strictObject({
     .min(1, "title is required")
     .max(MAX_TITLE_LENGTH, `title must be at most ${MAX_TITLE_LENGTH} characters`),
   customSystemPrompt: safeString().optional(),
-  promptMode: z
-    .enum(PromptMode.options, { error: "promptMode must be 'default', 'append', or 'replace'" })
-    .default("default"),
+  promptMode: z.enum(PromptMode.options, { error: "promptMode must be 'default', 'append', or 'replace'" }).default("default"),
   sessionType: z
     .literal("main", {
-      error:
-        "API can only create main sessions. Use /fork endpoint for forked sessions. Subagent sessions are created automatically.",
+      error: "API can only create main sessions. Use /fork endpoint for forked sessions. Subagent sessions are created automatically.",
     })
     .default("main"),
   subagentType: safeString()
     .refine((value) => value === "", {
-      message:
-        "subagentType cannot be set for API-created sessions. Subagent sessions are created programmatically by the task delegation system.",
+      message: "subagentType cannot be set for API-created sessions. Subagent sessions are created programmatically by the task delegation system.",
     })
     .optional(),
   callbacks: CallbackList.optional(),

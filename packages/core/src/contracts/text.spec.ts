@@ -25,7 +25,8 @@ it.each([
 /** Valid-looking input for a schema, with every property present. */
 function sample(schema: JsonSchema): unknown {
   if (schema.enum) return schema.enum[0];
-  if (schema.type === "object") return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, value]) => [key, key === "subagentType" ? "" : sample(value)]));
+  if (schema.type === "object")
+    return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, value]) => [key, key === "subagentType" ? "" : sample(value)]));
   if (schema.type === "array") return schema.items ? [sample(schema.items)] : [];
   if (schema.type === "integer" || schema.type === "number") return Math.max(1, schema.minimum ?? 1);
   if (schema.type === "boolean") return false;
@@ -46,7 +47,10 @@ function withLeaf(value: unknown, [head, ...rest]: (string | number)[], leaf: st
   return copy;
 }
 
-const requestContracts = Object.entries(contracts).filter(([name, value]) => /(Request|Query)$/.test(name) && value instanceof z.ZodType) as [string, z.ZodType][];
+const requestContracts = Object.entries(contracts).filter(([name, value]) => /(Request|Query)$/.test(name) && value instanceof z.ZodType) as [
+  string,
+  z.ZodType,
+][];
 
 const cases = requestContracts.flatMap(([name, schema]) => {
   const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
@@ -64,6 +68,8 @@ it.each(cases)("$name refuses $label in $field", ({ field, schema, json, leaf, t
 });
 
 it("finds the request contracts and their strings", () => {
-  expect(requestContracts.map(([name]) => name)).toEqual(expect.arrayContaining(["CreateSessionRequest", "SendMessageRequest", "ListSessionsQuery", "OAuthCallbackRequest"]));
+  expect(requestContracts.map(([name]) => name)).toEqual(
+    expect.arrayContaining(["CreateSessionRequest", "SendMessageRequest", "ListSessionsQuery", "OAuthCallbackRequest"]),
+  );
   expect(cases.length).toBeGreaterThan(40);
 });

@@ -16,5 +16,4 @@ export const isSafeText = (text: string): boolean => !text.includes("\u0000") &&
  * `z.string(params)` that refuses unsafe text first, and alone: the message names the field
  * (`title: must not contain ...`) instead of a length or format rule tripping over it.
  */
-export const safeString = (params?: Parameters<typeof z.string>[0]) =>
-  z.string(params).refine(isSafeText, { message: UNSAFE_TEXT_MESSAGE, abort: true });
+export const safeString = (params?: Parameters<typeof z.string>[0]) => z.string(params).refine(isSafeText, { message: UNSAFE_TEXT_MESSAGE, abort: true });

@@ -2,9 +2,7 @@
 import { z } from "zod";
 
 export const ToolsListResponse = z.object({
-  tools: z.array(
-    z.object({ name: z.string(), description: z.string(), parameters: z.record(z.string(), z.unknown()), required: z.array(z.string()) }),
-  ),
+  tools: z.array(z.object({ name: z.string(), description: z.string(), parameters: z.record(z.string(), z.unknown()), required: z.array(z.string()) })),
 });
 export type ToolsListResponse = z.infer<typeof ToolsListResponse>;
 
@@ -18,10 +16,7 @@ const ToolStatus = z.object({
 });
 
 export const ToolsStatusResponse = z.object({
-  categories: z.record(
-    z.string(),
-    z.object({ display_name: z.string(), tools: z.array(ToolStatus) }),
-  ),
+  categories: z.record(z.string(), z.object({ display_name: z.string(), tools: z.array(ToolStatus) })),
 });
 export type ToolsStatusResponse = z.infer<typeof ToolsStatusResponse>;
 

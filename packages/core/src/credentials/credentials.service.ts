@@ -116,7 +116,12 @@ export class CredentialsService {
   /** The workspace's OAuth credentials, without their secrets (for health reports). */
   async oauthCredentials(workspaceId: string): Promise<OAuthCredentialInfo[]> {
     const rows = await this.prisma.providerCredential.findMany({ where: { workspaceId, authMethod: "oauth" } });
-    return rows.map((row) => ({ provider: row.provider, expiresAt: row.expiresAt, hasRefreshToken: row.encryptedRefreshToken !== null, updatedAt: row.updatedAt }));
+    return rows.map((row) => ({
+      provider: row.provider,
+      expiresAt: row.expiresAt,
+      hasRefreshToken: row.encryptedRefreshToken !== null,
+      updatedAt: row.updatedAt,
+    }));
   }
 
   /** OAuth credentials with a refresh token that expire before `cutoff` (all workspaces, or one). */

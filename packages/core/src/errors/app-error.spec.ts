@@ -1,6 +1,17 @@
 /** AppError: the contract's type stays in its enum, and every error has a precise reason. */
 import { ErrorReason, ErrorType } from "../contracts";
-import { AppError, badRequest, conflict, notFound, payloadTooLarge, rateLimited, reasonForStatus, unauthorized, unprocessable, validationError } from "./app-error";
+import {
+  AppError,
+  badRequest,
+  conflict,
+  notFound,
+  payloadTooLarge,
+  rateLimited,
+  reasonForStatus,
+  unauthorized,
+  unprocessable,
+  validationError,
+} from "./app-error";
 
 it.each([
   [notFound("Session"), 404, "not_found", "not_found"],

@@ -35,7 +35,9 @@ it("never hands out an id twice after Redis lost the counter, even to concurrent
   const before = [];
   for (let i = 0; i < 25; i++) before.push(Number((await log.append(sessionId, "content", content(`before ${i}`))).id));
   await loseRedisState(sessionId);
-  const after = (await Promise.all(Array.from({ length: 40 }, (_, i) => log.append(sessionId, "content", content(`after ${i}`))))).map((event) => Number(event.id));
+  const after = (await Promise.all(Array.from({ length: 40 }, (_, i) => log.append(sessionId, "content", content(`after ${i}`))))).map((event) =>
+    Number(event.id),
+  );
   expect(new Set(after).size).toBe(40);
   expect(Math.min(...after)).toBeGreaterThan(Math.max(...before));
   // Every id handed out is at or below the stored mark.

@@ -78,9 +78,16 @@ export async function followRun(sources: FollowSources, run: RunToFollow, handle
   }
 
   try {
-    stream = await openSessionEventStream(sources.events, sources.fanout, run.sessionId, run.afterEventId, (event) => {
-      if (!finished) accept(tracker.accept(event));
-    }, { onGap: () => end({ kind: "abandoned", error: EVENTS_LOST }) });
+    stream = await openSessionEventStream(
+      sources.events,
+      sources.fanout,
+      run.sessionId,
+      run.afterEventId,
+      (event) => {
+        if (!finished) accept(tracker.accept(event));
+      },
+      { onGap: () => end({ kind: "abandoned", error: EVENTS_LOST }) },
+    );
     caughtUp = true;
     // It may have ended during the replay, before the stream existed to be closed.
     if (finished) stream.close();

@@ -96,13 +96,23 @@ describe("following to the end, as the MCP tools do", () => {
     await log.append("m1", "user_message_created", userMessage);
     await log.append("m1", "content", { type: "content", content: "Dropped", assistantMessageId: "a1" });
     await log.append("m1", "error", { type: "step_restarted", error: "The worker was lost", assistantMessageId: "a1" });
-    await log.append("m1", "tool_execution_complete", { type: "tool_execution_complete", toolCallId: "call_1", toolName: "ls", progress: "done", success: true });
+    await log.append("m1", "tool_execution_complete", {
+      type: "tool_execution_complete",
+      toolCallId: "call_1",
+      toolName: "ls",
+      progress: "done",
+      success: true,
+    });
     await log.append("m1", "content", { type: "content", content: "Kept", assistantMessageId: "a2" });
     await log.append("m1", "complete", { type: "complete", done: true });
     const { messages, handlers } = progressOf();
     const followed = await follower.followToEnd(started("m1", 0), handlers, { timeoutMs: 5_000 });
     expect(messages).toEqual(["Dropped", "restarted", "tool_finished", "Kept"]);
-    expect(followed).toEqual({ outcome: { kind: "complete", reason: "complete" }, text: "Kept", toolCalls: [{ id: "call_1", name: "ls", status: "succeeded" }] });
+    expect(followed).toEqual({
+      outcome: { kind: "complete", reason: "complete" },
+      text: "Kept",
+      toolCalls: [{ id: "call_1", name: "ls", status: "succeeded" }],
+    });
   });
 
   it("stops at a permission request still pending, and goes on past one answered before its tool started", async () => {
@@ -110,7 +120,14 @@ describe("following to the end, as the MCP tools do", () => {
     const ask = async (sessionId: string, permissionId: string) => {
       const owner = { workspaceId: "w", sessionId, streamSessionId: sessionId, runId: "m1", toolCallId: "", toolName: "Write" };
       await store.create(permissionId, owner, 60_000);
-      await log.append(sessionId, "permission", { type: "permission", id: permissionId, sessionId, toolName: "Write", description: `Write ${permissionId}`, action: "write" });
+      await log.append(sessionId, "permission", {
+        type: "permission",
+        id: permissionId,
+        sessionId,
+        toolName: "Write",
+        description: `Write ${permissionId}`,
+        action: "write",
+      });
     };
     await log.append("m2", "user_message_created", userMessage);
     await ask("m2", "p-answered");

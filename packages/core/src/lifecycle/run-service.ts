@@ -26,7 +26,7 @@ export function runService(start: () => Promise<StopService>): void {
       process.once("SIGINT", onSignal);
     })
     .catch((error: unknown) => {
-      process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error)?.stack ?? String(error)}\n`);
+      process.stderr.write(`${error instanceof ConfigError ? error.message : ((error as Error)?.stack ?? String(error))}\n`);
       process.exit(1);
     });
 }

@@ -20,7 +20,11 @@ describe("McpServerCatalog", () => {
       { name: "files", transport: "stdio" },
       { name: "search", transport: "http" },
     ]);
-    expect(catalog.forWorkspace("any").map((entry) => entry.fingerprint)).toEqual(parse(file).distinct().map((entry) => entry.fingerprint));
+    expect(catalog.forWorkspace("any").map((entry) => entry.fingerprint)).toEqual(
+      parse(file)
+        .distinct()
+        .map((entry) => entry.fingerprint),
+    );
     expect(new Set(catalog.distinct().map((entry) => entry.fingerprint)).size).toBe(2);
     expect(catalog.isEmpty).toBe(false);
   });
@@ -37,7 +41,12 @@ describe("McpServerCatalog", () => {
     expect(b1.fingerprint).not.toBe(b2.fingerprint);
     expect((resolveMcpServerSpec(b2) as { command: string }).command).toBe("b2");
     // Every server once, including workspace-only ones, for the background refresh.
-    expect(catalog.distinct().map((entry) => entry.name).sort()).toEqual(["a", "b", "b", "c", "d"]);
+    expect(
+      catalog
+        .distinct()
+        .map((entry) => entry.name)
+        .sort(),
+    ).toEqual(["a", "b", "b", "c", "d"]);
   });
 
   it("shares one fingerprint between workspaces that configure the same server", () => {
@@ -108,7 +117,13 @@ describe("resolveMcpServerSpec", () => {
 
   it("expands ${VAR} and ${VAR:-default} from the environment it is given", () => {
     const env = { BIN_DIR: "/opt/bin", SECRET: "s3cret", MCP_URL: "https://mcp.example.com/mcp" };
-    expect(resolveMcpServerSpec(local!, env)).toEqual({ transport: "stdio", command: "/opt/bin/server", args: ["--mode=fast"], env: { TOKEN: "s3cret" }, cwd: "/srv" });
+    expect(resolveMcpServerSpec(local!, env)).toEqual({
+      transport: "stdio",
+      command: "/opt/bin/server",
+      args: ["--mode=fast"],
+      env: { TOKEN: "s3cret" },
+      cwd: "/srv",
+    });
     expect(resolveMcpServerSpec(remote!, env)).toEqual({ transport: "http", url: "https://mcp.example.com/mcp", headers: { Authorization: "Bearer s3cret" } });
   });
 

@@ -53,7 +53,8 @@ const ServerEntrySchema = z
     else if (!entry.command && !entry.url) ctx.addIssue({ code: "custom", message: "needs a command (stdio) or a url (Streamable HTTP)" });
     else if (entry.type === "stdio" && !entry.command) ctx.addIssue({ code: "custom", message: 'type "stdio" needs a command' });
     else if (entry.type && entry.type !== "stdio" && !entry.url) ctx.addIssue({ code: "custom", message: `type "${entry.type}" needs a url` });
-    else if (entry.url && !entry.url.includes("${") && !isHttpUrl(entry.url)) ctx.addIssue({ code: "custom", message: `url must be an http(s) URL, got "${entry.url}"` });
+    else if (entry.url && !entry.url.includes("${") && !isHttpUrl(entry.url))
+      ctx.addIssue({ code: "custom", message: `url must be an http(s) URL, got "${entry.url}"` });
   });
 
 const isHttpUrl = (url: string) => /^https?:\/\//i.test(url) && URL.canParse(url);
@@ -105,9 +106,7 @@ export class McpServerCatalog {
       }
       return map;
     };
-    const workspaces = new Map(
-      Object.entries(parsed.data.workspaces).map(([id, section]) => [id, entries(section.mcpServers)]),
-    );
+    const workspaces = new Map(Object.entries(parsed.data.workspaces).map(([id, section]) => [id, entries(section.mcpServers)]));
     return new McpServerCatalog(entries(parsed.data.mcpServers), workspaces);
   }
 

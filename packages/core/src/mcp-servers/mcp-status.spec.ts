@@ -80,7 +80,11 @@ describe("GET /api/mcp's data", () => {
   });
 
   it("drops the checks of servers no longer configured when it refreshes", async () => {
-    const smaller = new McpToolSource({ config, logger, catalog: McpServerCatalog.parse(JSON.stringify({ mcpServers: { broken: { command: join(__dirname, "no-such-server") } } })) });
+    const smaller = new McpToolSource({
+      config,
+      logger,
+      catalog: McpServerCatalog.parse(JSON.stringify({ mcpServers: { broken: { command: join(__dirname, "no-such-server") } } })),
+    });
     try {
       await refreshMcpServerStatus({ source: smaller, cache, logger });
       expect(await redis.hlen(keys.mcpServerChecks())).toBe(1);

@@ -5,10 +5,12 @@ const CONTRACT_PATTERN = /^[a-zA-Z0-9_]+_[a-zA-Z0-9_]+$/;
 
 describe("agentToolNames", () => {
   it("prefixes each tool with its server", () => {
-    expect(agentToolNames([{ server: "github", tools: ["search_issues", "create_pr"] }, { server: "brave", tools: ["search"] }])).toEqual([
-      ["github_search_issues", "github_create_pr"],
-      ["brave_search"],
-    ]);
+    expect(
+      agentToolNames([
+        { server: "github", tools: ["search_issues", "create_pr"] },
+        { server: "brave", tools: ["search"] },
+      ]),
+    ).toEqual([["github_search_issues", "github_create_pr"], ["brave_search"]]);
   });
 
   it("rewrites characters providers refuse, so every name matches the contract's pattern", () => {

@@ -36,7 +36,8 @@ const byName = (tools: Tool[], name: string) => {
   if (!tool) throw new Error(`no tool ${name} among ${tools.map((candidate) => candidate.name).join(", ")}`);
   return tool;
 };
-const processInfo = async (tools: Tool[]) => JSON.parse((await byName(tools, "fixture_tools_process_info").run({}, context())).output) as { pid: number; env: string[] };
+const processInfo = async (tools: Tool[]) =>
+  JSON.parse((await byName(tools, "fixture_tools_process_info").run({}, context())).output) as { pid: number; env: string[] };
 const starts = (log: string) => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean).length : 0);
 
 beforeAll(async () => {
@@ -114,7 +115,9 @@ describe("McpToolSource", () => {
     const call = byName(tools, "fixture_tools_write_note").run({ note: "slow", delayMs: 10_000 }, context(controller.signal));
     setTimeout(() => controller.abort(new Error("run cancelled")), 100);
     await expect(call).rejects.toThrow("run cancelled");
-    await expect(byName(tools, "fixture_tools_echo").run({ text: "x" }, context(AbortSignal.abort(new Error("already cancelled"))))).rejects.toThrow("already cancelled");
+    await expect(byName(tools, "fixture_tools_echo").run({ text: "x" }, context(AbortSignal.abort(new Error("already cancelled"))))).rejects.toThrow(
+      "already cancelled",
+    );
     expect((await byName(tools, "fixture_tools_echo").run({ text: "still here" }, context())).output).toBe("still here");
     expect(starts(startLog)).toBe(1);
   });
@@ -176,14 +179,17 @@ describe("McpToolSource", () => {
     const tools = await own.tools("w");
     const { pid } = await processInfo(tools);
     await own.close();
-    await waitFor(() => {
-      try {
-        process.kill(pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    }, { what: "the server process to exit" });
+    await waitFor(
+      () => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      { what: "the server process to exit" },
+    );
     expect((await byName(tools, "fixture_tools_echo").run({ text: "x" }, context())).isError).toBe(true);
   });
 });

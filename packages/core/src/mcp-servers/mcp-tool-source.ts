@@ -18,8 +18,7 @@ const CHECK_ERROR_MAX_CHARS = 500;
 
 /** One server's state as the background check found it. */
 export type McpServerCheck =
-  | { connected: true; tools: { name: string; description: string }[]; checkedAt: string }
-  | { connected: false; error: string; checkedAt: string };
+  { connected: true; tools: { name: string; description: string }[]; checkedAt: string } | { connected: false; error: string; checkedAt: string };
 
 export interface McpToolSourceDeps {
   config: Config;
@@ -59,9 +58,7 @@ export class McpToolSource {
     if (entries.length === 0) return [];
     const listed = await Promise.all(entries.map((entry) => this.listTools(entry)));
     const names = agentToolNames(entries.map((entry, i) => ({ server: entry.name, tools: listed[i]!.map((tool) => tool.name) })));
-    return entries.flatMap((entry, i) =>
-      listed[i]!.map((tool, j) => mcpTool(names[i]![j]!, this.connection(entry), tool, this.limits)),
-    );
+    return entries.flatMap((entry, i) => listed[i]!.map((tool, j) => mcpTool(names[i]![j]!, this.connection(entry), tool, this.limits)));
   }
 
   /** Connects now if need be (ignoring any backoff) and asks the server for its tools afresh. */

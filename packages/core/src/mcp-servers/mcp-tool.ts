@@ -65,7 +65,9 @@ export function toToolResult(result: CallToolResult, maxChars: number): ToolResu
       case "resource_link":
         return `[resource ${block.uri}${block.name ? ` (${block.name})` : ""}]`;
       case "resource":
-        return "text" in block.resource ? block.resource.text : `[resource ${block.resource.uri}${block.resource.mimeType ? `, ${block.resource.mimeType}` : ""}]`;
+        return "text" in block.resource
+          ? block.resource.text
+          : `[resource ${block.resource.uri}${block.resource.mimeType ? `, ${block.resource.mimeType}` : ""}]`;
       default:
         return `[${(block as { type: string }).type} content]`;
     }

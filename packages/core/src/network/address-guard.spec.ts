@@ -98,10 +98,20 @@ describe("isPublicAddress", () => {
     expect(isPublicAddress(address)).toBe(true),
   );
 
-  it.each(["", "localhost", "example.com", "[::1]", "127.1", "0x7f000001", "2130706433", " 1.1.1.1", "1.1.1.1 ", "1.1.1.256", "::ffff:1.1.1", "http://1.1.1.1/"])(
-    "refuses the non-address %p",
-    (text) => expect(isPublicAddress(text)).toBe(false),
-  );
+  it.each([
+    "",
+    "localhost",
+    "example.com",
+    "[::1]",
+    "127.1",
+    "0x7f000001",
+    "2130706433",
+    " 1.1.1.1",
+    "1.1.1.1 ",
+    "1.1.1.256",
+    "::ffff:1.1.1",
+    "http://1.1.1.1/",
+  ])("refuses the non-address %p", (text) => expect(isPublicAddress(text)).toBe(false));
 });
 
 describe("lookupAddresses", () => {

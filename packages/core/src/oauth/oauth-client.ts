@@ -38,7 +38,13 @@ export class OAuthClient {
 
   constructor(private readonly settings: OAuthSettings) {
     const strategy = new TokenClientStrategy(
-      { authorizationURL: settings.authorizeUrl, tokenURL: settings.tokenUrl, clientID: settings.clientId, clientSecret: "", callbackURL: settings.redirectUri },
+      {
+        authorizationURL: settings.authorizeUrl,
+        tokenURL: settings.tokenUrl,
+        clientID: settings.clientId,
+        clientSecret: "",
+        callbackURL: settings.redirectUri,
+      },
       () => undefined, // the verify callback belongs to passport's authenticate(), which is not used
     );
     this.client = strategy.client;

@@ -20,12 +20,19 @@ describe("formatDuration", () => {
 
 describe("oauthHealth", () => {
   it("is healthy with no OAuth credentials, and says not_found", () => {
-    expect(oauthHealth([], now)).toEqual({ status: "healthy", providers: { anthropic: { provider: "anthropic", status: "not_found" } }, timestamp: now.toISOString() });
+    expect(oauthHealth([], now)).toEqual({
+      status: "healthy",
+      providers: { anthropic: { provider: "anthropic", status: "not_found" } },
+      timestamp: now.toISOString(),
+    });
   });
 
   it("marks a token expired 5 minutes early: degraded when refreshable, unhealthy when not", () => {
     expect(oauthHealth([credential(3600_000)], now).providers["anthropic"]).toMatchObject({ status: "active", expires_in: "1h0m0s" });
-    expect(oauthHealth([credential(4 * 60_000)], now)).toMatchObject({ status: "degraded", providers: { anthropic: { status: "expired", expires_in: "4m0s" } } });
+    expect(oauthHealth([credential(4 * 60_000)], now)).toMatchObject({
+      status: "degraded",
+      providers: { anthropic: { status: "expired", expires_in: "4m0s" } },
+    });
     expect(oauthHealth([credential(-1_000, false)], now)).toMatchObject({ status: "unhealthy", providers: { anthropic: { status: "expired_no_refresh" } } });
     expect(oauthHealth([credential(null)], now).providers["anthropic"]).toEqual({ provider: "anthropic", status: "active", last_refresh: now.toISOString() });
   });

@@ -29,10 +29,6 @@ export function oauthHealth(credentials: OAuthCredentialInfo[], now: Date): OAut
   const byProvider = new Map(credentials.map((credential) => [credential.provider, credential]));
   const providers = Object.fromEntries(OAUTH_PROVIDERS.map((provider) => [provider, providerHealth(provider, byProvider.get(provider), now)]));
   const statuses = Object.values(providers).map((entry) => entry.status);
-  const status = statuses.some((s) => s === "expired_no_refresh" || s === "error")
-    ? "unhealthy"
-    : statuses.includes("expired")
-      ? "degraded"
-      : "healthy";
+  const status = statuses.some((s) => s === "expired_no_refresh" || s === "error") ? "unhealthy" : statuses.includes("expired") ? "degraded" : "healthy";
   return { status, providers, timestamp: now.toISOString() };
 }

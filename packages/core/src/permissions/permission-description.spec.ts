@@ -5,7 +5,11 @@ it("describes each kind of tool call in one line", () => {
   expect(describePermission("Bash", { command: "ls -la" })).toEqual({ action: "execute", description: "Run `ls -la`" });
   expect(describePermission("Write", { file_path: "notes.md", content: "x" })).toEqual({ action: "write", description: "Write notes.md", path: "notes.md" });
   expect(describePermission("Edit", { file_path: "src/a.ts" })).toEqual({ action: "edit", description: "Edit src/a.ts", path: "src/a.ts" });
-  expect(describePermission("web_fetch", { url: "https://example.com" })).toEqual({ action: "fetch", description: "Fetch https://example.com", path: "https://example.com" });
+  expect(describePermission("web_fetch", { url: "https://example.com" })).toEqual({
+    action: "fetch",
+    description: "Fetch https://example.com",
+    path: "https://example.com",
+  });
   expect(describePermission("ReadText", { file_path: "a.txt" })).toEqual({ action: "read", description: "Read a.txt", path: "a.txt" });
   expect(describePermission("list_directory", {})).toEqual({ action: "read", description: "List .", path: undefined });
   expect(describePermission("Grep", { pattern: "TODO", path: "src" })).toEqual({ action: "read", description: "Search for `TODO` in src", path: "src" });

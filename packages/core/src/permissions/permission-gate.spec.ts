@@ -84,7 +84,10 @@ function startAsk(ask: PermissionAsk, signal = new AbortController().signal, on 
 }
 
 async function expectAppError(promise: Promise<unknown>, status: number, message: RegExp) {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(AppError);
   expect({ status: (error as AppError).status, message: (error as AppError).message }).toEqual({ status, message: expect.stringMatching(message) });
 }
@@ -167,7 +170,10 @@ describe("answers that cannot apply", () => {
     controller.abort(reason);
     await promise;
     expect(result.error).toBe(reason);
-    await waitFor(async () => (await redis.hget(keys.permission(event.data.id), "status")) === "cancelled", { timeoutMs: 2_000, what: "the cancel to be recorded" });
+    await waitFor(async () => (await redis.hget(keys.permission(event.data.id), "status")) === "cancelled", {
+      timeoutMs: 2_000,
+      what: "the cancel to be recorded",
+    });
     await expectAppError(service.grant(workspaceId, event.data.id), 409, /cancelled/);
   });
 
@@ -304,7 +310,11 @@ describe("a workspace policy", () => {
   });
 
   it("refuses names that are neither built-in tools nor MCP tools, naming the valid ones", async () => {
-    await expectAppError(service.setPolicy(workspaceId, { tools: ["Bash", "bash", "Nope"] }), 400, /unknown tool name\(s\): bash, Nope; use built-in tools \(Bash, python_execution, ReadText/);
+    await expectAppError(
+      service.setPolicy(workspaceId, { tools: ["Bash", "bash", "Nope"] }),
+      400,
+      /unknown tool name\(s\): bash, Nope; use built-in tools \(Bash, python_execution, ReadText/,
+    );
     expect(await service.getPolicy(workspaceId)).toMatchObject({ isDefault: true });
     expect(await service.setPolicy(workspaceId, { tools: ["Write", "Write", "brave_search"] })).toEqual({ tools: ["Write", "brave_search"], isDefault: false });
   });

@@ -59,8 +59,7 @@ export class PermissionPolicies {
     const unknown = request.tools.filter((name) => !builtin.includes(name) && !MCP_TOOL_NAME_PATTERN.test(name));
     if (unknown.length > 0) {
       throw validationError(
-        `unknown tool name(s): ${unknown.slice(0, 10).join(", ")}; use built-in tools (${builtin.join(", ")}) ` +
-          "or MCP tools named server_tool",
+        `unknown tool name(s): ${unknown.slice(0, 10).join(", ")}; use built-in tools (${builtin.join(", ")}) ` + "or MCP tools named server_tool",
       );
     }
     const policy: StoredPermissionPolicy = { tools: [...new Set(request.tools)] };

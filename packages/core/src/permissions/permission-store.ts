@@ -44,9 +44,7 @@ export interface PermissionRecord extends PermissionOwner {
 export const PermissionAnswerMessage = z.object({ id: z.string(), status: z.enum(PERMISSION_OUTCOMES) });
 export type PermissionAnswerMessage = z.infer<typeof PermissionAnswerMessage>;
 
-export type SettleResult =
-  | { settled: true; record: PermissionRecord }
-  | { settled: false; record: PermissionRecord | null };
+export type SettleResult = { settled: true; record: PermissionRecord } | { settled: false; record: PermissionRecord | null };
 
 // KEYS: the request hash. ARGV: new status, always ("1"/"0"), settled ttl (ms).
 // Returns the status before the call (nil when the request does not exist).

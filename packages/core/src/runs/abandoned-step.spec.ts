@@ -45,7 +45,14 @@ afterAll(async () => {
 async function newRun() {
   const workspace = await prisma.workspace.create({ data: { name: "w" } });
   const session = await prisma.session.create({ data: { workspaceId: workspace.id, title: "s" } });
-  const runId = (await insertUserMessage(prisma, { workspaceId: workspace.id, sessionId: session.id, text: "hi", planMode: false, thinkingLevel: null, idempotencyKey: null }))!;
+  const runId = (await insertUserMessage(prisma, {
+    workspaceId: workspace.id,
+    sessionId: session.id,
+    text: "hi",
+    planMode: false,
+    thinkingLevel: null,
+    idempotencyKey: null,
+  }))!;
   return { sessionId: session.id, runId };
 }
 
@@ -116,7 +123,16 @@ it("streams each attempt under its own id, named on the run first, and announces
   for (const entry of seen.filter((candidate) => candidate.event === "content")) expect(entry.streaming).toBe(entry.data.assistantMessageId);
 
   // Storing the step stops naming it.
-  await store.saveStep({ runId, sessionId, rollUpSessionIds: [], turn: 1, messageId: finished, model: "flaky-1", step: streamed.step, usage: { promptTokens: 1, completionTokens: 1, cost: 0 } });
+  await store.saveStep({
+    runId,
+    sessionId,
+    rollUpSessionIds: [],
+    turn: 1,
+    messageId: finished,
+    model: "flaky-1",
+    step: streamed.step,
+    usage: { promptTokens: 1, completionTokens: 1, cost: 0 },
+  });
   expect((await prisma.run.findUniqueOrThrow({ where: { id: runId } })).streamingMessageId).toBeNull();
 });
 
@@ -137,7 +153,13 @@ describe("a resumed run", () => {
     const { sessionId, runId } = await newRun();
     await store.markStreaming(runId, "lost-step");
     await events.append(sessionId, "content", { type: "content", content: "partial", assistantMessageId: "lost-step", parentToolCallId: "task-1" });
-    await events.append(sessionId, "tool_execution_complete", { type: "tool_execution_complete", toolCallId: "task-1", toolName: "Task", progress: "Interrupted", success: false });
+    await events.append(sessionId, "tool_execution_complete", {
+      type: "tool_execution_complete",
+      toolCallId: "task-1",
+      toolName: "Task",
+      progress: "Interrupted",
+      success: false,
+    });
     const { seen, emit } = recorder(runId);
 
     await announceAbandonedStep({ steps: store, events, logger }, { id: runId, sessionId, streamingMessageId: "lost-step" }, emit);

@@ -13,7 +13,12 @@ export async function closeDeadAttempt(
   emit: Emit,
 ): Promise<void> {
   for (const call of await deps.steps.danglingToolCalls(run.sessionId, run.turn)) {
-    await deps.steps.appendPart(call.messageId, call.nextIndex, { type: "tool_result", toolCallId: call.toolCallId, result: INTERRUPTED_RESULT, isError: true });
+    await deps.steps.appendPart(call.messageId, call.nextIndex, {
+      type: "tool_result",
+      toolCallId: call.toolCallId,
+      result: INTERRUPTED_RESULT,
+      isError: true,
+    });
     await emit("tool_execution_complete", {
       type: "tool_execution_complete",
       toolCallId: call.toolCallId,

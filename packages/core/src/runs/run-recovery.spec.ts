@@ -32,7 +32,18 @@ beforeAll(async () => {
   database = await createTestDatabase("recoverysweep");
   prisma = createPrismaClient({ url: database.url });
   events = new EventLog(redis, keys, { maxLen: 1_000, ttlSeconds: 600, ids: new PostgresEventIds(prisma) });
-  recovery = new RunRecovery({ prisma, redis, keys, queue, leases, events, logger: createLogger("test", "silent"), intervalMs: 60_000, enqueueGraceMs: 5_000, maxAttempts: 3 });
+  recovery = new RunRecovery({
+    prisma,
+    redis,
+    keys,
+    queue,
+    leases,
+    events,
+    logger: createLogger("test", "silent"),
+    intervalMs: 60_000,
+    enqueueGraceMs: 5_000,
+    maxAttempts: 3,
+  });
 });
 afterAll(async () => {
   await queue.close();
@@ -47,7 +58,17 @@ async function sessionWithRuns(...texts: string[]) {
   const workspace = await prisma.workspace.create({ data: { name: "w" } });
   const session = await prisma.session.create({ data: { workspaceId: workspace.id, title: "s" } });
   const runIds: string[] = [];
-  for (const text of texts) runIds.push((await insertUserMessage(prisma, { workspaceId: workspace.id, sessionId: session.id, text, planMode: false, thinkingLevel: null, idempotencyKey: null }))!);
+  for (const text of texts)
+    runIds.push(
+      (await insertUserMessage(prisma, {
+        workspaceId: workspace.id,
+        sessionId: session.id,
+        text,
+        planMode: false,
+        thinkingLevel: null,
+        idempotencyKey: null,
+      }))!,
+    );
   // Older than the enqueue grace: their send is long over.
   await prisma.run.updateMany({ where: { id: { in: runIds } }, data: { createdAt: new Date(Date.now() - 60_000) } });
   return { workspaceId: workspace.id, sessionId: session.id, runIds };
@@ -109,7 +130,18 @@ it("fails a run that was started too often, with an error event", async () => {
 });
 
 it("runs on one worker at a time", async () => {
-  const other = new RunRecovery({ prisma, redis, keys, queue, leases, events, logger: createLogger("test", "silent"), intervalMs: 60_000, enqueueGraceMs: 5_000, maxAttempts: 3 });
+  const other = new RunRecovery({
+    prisma,
+    redis,
+    keys,
+    queue,
+    leases,
+    events,
+    logger: createLogger("test", "silent"),
+    intervalMs: 60_000,
+    enqueueGraceMs: 5_000,
+    maxAttempts: 3,
+  });
   const [first, second] = await Promise.all([recovery.sweep(), other.sweep()]);
   expect([first, second].filter((outcome) => outcome === null)).toHaveLength(1);
 });

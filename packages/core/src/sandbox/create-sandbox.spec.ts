@@ -25,7 +25,10 @@ asRoot("says how to fix a storage folder the sandbox user cannot pass through", 
   const storage = path.join(base, "storage");
   await mkdir(storage);
   const sandbox = testSandbox(storage);
-  const failure = await sandbox.start().then(() => null, (error: unknown) => error);
+  const failure = await sandbox.start().then(
+    () => null,
+    (error: unknown) => error,
+  );
   expect(failure).toBeInstanceOf(SandboxStartError);
   expect((failure as Error).message).toMatch(/sandbox user \(uid 10001, SANDBOX_UID\).*chmod o\+x/);
   await sandbox.close();

@@ -5,7 +5,12 @@ import { SYSTEM_PATH } from "./sandbox-env";
 
 /** The absolute path of an executable, or null when there is none. */
 export async function findProgram(name: string, searchPath = `${process.env.PATH ?? ""}:${SYSTEM_PATH}`): Promise<string | null> {
-  const candidates = name.includes("/") ? [path.resolve(name)] : searchPath.split(":").filter(Boolean).map((dir) => path.join(dir, name));
+  const candidates = name.includes("/")
+    ? [path.resolve(name)]
+    : searchPath
+        .split(":")
+        .filter(Boolean)
+        .map((dir) => path.join(dir, name));
   for (const candidate of candidates) {
     try {
       await access(candidate, constants.X_OK);

@@ -26,7 +26,10 @@ export interface ProcessSpec {
 export type ProcessRun = Omit<SandboxRun, "limitHit">;
 
 /** Rejects only when the process cannot be started at all (ENOENT, E2BIG, a missing cwd). */
-export function runProcess(spec: ProcessSpec, command: Pick<SandboxCommand, "timeoutMs" | "signal" | "maxOutputChars" | "stdin" | "onOutput">): Promise<ProcessRun> {
+export function runProcess(
+  spec: ProcessSpec,
+  command: Pick<SandboxCommand, "timeoutMs" | "signal" | "maxOutputChars" | "stdin" | "onOutput">,
+): Promise<ProcessRun> {
   const { timeoutMs, signal, maxOutputChars } = command;
   return new Promise((resolve, reject) => {
     const extraInputs = spec.extraInputs ?? [];

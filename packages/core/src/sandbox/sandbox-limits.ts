@@ -18,7 +18,10 @@ export interface SandboxLimits {
 const MB = 1024 * 1024;
 
 export function sandboxLimits(
-  config: Pick<Config, "SANDBOX_CPU_SECONDS" | "SANDBOX_MEMORY_MB" | "SANDBOX_MAX_PROCESSES" | "SANDBOX_MAX_FILE_MB" | "SANDBOX_MAX_OPEN_FILES" | "SANDBOX_TMP_MB">,
+  config: Pick<
+    Config,
+    "SANDBOX_CPU_SECONDS" | "SANDBOX_MEMORY_MB" | "SANDBOX_MAX_PROCESSES" | "SANDBOX_MAX_FILE_MB" | "SANDBOX_MAX_OPEN_FILES" | "SANDBOX_TMP_MB"
+  >,
 ): SandboxLimits {
   return {
     cpuSeconds: config.SANDBOX_CPU_SECONDS,

@@ -16,7 +16,11 @@ export class SandboxSettingsService {
 
   /** Applies to the workspace's next command (a running command keeps the network it started with). */
   async set(workspaceId: string, request: UpdateSandboxSettingsRequest): Promise<SandboxSettingsResponse> {
-    const { sandboxNetwork } = await this.prisma.workspace.update({ where: { id: workspaceId }, data: { sandboxNetwork: request.network }, select: { sandboxNetwork: true } });
+    const { sandboxNetwork } = await this.prisma.workspace.update({
+      where: { id: workspaceId },
+      data: { sandboxNetwork: request.network },
+      select: { sandboxNetwork: true },
+    });
     return this.view(sandboxNetwork);
   }
 

@@ -91,7 +91,14 @@ export function createApplicationServices(infra: Infrastructure, mcpCatalog = Mc
     apiKeys: new ApiKeyService(prisma, new ApiKeyRevocations(redis, subscriber, keys, logger)),
     sessions,
     messages,
-    cancel: new CancelService({ prisma, sessions, control: new RunControl(redis, keys), leases: new RunLeases(redis, keys, config.RUN_LEASE_MS), events, logger }),
+    cancel: new CancelService({
+      prisma,
+      sessions,
+      control: new RunControl(redis, keys),
+      leases: new RunLeases(redis, keys, config.RUN_LEASE_MS),
+      events,
+      logger,
+    }),
     commands,
     fork: new ForkService(prisma, events),
     rewind: new RewindService(prisma, sessions, blobs, logger),
@@ -129,4 +136,3 @@ export function openApplication(config: Config, logger: Logger): Application {
   const infrastructure = createInfrastructure(config, logger);
   return { infrastructure, services: createApplicationServices(infrastructure, mcpCatalog), close: () => infrastructure.close() };
 }
-

@@ -35,7 +35,14 @@ export function toExportMessages(messages: MessageWithParts[]): ExportMessage[] 
         reasoningDuration += data.durationMs ?? 0;
       } else if (data.type === "tool_call") {
         const inputJson = parseInput(data.input);
-        const call: ExportToolCall = { id: data.toolCallId, name: data.name, input: data.input, ...(inputJson ? { inputJson } : {}), type: "tool_use", finished: false };
+        const call: ExportToolCall = {
+          id: data.toolCallId,
+          name: data.name,
+          input: data.input,
+          ...(inputJson ? { inputJson } : {}),
+          type: "tool_use",
+          finished: false,
+        };
         toolCalls.push(call);
         calls.set(call.id, call);
       } else if (data.type === "callback_result") callbackResults.push(data.result);

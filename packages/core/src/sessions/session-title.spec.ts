@@ -1,10 +1,22 @@
 import { FALLBACK_TITLE, isGenericTitle, TITLE_MAX_LENGTH, titleFromMessage } from "./session-title";
 
 describe("isGenericTitle", () => {
-  it.each(["New Session", "new session", "  NEW   SESSION ", "New Chat", "Untitled", "Session", "Chat", "New Session 3", "Untitled (2)", "Chat #4", "New conversation", "", "   ", "New session…"])(
-    "%j is generic",
-    (title) => expect(isGenericTitle(title)).toBe(true),
-  );
+  it.each([
+    "New Session",
+    "new session",
+    "  NEW   SESSION ",
+    "New Chat",
+    "Untitled",
+    "Session",
+    "Chat",
+    "New Session 3",
+    "Untitled (2)",
+    "Chat #4",
+    "New conversation",
+    "",
+    "   ",
+    "New session…",
+  ])("%j is generic", (title) => expect(isGenericTitle(title)).toBe(true));
 
   it.each(["Fix the login bug", "Session notes for Q3", "Chat about pricing", "New sessions API", "Untitled 2024 plan draft", "3"])("%j is not", (title) =>
     expect(isGenericTitle(title)).toBe(false),

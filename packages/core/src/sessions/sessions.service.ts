@@ -72,7 +72,10 @@ export class SessionsService {
     });
     const more = options.limit !== undefined && rows.length > options.limit;
     const page = more ? rows.slice(0, options.limit) : rows;
-    const counts = await loadSessionCounts(this.prisma, page.map((session) => session.id));
+    const counts = await loadSessionCounts(
+      this.prisma,
+      page.map((session) => session.id),
+    );
     return {
       sessions: page.map((session) => toSessionData(session, counts.get(session.id)!)),
       nextCursor: more ? encodeSessionCursor(page.at(-1)!) : null,

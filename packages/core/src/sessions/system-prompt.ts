@@ -6,9 +6,7 @@
 import { PROMPT_LIMIT_BYTES, type PromptMode } from "../contracts";
 import { validationError } from "../errors/app-error";
 
-export const BASE_SYSTEM_PROMPT =
-  "You are a capable software and research agent. Work step by step, use the tools you are given, " +
-  "and answer concisely.";
+export const BASE_SYSTEM_PROMPT = "You are a capable software and research agent. Work step by step, use the tools you are given, " + "and answer concisely.";
 
 const kb = (bytes: number) => `${Math.ceil(bytes / 1024)}KB`;
 
@@ -33,10 +31,7 @@ export function substitutePromptVariables(prompt: string, variables: PromptVaria
   return prompt.replace(/\$<([A-Za-z_][A-Za-z0-9_]*)>/g, (whole, name: string) => variables[name] ?? whole);
 }
 
-export function buildSystemPrompt(
-  session: { customSystemPrompt: string | null; promptMode: PromptMode },
-  variables: PromptVariables,
-): string {
+export function buildSystemPrompt(session: { customSystemPrompt: string | null; promptMode: PromptMode }, variables: PromptVariables): string {
   const custom = session.customSystemPrompt ? substitutePromptVariables(session.customSystemPrompt, variables) : "";
   if (session.promptMode === "replace" && custom) return custom;
   if (session.promptMode === "append" && custom) return `${BASE_SYSTEM_PROMPT}\n\n${custom}`;

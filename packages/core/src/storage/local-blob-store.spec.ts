@@ -162,7 +162,9 @@ describe("listing and deleting", () => {
 describe("thumbnails", () => {
   it("are cached outside the session folder, whatever .thumbs link is planted in it", async () => {
     await symlink(fx.outside, inSession(".thumbs"));
-    const image = await sharp({ create: { width: 40, height: 20, channels: 3, background: { r: 9, g: 9, b: 9 } } }).png().toBuffer();
+    const image = await sharp({ create: { width: 40, height: 20, channels: 3, background: { r: 9, g: 9, b: 9 } } })
+      .png()
+      .toBuffer();
     const entry = await store.write(ID, "p.png", Readable.from([image]), { maxBytes: 1_000_000 });
     const made = await thumbnail(store, ID, entry, "image/png", parseThumbSpec("16", undefined));
     expect(path.dirname(made.file)).toBe(path.join(fx.base, ".cache", ID, "thumbs"));

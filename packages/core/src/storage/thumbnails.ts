@@ -20,13 +20,7 @@ export interface Thumbnail {
   contentType: "image/jpeg" | "image/png";
 }
 
-export async function thumbnail(
-  store: BlobStore,
-  sessionId: string,
-  source: BlobEntry,
-  mimeType: string,
-  spec: ThumbSpec,
-): Promise<Thumbnail> {
+export async function thumbnail(store: BlobStore, sessionId: string, source: BlobEntry, mimeType: string, spec: ThumbSpec): Promise<Thumbnail> {
   const kind = mimeType.startsWith("image/") ? "image" : mimeType.startsWith("video/") ? "video" : null;
   if (!kind) throw badRequest(`Thumbnails are made of images and videos only, not ${mimeType}`);
   const contentType = kind === "image" && ALPHA_TYPES.has(mimeType) ? "image/png" : "image/jpeg";
@@ -50,8 +44,7 @@ export async function thumbnail(
 }
 
 async function writeImageThumbnail(input: string, target: string, spec: ThumbSpec, contentType: Thumbnail["contentType"]) {
-  const resize =
-    spec.fit === "width" ? { width: spec.size } : spec.fit === "height" ? { height: spec.size } : { width: spec.size, height: spec.size };
+  const resize = spec.fit === "width" ? { width: spec.size } : spec.fit === "height" ? { height: spec.size } : { width: spec.size, height: spec.size };
   const pipeline = sharp(input, { limitInputPixels: 100_000_000 })
     .rotate() // honour EXIF orientation before measuring
     .resize({ ...resize, fit: "inside", withoutEnlargement: true });

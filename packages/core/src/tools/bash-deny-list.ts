@@ -29,7 +29,25 @@ const RULES: Rule[] = [
 ];
 
 // Words that run the command after them, and shell keywords that precede a command.
-const WRAPPERS = new Set(["env", "command", "exec", "nohup", "time", "nice", "builtin", "xargs", "eval", "then", "do", "else", "if", "while", "until", "!", "{"]);
+const WRAPPERS = new Set([
+  "env",
+  "command",
+  "exec",
+  "nohup",
+  "time",
+  "nice",
+  "builtin",
+  "xargs",
+  "eval",
+  "then",
+  "do",
+  "else",
+  "if",
+  "while",
+  "until",
+  "!",
+  "{",
+]);
 
 /** The rule the command breaks, or null when it may run. */
 export function deniedRule(command: string): string | null {

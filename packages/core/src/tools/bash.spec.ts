@@ -16,7 +16,7 @@ const run = (command: string, timeout?: number) => bashTool.run({ command, timeo
 
 describe("Bash", () => {
   it("runs in the session folder with stdout and stderr combined", async () => {
-    const result = await run("echo hello > greeting.txt && cat greeting.txt && basename \"$PWD\" && echo oops >&2");
+    const result = await run('echo hello > greeting.txt && cat greeting.txt && basename "$PWD" && echo oops >&2');
     expect(result.isError).toBe(false);
     // Two pipes: stderr's place among stdout's lines depends on timing.
     expect(result.output.split("\n").sort()).toEqual(["hello", "oops", "workspace"]);
@@ -59,10 +59,15 @@ describe("Bash", () => {
     expect(result.output).toMatch(rule);
   });
 
-  it.each(["rm -rf build", "rm -rf ./dist /tmp/x", "echo reboot", "git commit -m 'fix sudo docs'", "curl -s https://example.com -o page.html", "grep -r 'dd if=' .", 'grep -n "sudo" notes.md'])(
-    "lets %j through",
-    (command) => expect(deniedRule(command)).toBeNull(),
-  );
+  it.each([
+    "rm -rf build",
+    "rm -rf ./dist /tmp/x",
+    "echo reboot",
+    "git commit -m 'fix sudo docs'",
+    "curl -s https://example.com -o page.html",
+    "grep -r 'dd if=' .",
+    'grep -n "sudo" notes.md',
+  ])("lets %j through", (command) => expect(deniedRule(command)).toBeNull());
 
   it("kills the command and everything it started on timeout, within bounds", async () => {
     const started = Date.now();

@@ -12,7 +12,7 @@ const MAX_LINE_CHARS = 300;
 const MAX_OUTPUT_CHARS = 30_000;
 
 const input = z.strictObject({
-  pattern: z.string().min(1).describe("A JavaScript regular expression, e.g. \"function\\s+\\w+\""),
+  pattern: z.string().min(1).describe('A JavaScript regular expression, e.g. "function\\s+\\w+"'),
   path: z.string().optional().describe("File or folder to search, relative to the session folder (default: the session folder)"),
   glob: z.string().optional().describe('Only search files matching this glob, relative to path, e.g. "**/*.ts" (default "**/*")'),
   ignore_case: z.boolean().default(false).describe("Match case-insensitively"),

@@ -63,7 +63,10 @@ describe("running tools through the registry", () => {
   afterEach(() => fixture.cleanup());
 
   it("reports an unknown tool and input that is not JSON as error results", async () => {
-    expect(await registry.run("Nope", "{}", fixture.context)).toMatchObject({ isError: true, output: expect.stringMatching(/^Unknown tool Nope; available: Bash/) });
+    expect(await registry.run("Nope", "{}", fixture.context)).toMatchObject({
+      isError: true,
+      output: expect.stringMatching(/^Unknown tool Nope; available: Bash/),
+    });
     expect(await registry.run("list_directory", "{oops", fixture.context)).toMatchObject({ isError: true, output: expect.stringMatching(/not valid JSON/) });
   });
 

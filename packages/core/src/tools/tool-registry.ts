@@ -22,7 +22,18 @@ import { writeTool } from "./write";
 export const UNBOUND_TASK_TOOL = createTaskTool(async () => failed("The Task tool runs only inside an agent run"));
 
 export const BUILTIN_TOOLS: readonly Tool[] = [
-  bashTool, pythonExecutionTool, readTextTool, writeTool, editTool, globTool, grepTool, lsTool, webFetchTool, todoWriteTool, exitPlanModeTool, UNBOUND_TASK_TOOL,
+  bashTool,
+  pythonExecutionTool,
+  readTextTool,
+  writeTool,
+  editTool,
+  globTool,
+  grepTool,
+  lsTool,
+  webFetchTool,
+  todoWriteTool,
+  exitPlanModeTool,
+  UNBOUND_TASK_TOOL,
 ];
 
 export function toolLimits(config: Pick<Config, "FETCH_ALLOW_PRIVATE_NETWORKS">): ToolLimits {

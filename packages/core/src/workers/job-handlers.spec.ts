@@ -12,7 +12,9 @@ const noop = async () => undefined;
 describe("createJobDispatch", () => {
   it("fails at boot when a job of the queue has no handler", () => {
     const handlers = { "refresh-oauth-tokens": noop } as unknown as JobHandlers<typeof QueueName.Maintenance>;
-    expect(() => createJobDispatch(QueueName.Maintenance, handlers)).toThrow('queue "maintenance": no handler for job "refresh-mcp-servers" of the job catalog');
+    expect(() => createJobDispatch(QueueName.Maintenance, handlers)).toThrow(
+      'queue "maintenance": no handler for job "refresh-mcp-servers" of the job catalog',
+    );
   });
 
   it("fails at boot on a handler for a job of another queue", () => {

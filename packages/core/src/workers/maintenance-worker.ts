@@ -50,7 +50,9 @@ export async function startMaintenanceWorker(config: Config, logger: Logger, opt
   // First: a bad MCP servers file stops the worker before it connects anything.
   const ownMcp = !options.mcp && config.MCP_SERVERS_FILE ? new McpToolSource({ config, logger }) : undefined;
   const open = () => createInfrastructure(config, logger, { poolSize: OWN_POOL_SIZE });
-  return startOnInfrastructure(options.infrastructure, open, (infrastructure) => maintain(infrastructure, config, logger, { mcp: options.mcp ?? ownMcp, ownMcp }));
+  return startOnInfrastructure(options.infrastructure, open, (infrastructure) =>
+    maintain(infrastructure, config, logger, { mcp: options.mcp ?? ownMcp, ownMcp }),
+  );
 }
 
 async function maintain(
@@ -71,7 +73,12 @@ async function maintain(
   const queue = new Queue(QueueName.Maintenance, { connection: infrastructure.queueConnection, prefix: keys.queuePrefix() });
   const mcpScheduled = mcp !== undefined && !mcp.catalog.isEmpty;
 
-  const worker = new Worker(QueueName.Maintenance, dispatch, { connection: infrastructure.workerConnection(), prefix: keys.queuePrefix(), concurrency: 1, autorun: false });
+  const worker = new Worker(QueueName.Maintenance, dispatch, {
+    connection: infrastructure.workerConnection(),
+    prefix: keys.queuePrefix(),
+    concurrency: 1,
+    autorun: false,
+  });
   worker.on("failed", (job, error) => logger.error({ err: error, job: job?.name }, "maintenance job failed"));
   worker.on("error", (error) => logger.error({ err: error }, "maintenance worker error"));
 

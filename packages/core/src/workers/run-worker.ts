@@ -102,18 +102,14 @@ async function consumeRuns(infrastructure: Infrastructure, config: Config, logge
     busyRetryMs: config.RUN_BUSY_RETRY_MS,
   });
 
-  const worker = new Worker(
-    QueueName.AgentRuns,
-    dispatch,
-    {
-      connection: infrastructure.workerConnection(),
-      prefix: keys.queuePrefix(),
-      concurrency: config.WORKER_CONCURRENCY,
-      autorun: false,
-      lockDuration: config.RUN_LEASE_MS,
-      stalledInterval: config.RUN_STALLED_CHECK_MS,
-    },
-  );
+  const worker = new Worker(QueueName.AgentRuns, dispatch, {
+    connection: infrastructure.workerConnection(),
+    prefix: keys.queuePrefix(),
+    concurrency: config.WORKER_CONCURRENCY,
+    autorun: false,
+    lockDuration: config.RUN_LEASE_MS,
+    stalledInterval: config.RUN_STALLED_CHECK_MS,
+  });
   worker.on("failed", (job, error) => {
     if (!job) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;

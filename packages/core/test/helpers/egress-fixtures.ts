@@ -77,11 +77,14 @@ export function requestThroughProxy(
   options: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<ProxyAnswer> {
   return new Promise((resolve, reject) => {
-    const request = http.request({ socketPath, agent: false, method: options.method ?? "GET", path: target, headers: options.headers, timeout: 10_000 }, async (response) => {
-      let body = "";
-      for await (const chunk of response) body += chunk;
-      resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
-    });
+    const request = http.request(
+      { socketPath, agent: false, method: options.method ?? "GET", path: target, headers: options.headers, timeout: 10_000 },
+      async (response) => {
+        let body = "";
+        for await (const chunk of response) body += chunk;
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
+      },
+    );
     request.on("timeout", () => request.destroy(new Error(`no answer for ${target}`)));
     request.on("error", reject);
     request.end(options.body);

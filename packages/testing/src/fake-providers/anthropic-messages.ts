@@ -64,7 +64,11 @@ export function anthropicTextBlock(index: number, text: string, pieceChars?: num
 export function anthropicToolUseBlock(index: number, call: FakeToolCall, pieceChars?: number): AnthropicEvent[] {
   return [
     { type: "content_block_start", index, content_block: { type: "tool_use", id: call.id, name: call.name, input: {} } },
-    ...pieces(toolInputJson(call), pieceChars).map((piece) => ({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: piece } })),
+    ...pieces(toolInputJson(call), pieceChars).map((piece) => ({
+      type: "content_block_delta",
+      index,
+      delta: { type: "input_json_delta", partial_json: piece },
+    })),
     { type: "content_block_stop", index },
   ];
 }

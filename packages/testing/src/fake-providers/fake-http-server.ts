@@ -17,8 +17,7 @@ export interface RecordedRequest {
 
 export type FakeReply =
   /** Writes each frame ("event: x\ndata: {...}") followed by a blank line; `holdOpen` leaves the stream unfinished. */
-  | { kind: "sse"; frames: string[]; holdOpen?: boolean }
-  | { kind: "json"; status: number; body: unknown; headers?: Record<string, string> };
+  { kind: "sse"; frames: string[]; holdOpen?: boolean } | { kind: "json"; status: number; body: unknown; headers?: Record<string, string> };
 
 export class FakeHttpServer {
   readonly requests: RecordedRequest[] = [];

@@ -1,6 +1,14 @@
 /** Gemini `streamGenerateContent?alt=sse`: `data:` lines of GenerateContentResponse, no terminator. */
 import type { FakeReply } from "./fake-http-server";
-import { DEFAULT_FAKE_USAGE, pieces, toolInputJson, type FakeReplyOptions, type FakeToolCall, type FakeToolCallReplyOptions, type FakeUsage } from "./scripted-reply";
+import {
+  DEFAULT_FAKE_USAGE,
+  pieces,
+  toolInputJson,
+  type FakeReplyOptions,
+  type FakeToolCall,
+  type FakeToolCallReplyOptions,
+  type FakeUsage,
+} from "./scripted-reply";
 
 export function geminiStream(responses: object[], options: { holdOpen?: boolean } = {}): FakeReply {
   return { kind: "sse", frames: responses.map((response) => `data: ${JSON.stringify(response)}`), holdOpen: options.holdOpen };
@@ -40,7 +48,5 @@ function geminiReply(chunkParts: object[][], usage: FakeUsage = DEFAULT_FAKE_USA
     totalTokenCount: usage.promptTokens + usage.completionTokens,
   };
   const last = chunkParts.length - 1;
-  return geminiStream(
-    (chunkParts.length ? chunkParts : [[]]).map((parts, i) => geminiChunk(parts, i >= last ? { finishReason: "STOP", usageMetadata } : {})),
-  );
+  return geminiStream((chunkParts.length ? chunkParts : [[]]).map((parts, i) => geminiChunk(parts, i >= last ? { finishReason: "STOP", usageMetadata } : {})));
 }

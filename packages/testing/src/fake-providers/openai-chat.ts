@@ -1,6 +1,14 @@
 /** OpenAI chat completions streaming (also spoken by OpenRouter, Ollama, vLLM, LM Studio). */
 import type { FakeReply } from "./fake-http-server";
-import { DEFAULT_FAKE_USAGE, pieces, toolInputJson, type FakeReplyOptions, type FakeToolCall, type FakeToolCallReplyOptions, type FakeUsage } from "./scripted-reply";
+import {
+  DEFAULT_FAKE_USAGE,
+  pieces,
+  toolInputJson,
+  type FakeReplyOptions,
+  type FakeToolCall,
+  type FakeToolCallReplyOptions,
+  type FakeUsage,
+} from "./scripted-reply";
 
 /** One `chat.completion.chunk` with a single choice; pass `usage` (and no delta) for the closing usage chunk. */
 export function chatChunk(delta: Record<string, unknown> | null, options: { finishReason?: string; usage?: object; model?: string } = {}) {

@@ -37,8 +37,6 @@ function unsafeName(values: unknown): string | undefined {
 
 export function assertSafeRequestText(request: RequestText): void {
   const field =
-    unsafeName(request.params) ??
-    unsafeName(request.query) ??
-    Object.entries(HEADERS_READ).find(([header]) => !safeDeep(request.headers[header]))?.[1];
+    unsafeName(request.params) ?? unsafeName(request.query) ?? Object.entries(HEADERS_READ).find(([header]) => !safeDeep(request.headers[header]))?.[1];
   if (field) throw validationError(`${field}: ${UNSAFE_TEXT_MESSAGE}`);
 }

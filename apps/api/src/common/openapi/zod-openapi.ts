@@ -15,8 +15,7 @@ export function toOpenApiSchema(schema: z.ZodType, io: "input" | "output" = "out
 
 export const ApiZodBody = (schema: z.ZodType) => ApiBody({ schema: toOpenApiSchema(schema, "input") });
 
-export const ApiZodResponse = (status: number, schema: z.ZodType, description: string) =>
-  ApiResponse({ status, description, schema: toOpenApiSchema(schema) });
+export const ApiZodResponse = (status: number, schema: z.ZodType, description: string) => ApiResponse({ status, description, schema: toOpenApiSchema(schema) });
 
 /** The error body, as JSON whatever the route's success answers are (an event stream, a file). */
 export const errorContent = () => ({ "application/json": { schema: toOpenApiSchema(ErrorResponse) } });

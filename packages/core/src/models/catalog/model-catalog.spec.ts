@@ -50,7 +50,12 @@ describe("ModelCatalog for each MODEL_PROVIDER", () => {
 
   it("puts a configured MODEL_ID first, as Auto's choice, even when the provider's list lacks it", () => {
     const catalog = new ModelCatalog("anthropic", "claude-3-5-haiku-latest");
-    expect(catalog.list().map((model) => model.id).slice(0, 3)).toEqual(["ml-auto", "claude-3-5-haiku-latest", "claude-sonnet-4-5"]);
+    expect(
+      catalog
+        .list()
+        .map((model) => model.id)
+        .slice(0, 3),
+    ).toEqual(["ml-auto", "claude-3-5-haiku-latest", "claude-sonnet-4-5"]);
     expect(catalog.resolve(AUTO_MODEL_ID)).toBe("claude-3-5-haiku-latest");
     expect(catalog.choose("claude-3-5-haiku-latest")).toEqual({ provider: "anthropic", modelId: "claude-3-5-haiku-latest" });
     // Listed once, not twice, when it is also in the list.
@@ -69,7 +74,9 @@ describe("ModelCatalog for each MODEL_PROVIDER", () => {
       const open = new ModelCatalog(provider);
       expect(open.choose("meta-llama/llama-3.3-70b-instruct")).toEqual({ provider, modelId: "meta-llama/llama-3.3-70b-instruct" });
       for (const bad of ["", "two words", "x".repeat(201)]) {
-        expect(() => open.choose(bad)).toThrow(expect.objectContaining({ status: 400, message: "model must be a model id of at most 200 characters without spaces" }));
+        expect(() => open.choose(bad)).toThrow(
+          expect.objectContaining({ status: 400, message: "model must be a model id of at most 200 characters without spaces" }),
+        );
       }
     }
   });

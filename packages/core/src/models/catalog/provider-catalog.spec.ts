@@ -6,7 +6,12 @@ describe("providerCatalog", () => {
   it("has a model provider for every MODEL_PROVIDER value, and nothing else", () => {
     expect([...providerCatalog.modelProviderNames()].sort()).toEqual([...ConfigSchema.shape.MODEL_PROVIDER.unwrap().options].sort());
     // Every provider but the offline one is spoken to through the AI SDK adapter.
-    expect(providerCatalog.modelProviderNames().filter((name) => name !== SCRIPTED_PROVIDER).sort()).toEqual([...PROVIDER_KINDS].sort());
+    expect(
+      providerCatalog
+        .modelProviderNames()
+        .filter((name) => name !== SCRIPTED_PROVIDER)
+        .sort(),
+    ).toEqual([...PROVIDER_KINDS].sort());
   });
 
   it("names each listed model's provider, and every provider's default is one of its own", () => {

@@ -1,7 +1,8 @@
 import { AppError } from "../../errors/app-error";
 import { parseSessionModel } from "./session-model";
 
-const refusal = (message: string | RegExp) => expect.objectContaining({ status: 400, type: "validation_error", message: typeof message === "string" ? message : expect.stringMatching(message) });
+const refusal = (message: string | RegExp) =>
+  expect.objectContaining({ status: 400, type: "validation_error", message: typeof message === "string" ? message : expect.stringMatching(message) });
 
 describe("parseSessionModel", () => {
   it("leaves the choice open when neither is given", () => {
@@ -25,10 +26,20 @@ describe("parseSessionModel", () => {
   });
 
   it.each([
-    ["an unknown provider", "acme", undefined, "provider 'acme' is not available; use one of: anthropic, openai, openrouter, gemini, scripted, openai-compatible"],
+    [
+      "an unknown provider",
+      "acme",
+      undefined,
+      "provider 'acme' is not available; use one of: anthropic, openai, openrouter, gemini, scripted, openai-compatible",
+    ],
     ["a tool provider", "brave", undefined, /provider 'brave' is not available/],
     ["another provider's model", "anthropic", "gpt-5", /^modelId 'gpt-5' is not a model of anthropic; use one of: claude-sonnet-4-5, /],
-    ["an unknown model alone", undefined, "gpt-9", "modelId 'gpt-9' is not a known model; name its provider too, or use a model listed by GET /api/preferences/providers"],
+    [
+      "an unknown model alone",
+      undefined,
+      "gpt-9",
+      "modelId 'gpt-9' is not a known model; name its provider too, or use a model listed by GET /api/preferences/providers",
+    ],
     ["a model id with spaces for an open provider", "openai-compatible", "llama 3", "modelId must be at most 200 characters without spaces"],
   ])("refuses %s with 400", (_what, provider, modelId, message) => {
     expect(() => parseSessionModel(provider, modelId)).toThrow(AppError);

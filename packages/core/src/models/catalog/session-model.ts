@@ -18,9 +18,7 @@ export function parseSessionModel(provider: string | undefined, modelId: string 
     if (modelId === undefined) return { modelProvider: null, modelId: null };
     const owner = providerCatalog.providerOfModel(modelId);
     if (!owner) {
-      throw validationError(
-        `modelId '${modelId}' is not a known model; name its provider too, or use a model listed by GET /api/preferences/providers`,
-      );
+      throw validationError(`modelId '${modelId}' is not a known model; name its provider too, or use a model listed by GET /api/preferences/providers`);
     }
     return { modelProvider: owner, modelId };
   }

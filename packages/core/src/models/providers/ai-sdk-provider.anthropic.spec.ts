@@ -126,12 +126,7 @@ describe("Anthropic messages adapter", () => {
   });
 
   it("treats overload reported mid-stream as retryable", async () => {
-    server.reply(
-      anthropicStream([
-        messageStart(MODEL, 10),
-        { type: "error", error: { type: "overloaded_error", message: "Overloaded" } },
-      ]),
-    );
+    server.reply(anthropicStream([messageStart(MODEL, 10), { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }]));
 
     const error = await collect(provider(), toolRoundTripRequest(MODEL, 0)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryableProviderError);

@@ -61,7 +61,13 @@ describe("reasoning sent back to the model", () => {
 
   it("sends Anthropic's signed thinking block back before the tool_use it led to", async () => {
     server
-      .reply(anthropicToolCallReply([{ id: "toolu_1", name: "get_weather", input: { city: "Rome" } }], { reasoning: "Rome first, then answer.", signature: "sig-step-1", pieceChars: 8 }))
+      .reply(
+        anthropicToolCallReply([{ id: "toolu_1", name: "get_weather", input: { city: "Rome" } }], {
+          reasoning: "Rome first, then answer.",
+          signature: "sig-step-1",
+          pieceChars: 8,
+        }),
+      )
       .reply(anthropicTextReply("18C in Rome."));
     const history: ModelMessage[] = [{ role: "user", content: "Weather in Rome?" }];
 

@@ -44,9 +44,7 @@ export function toSdkMessages(messages: ModelMessage[], kind: ProviderKind): Sdk
 export function toSdkTools(tools: ToolDefinition[] | undefined, ai: AiModule): ToolSet | undefined {
   if (!tools?.length) return undefined;
   // No `execute`: the SDK hands tool calls back to us, and our loop runs them.
-  return Object.fromEntries(
-    tools.map((tool) => [tool.name, ai.tool({ description: tool.description, inputSchema: ai.jsonSchema(tool.inputSchema) })]),
-  );
+  return Object.fromEntries(tools.map((tool) => [tool.name, ai.tool({ description: tool.description, inputSchema: ai.jsonSchema(tool.inputSchema) })]));
 }
 
 /**

@@ -151,7 +151,11 @@ function summarizeResults(results: ToolResultMessage[]): string {
 }
 
 function firstLine(text: string): string {
-  const line = text.split("\n").find((candidate) => candidate.trim() !== "")?.trim() ?? "(no output)";
+  const line =
+    text
+      .split("\n")
+      .find((candidate) => candidate.trim() !== "")
+      ?.trim() ?? "(no output)";
   return line.length <= SUMMARY_LINE_MAX_CHARS ? line : `${line.slice(0, SUMMARY_LINE_MAX_CHARS - 1)}…`;
 }
 

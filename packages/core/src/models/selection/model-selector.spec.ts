@@ -86,7 +86,11 @@ describe("the order of choice", () => {
 
   it("takes MODEL_ID with MODEL_PROVIDER, else that provider's default model", async () => {
     const workspaceId = await newWorkspace();
-    const configured = await selectorWith({ MODEL_PROVIDER: "anthropic", MODEL_ID: "claude-opus-4-1" }).selector.select({ workspaceId, session: NO_CHOICE, role: "main" });
+    const configured = await selectorWith({ MODEL_PROVIDER: "anthropic", MODEL_ID: "claude-opus-4-1" }).selector.select({
+      workspaceId,
+      session: NO_CHOICE,
+      role: "main",
+    });
     expect(configured).toMatchObject({ providerName: "anthropic", modelId: "claude-opus-4-1" });
     expect(configured.maxOutputTokens).toBeUndefined();
     const request = await callOnce(configured, anthropicTextReply("hello"));

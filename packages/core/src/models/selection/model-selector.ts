@@ -105,7 +105,9 @@ export class ModelSelector {
       const source = "the workspace's preferences (POST /api/preferences)";
       const providerName = preferences.preferredProvider;
       if (!providerCatalog.isModelProvider(providerName)) {
-        throw new ModelUnavailableError(`preferred_provider '${providerName}' of ${source} is not available; use one of: ${providerCatalog.modelProviderNames().join(", ")}`);
+        throw new ModelUnavailableError(
+          `preferred_provider '${providerName}' of ${source} is not available; use one of: ${providerCatalog.modelProviderNames().join(", ")}`,
+        );
       }
       const model = role === "main" ? preferences.mainAgentModel : preferences.subAgentModel;
       // A model of another provider (the defaults fill the models when only the provider was
@@ -154,7 +156,9 @@ export class ModelSelector {
       authMethod = credential.authMethod;
     }
 
-    const cacheKey = createHash("sha256").update(JSON.stringify([kind, authMethod, apiKey, baseURL ?? ""])).digest("hex");
+    const cacheKey = createHash("sha256")
+      .update(JSON.stringify([kind, authMethod, apiKey, baseURL ?? ""]))
+      .digest("hex");
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
     const provider = createProviderModel({ provider: kind, apiKey, baseURL, model: wanted.modelId, authMethod });

@@ -25,10 +25,14 @@ beforeAll(async () => {
   base = await mkdtemp(path.join(os.tmpdir(), "mix-egress-sandbox-"));
   await chmod(base, 0o711);
   const ports = [80, 443, publicStandIn.port, hostService.port].join(",");
-  sandbox = testSandbox(base, { SANDBOX_EGRESS_PORTS: ports }, {
-    // Only the stand-in counts as public here; every other address gets the real rule.
-    isAllowedAddress: (address, port) => (address === "127.0.0.1" && port === publicStandIn.port) || isPublicAddress(address),
-  });
+  sandbox = testSandbox(
+    base,
+    { SANDBOX_EGRESS_PORTS: ports },
+    {
+      // Only the stand-in counts as public here; every other address gets the real rule.
+      isAllowedAddress: (address, port) => (address === "127.0.0.1" && port === publicStandIn.port) || isPublicAddress(address),
+    },
+  );
 });
 afterAll(async () => {
   await sandbox.close();
@@ -89,6 +93,6 @@ it("refuses ports the deployment does not allow", async () => {
 
 it("sets the proxy variables only with egress, and without it there is no proxy to reach", async () => {
   expect(await run("echo $HTTPS_PROXY $NO_PROXY")).toBe("http://127.0.0.1:3128 localhost,127.0.0.1,::1");
-  const none = await run("echo \"proxy=[$HTTP_PROXY]\"; exec 3<>/dev/tcp/127.0.0.1/3128", "none");
+  const none = await run('echo "proxy=[$HTTP_PROXY]"; exec 3<>/dev/tcp/127.0.0.1/3128', "none");
   expect(none).toMatch(/^proxy=\[\]\n.*Connection refused/s);
 });

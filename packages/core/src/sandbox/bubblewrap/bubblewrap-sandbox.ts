@@ -58,7 +58,14 @@ export class BubblewrapSandbox implements Sandbox {
     await mkdir(this.options.storageRoot, { recursive: true });
     const probeDir = await mkdtemp(path.join(this.options.storageRoot, ".sandbox-check-"));
     try {
-      await this.execute(prepared, { argv: ["true"], workdir: probeDir, network: "none", timeoutMs: 10_000, maxOutputChars: 4_000, signal: new AbortController().signal });
+      await this.execute(prepared, {
+        argv: ["true"],
+        workdir: probeDir,
+        network: "none",
+        timeoutMs: 10_000,
+        maxOutputChars: 4_000,
+        signal: new AbortController().signal,
+      });
     } catch (error) {
       if (error instanceof SandboxStartError) throw new SandboxStartError(`${error.message}. ${this.remedy(error.message)}`);
       throw error;
@@ -135,7 +142,15 @@ export class BubblewrapSandbox implements Sandbox {
     await prepareWorkdir(command.workdir, runAs);
     const egress = command.network === "egress" ? await this.egress.mounts() : null;
     const env = sandboxEnv(SANDBOX_HOME, SYSTEM_PATH, { ...(egress ? egressProxyEnv(egress.port) : {}), ...command.env });
-    const { options, command: inside } = bwrapArgs({ systemArgs: prepared.systemArgs, workdir: command.workdir, env, limits, prlimit: prepared.prlimit, argv: command.argv, egress });
+    const { options, command: inside } = bwrapArgs({
+      systemArgs: prepared.systemArgs,
+      workdir: command.workdir,
+      env,
+      limits,
+      prlimit: prepared.prlimit,
+      argv: command.argv,
+      egress,
+    });
     // Options through a pipe (--args): the command line of bwrap, which the sandbox can read in
     // /proc/1/cmdline, then shows no host path and no environment value, only the command itself.
     // bwrap gets an empty environment for the same reason (/proc/1/environ).

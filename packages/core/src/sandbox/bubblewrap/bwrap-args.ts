@@ -46,6 +46,8 @@ export interface BwrapArgs {
 export function bwrapArgs(command: BwrapCommand): BwrapArgs {
   const { limits } = command;
   const size = String(limits.tmpBytes);
+  // Kept as written: each line is one flag with its values, which is how the confinement is reviewed.
+  // prettier-ignore
   const args = [
     // Every namespace of its own; no network namespace shared with the host, so loopback is its own.
     "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net", "--unshare-cgroup-try",
@@ -68,12 +70,25 @@ export function bwrapArgs(command: BwrapCommand): BwrapArgs {
   ];
   if (command.egress) {
     const { egress } = command;
-    args.push("--ro-bind", egress.socket, egress.socketInside, "--ro-bind", egress.forwarder, egress.forwarderInside, "--ro-bind", egress.node, egress.nodeInside);
+    args.push(
+      "--ro-bind",
+      egress.socket,
+      egress.socketInside,
+      "--ro-bind",
+      egress.forwarder,
+      egress.forwarderInside,
+      "--ro-bind",
+      egress.node,
+      egress.nodeInside,
+    );
   }
   // Everything else of the root and /dev is read-only, so nothing unbounded can be written in memory.
   args.push("--remount-ro", "/dev", "--remount-ro", "/", "--chdir", SANDBOX_WORKDIR);
   const limited = [command.prlimit, ...prlimitArgs(limits), "--", ...command.argv];
   if (!command.egress) return { options: args, command: limited };
   const { egress } = command;
-  return { options: args, command: [egress.nodeInside, egress.forwarderInside, "--listen", String(egress.port), "--socket", egress.socketInside, "--", ...limited] };
+  return {
+    options: args,
+    command: [egress.nodeInside, egress.forwarderInside, "--listen", String(egress.port), "--socket", egress.socketInside, "--", ...limited],
+  };
 }

@@ -132,7 +132,9 @@ describe("the default rule", () => {
 
   it("refuses the cloud metadata address on the worker's own network", async () => {
     const answer = await requestThroughProxy(standard.socketPath, "http://169.254.169.254/latest/meta-data/");
-    expect(answer.body).toBe("egress refused: 169.254.169.254 is a loopback, private, link-local or reserved address; the sandbox reaches public addresses only\n");
+    expect(answer.body).toBe(
+      "egress refused: 169.254.169.254 is a loopback, private, link-local or reserved address; the sandbox reaches public addresses only\n",
+    );
   });
 
   it("refuses a port that is not allowed, before any lookup", async () => {
@@ -271,7 +273,11 @@ describe("the socket", () => {
   it("replaces a socket left behind, and refuses to remove anything else", async () => {
     // What a crashed worker leaves: the socket file, with nobody listening.
     const leftover = path.join(dir, "leftover.sock");
-    const crashed = spawnSync(process.execPath, ["-e", `require("node:net").createServer().listen(${JSON.stringify(leftover)}, () => process.kill(process.pid, "SIGKILL"))`], { timeout: 10_000 });
+    const crashed = spawnSync(
+      process.execPath,
+      ["-e", `require("node:net").createServer().listen(${JSON.stringify(leftover)}, () => process.kill(process.pid, "SIGKILL"))`],
+      { timeout: 10_000 },
+    );
     expect(crashed.signal).toBe("SIGKILL");
     expect((await stat(leftover)).isSocket()).toBe(true);
     await writeFile(path.join(dir, "not-a-socket"), "data");

@@ -41,7 +41,14 @@ describe("the none driver", () => {
     try {
       const workdir = path.join(base, "session");
       const run = (command: string) =>
-        sandbox.run({ argv: ["bash", "-c", command], workdir, network: "none", timeoutMs: 10_000, maxOutputChars: 10_000, signal: new AbortController().signal });
+        sandbox.run({
+          argv: ["bash", "-c", command],
+          workdir,
+          network: "none",
+          timeoutMs: 10_000,
+          maxOutputChars: 10_000,
+          signal: new AbortController().signal,
+        });
       const shown = await run("pwd; env");
       expect(shown.stdout.text.split("\n")[0]).toBe(workdir);
       expect(shown.stdout.text).not.toContain("still-not-passed-on");
