@@ -31,7 +31,7 @@ export type { FollowHandlers, FollowOptions, FollowedRun, Following, RunOutcome,
 export type { PendingPermission, ToolCallStatus, ToolCallSummary } from "./follow/run-tracker";
 export type { RunStatusView } from "./follow/run-status";
 export { storedReply } from "./follow/stored-reply";
-export { ChatReplyFilter, type ReplyStep } from "./chat/chat-reply";
+export { ReplyFilter, type ReplyStep } from "./follow/reply-filter";
 export { ModelCatalog, AUTO_MODEL_ID, type ChosenModel } from "./models/catalog/model-catalog";
 export { PriceTable, parseModelPrices, BUILT_IN_PRICES, type ModelPrice } from "./models/catalog/model-prices";
 export { parseSessionModel, type SessionModel } from "./models/catalog/session-model";

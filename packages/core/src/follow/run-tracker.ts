@@ -1,11 +1,11 @@
 /**
  * What a follower learns about one run from its session's events: the reply text, the tool
  * calls and how they went, and the permission request the run is waiting on. Where the run
- * starts and ends, and which text is the reply, is the ChatReplyFilter's call; this adds the
+ * starts and ends, and which text is the reply, is the ReplyFilter's call; this adds the
  * tool and permission events that the filter leaves out. Text and tool calls are kept per step
  * (assistant message id), so a step announced as abandoned (`step_restarted`) is dropped whole.
  */
-import { ChatReplyFilter } from "../chat/chat-reply";
+import { ReplyFilter } from "./reply-filter";
 import type { EventPayload, LoggedEvent } from "../contracts";
 
 export type ToolCallStatus = "requested" | "awaiting_permission" | "running" | "succeeded" | "failed";
@@ -46,10 +46,10 @@ export class RunTracker {
   pending: PendingPermission | null = null;
   private started = false;
   private readonly calls = new Map<string, ToolCallSummary>();
-  private readonly filter: ChatReplyFilter;
+  private readonly filter: ReplyFilter;
 
   constructor(private readonly messageId: string) {
-    this.filter = new ChatReplyFilter(messageId);
+    this.filter = new ReplyFilter(messageId);
   }
 
   /** Whether the run's first event (its user message) was seen. */

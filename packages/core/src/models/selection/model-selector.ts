@@ -8,7 +8,6 @@ import { createHash } from "node:crypto";
 import type { PrismaClient, WorkspacePreferences } from "@mix/db";
 import type { Config } from "../../config/config";
 import type { CredentialProvider } from "../../contracts";
-import type { CredentialsService } from "../../credentials/credentials.service";
 import { CREDENTIAL_PROVIDER_INFO, providerCatalog, SCRIPTED_PROVIDER, type ModelProviderName } from "../catalog/provider-catalog";
 import type { ModelProvider } from "../model-provider";
 import { createProviderModel } from "../providers/create-provider-model";
@@ -25,10 +24,16 @@ export interface ModelChoice {
 
 export type AgentRole = "main" | "subagent";
 
+/** The workspace's stored provider secrets (CredentialsService): a port, since credentials build on the model catalog. */
+export interface ProviderSecrets {
+  /** The stored API key or OAuth token of the provider, or null when the workspace has none. */
+  resolve(workspaceId: string, provider: CredentialProvider): Promise<string | null>;
+}
+
 export interface ModelSelectorDeps {
   prisma: PrismaClient;
   config: Config;
-  credentials: CredentialsService;
+  credentials: ProviderSecrets;
   /** The offline model (MODEL_PROVIDER=scripted, or a session that names it). */
   scripted: ModelProvider;
 }

@@ -15,7 +15,7 @@ export type ReplyStep =
   | { kind: "failed"; error: string }
   | null;
 
-export class ChatReplyFilter {
+export class ReplyFilter {
   private inRun = false;
 
   constructor(private readonly messageId: string) {}

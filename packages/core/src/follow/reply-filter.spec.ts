@@ -1,17 +1,16 @@
 import type { EventName, LoggedEvent } from "../contracts";
-import { ChatReplyFilter } from "./chat-reply";
-import { conversationTitle } from "./chat.service";
+import { ReplyFilter } from "./reply-filter";
 
 let nextId = 1;
 const ev = (event: EventName, data: Record<string, unknown>): LoggedEvent => ({ id: String(nextId++), event, data: data as never });
 const userMessage = (messageId: string) => ev("user_message_created", { type: "user_message_created", messageId, content: "hi" });
 const content = (text: string, extra: Record<string, unknown> = {}) => ev("content", { type: "content", content: text, ...extra });
 
-const run = (filter: ChatReplyFilter, events: LoggedEvent[]) => events.map((event) => filter.accept(event));
+const run = (filter: ReplyFilter, events: LoggedEvent[]) => events.map((event) => filter.accept(event));
 
-describe("ChatReplyFilter", () => {
+describe("ReplyFilter", () => {
   it("keeps the text of its own run only, and ends at its complete", () => {
-    const steps = run(new ChatReplyFilter("mine"), [
+    const steps = run(new ReplyFilter("mine"), [
       userMessage("earlier"),
       content("not mine"),
       ev("complete", { type: "complete", done: true }),
@@ -31,7 +30,7 @@ describe("ChatReplyFilter", () => {
   });
 
   it("ends with the error of a failed run, but not at an announced retry", () => {
-    const steps = run(new ChatReplyFilter("mine"), [
+    const steps = run(new ReplyFilter("mine"), [
       userMessage("mine"),
       ev("error", { type: "provider_error", error: "overloaded", attempt: 1, maxAttempts: 3 }),
       content("partial"),
@@ -46,7 +45,7 @@ describe("ChatReplyFilter", () => {
   it("reports a restarted step without ending, and keeps each text's step", () => {
     const restarted = (assistantMessageId: string, extra: Record<string, unknown> = {}) =>
       ev("error", { type: "step_restarted", error: "worker lost", assistantMessageId, ...extra });
-    const steps = run(new ChatReplyFilter("mine"), [
+    const steps = run(new ReplyFilter("mine"), [
       userMessage("mine"),
       content("Hal", { assistantMessageId: "a1" }),
       restarted("a1"),
@@ -64,20 +63,8 @@ describe("ChatReplyFilter", () => {
   });
 
   it("ends when the next run starts or the session is deleted", () => {
-    expect(run(new ChatReplyFilter("mine"), [userMessage("mine"), userMessage("next")]).at(-1)).toEqual({ kind: "complete" });
+    expect(run(new ReplyFilter("mine"), [userMessage("mine"), userMessage("next")]).at(-1)).toEqual({ kind: "complete" });
     const deleted = ev("session_deleted", { type: "session_deleted", sessionId: "s" });
-    expect(new ChatReplyFilter("mine").accept(deleted)).toEqual({ kind: "failed", error: "The conversation was deleted" });
-  });
-});
-
-describe("conversationTitle", () => {
-  it("keeps a short message whole, on one line", () => {
-    expect(conversationTitle("  Plan the\n launch  ")).toBe("Plan the launch");
-  });
-
-  it("cuts a long message to about 60 characters", () => {
-    const title = conversationTitle("word ".repeat(40));
-    expect(title.length).toBeLessThanOrEqual(60);
-    expect(title).toMatch(/^word word .*…$/);
+    expect(new ReplyFilter("mine").accept(deleted)).toEqual({ kind: "failed", error: "The conversation was deleted" });
   });
 });
