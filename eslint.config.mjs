@@ -15,9 +15,9 @@ const root = import.meta.dirname;
 const CORE_LAYERS = [
   ["contracts"],
   ["config", "errors", "logging", "secrets", "network"],
-  ["redis", "queues", "events", "storage", "sandbox", "rate-limit"],
-  ["auth", "preferences", "models", "credentials", "oauth", "commands"],
-  ["sessions", "messages"],
+  ["redis", "queues", "events", "storage", "sandbox", "rate-limit", "audit"],
+  ["auth", "preferences", "models", "credentials", "oauth", "commands", "plans", "credits", "usage"],
+  ["sessions", "messages", "members"],
   ["files"],
   ["tools", "permissions", "mcp-servers", "callbacks"],
   ["agent"],

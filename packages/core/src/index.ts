@@ -8,6 +8,7 @@ export {
   conflict,
   unauthorized,
   payloadTooLarge,
+  forbidden,
   rateLimited,
   unprocessable,
   reasonForStatus,
@@ -109,3 +110,5 @@ export { refreshMcpServerStatus, type McpRefreshOutcome } from "./mcp-servers/mc
 export { agentToolNames, MCP_TOOL_NAME_MAX } from "./mcp-servers/mcp-tool-names";
 export { MCP_MAX_OUTPUT_CHARS } from "./mcp-servers/mcp-tool";
 export { SandboxSettingsService } from "./sandbox/sandbox-settings.service";
+export { Plan, PlanCatalog, DEFAULT_PLAN } from "./plans/plan-catalog";
+export { AUDIT_ACTIONS, SYSTEM_ACTOR, type Actor, type AuditAction, type AuditRecord, type AuditWriter } from "./audit/audit-entry";

@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { PrismaClient } from "@mix/db";
+import type { Role } from "../contracts";
 import type { ApiKeyRevocations, RevocationNotice } from "./api-key-revocations";
 
 const KEY_PREFIX = "mix_";
@@ -14,6 +15,10 @@ const CACHE_MAX_ENTRIES = 10_000;
 export interface Principal {
   workspaceId: string;
   apiKeyId: string;
+  /** What the key may do (contracts/roles.ts). */
+  role: Role;
+  /** The member the key belongs to; null for a service's key. */
+  memberId: string | null;
 }
 
 export const hashApiKey = (key: string) => createHash("sha256").update(key, "utf8").digest("hex");
@@ -60,12 +65,13 @@ export class ApiKeyService {
       create: { workspaceId: workspace.id, name: "env", keyHash, keyPrefix: apiKey.slice(0, 10) },
     });
     if (created.workspaceId !== workspace.id) await this.prisma.workspace.delete({ where: { id: workspace.id } });
-    return { workspaceId: created.workspaceId, apiKeyId: created.id };
+    return { workspaceId: created.workspaceId, apiKeyId: created.id, role: created.role, memberId: created.memberId };
   }
 
   /**
-   * The workspace a key belongs to, or null for an unknown or revoked key. A valid key is
-   * cached for 30 s, and dropped by every process as soon as it is revoked.
+   * The workspace a key belongs to, or null for an unknown, revoked or expired key. A valid key
+   * is cached for 30 s (never past its expiry), and dropped by every process as soon as it is
+   * revoked.
    */
   async authenticate(apiKey: string): Promise<Principal | null> {
     if (!apiKey || apiKey.length > 512) return null;
@@ -75,16 +81,17 @@ export class ApiKeyService {
     const generation = this.generation;
     const key = await this.prisma.apiKey.findUnique({
       where: { keyHash },
-      select: { id: true, workspaceId: true, revokedAt: true },
+      select: { id: true, workspaceId: true, revokedAt: true, expiresAt: true, role: true, memberId: true },
     });
-    if (!key || key.revokedAt) {
+    const now = Date.now();
+    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now)) {
       this.cache.delete(keyHash);
       return null;
     }
-    const principal = { workspaceId: key.workspaceId, apiKeyId: key.id };
+    const principal: Principal = { workspaceId: key.workspaceId, apiKeyId: key.id, role: key.role, memberId: key.memberId };
     if (this.revocations?.listening && generation === this.generation) {
       if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
-      this.cache.set(keyHash, { principal, expiresAt: Date.now() + CACHE_TTL_MS });
+      this.cache.set(keyHash, { principal, expiresAt: Math.min(now + CACHE_TTL_MS, key.expiresAt?.getTime() ?? Infinity) });
     }
     return principal;
   }

@@ -90,6 +90,8 @@ export const ConfigSchema = z.object({
    * format MCP clients use ({"mcpServers": {"name": {"command", "args", "env"} | {"url", "headers"}}}).
    */
   MCP_SERVERS_FILE: z.string().min(1).optional(),
+  /** A JSON file of plans (name to plan) added to, or replacing, the built-in ones (core plans/plan-catalog.ts). */
+  PLANS_FILE: z.string().min(1).optional(),
   /** How often the MCP servers' status and tools are refreshed in the background. */
   MCP_REFRESH_MS: int(1_000, 24 * 3_600_000).default(60_000),
   SCRIPTED_CONTENT_DELTAS: int(1, 100_000).default(24),

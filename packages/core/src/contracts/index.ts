@@ -10,6 +10,7 @@ export * from "./messages";
 export * from "./events";
 export * from "./jobs";
 export * from "./run-status";
+export * from "./roles";
 export * from "./health";
 export * from "./chat";
 export * from "./session-actions";

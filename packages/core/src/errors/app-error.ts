@@ -21,6 +21,8 @@ export class AppError extends Error {
 
 const REASON_BY_STATUS: Record<number, ErrorReason> = {
   401: "unauthorized",
+  402: "credits_exhausted",
+  403: "forbidden",
   404: "not_found",
   409: "conflict",
   413: "too_large",
@@ -48,6 +50,8 @@ export const badRequest = (message: string, reason?: ErrorReason) => new AppErro
 export const conflict = (message: string) => new AppError(409, "bad_request", message, "conflict");
 export const unauthorized = (message: string) => new AppError(401, "unauthorized", message, "unauthorized");
 export const payloadTooLarge = (message: string) => new AppError(413, "validation_error", message, "too_large");
+/** 403: the key is valid but its role may not do this (contracts/roles.ts), or the plan does not include it. */
+export const forbidden = (message: string, reason: ErrorReason = "forbidden") => new AppError(403, "unauthorized", message, reason);
 export const rateLimited = (message: string) => new AppError(429, "bad_request", message, "rate_limited");
 /** 422: the request is well formed but contradicts an earlier one (an Idempotency-Key reused with another body). */
 export const unprocessable = (message: string, reason: ErrorReason = "idempotency_mismatch") => new AppError(422, "validation_error", message, reason);
