@@ -29,7 +29,12 @@
  * POST → tool_execution_complete: the agent loop's own overhead per tool step. --tools=bash
  * calls Bash (`echo bench`) instead, so the figures include starting a sandboxed command.
  *
+ * With --fairness it measures fair scheduling across workspaces instead (fairness.mjs): workspace
+ * B's POST → first content, one message at a time, alone and while workspace A floods the queue
+ * with --flood=N messages at once (default 500; over --flood-sessions=S sessions, default one each).
+ *
  * Usage: pnpm bench [-- --sessions=200 --rounds=3 --timeout=120 --tools[=bash]]
+ *        pnpm bench -- --fairness [--flood=500 --flood-sessions=S --quiet=10 --timeout=120]
  *   env: BENCH_SESSIONS, BENCH_ROUNDS, BENCH_TIMEOUT_S; REDIS_URL, TEST_DATABASE_URL (admin URL
  *   used to clone the database); DATABASE_POOL_SIZE, WORKER_CONCURRENCY, SCRIPTED_* override
  *   the bench's defaults when set (the effective values are printed).
@@ -41,6 +46,7 @@
  * http.mjs (JSON requests, the SSE client), sessions.mjs (one session's rounds), report.mjs.
  */
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { fairnessBenchmark, printFairnessReport, summarizeFairness } from "./fairness.mjs";
 import { parseOptions } from "./options.mjs";
 import { printReport, summarize } from "./report.mjs";
 import { connectSession, createSession, runSession } from "./sessions.mjs";
@@ -91,7 +97,12 @@ async function main() {
   };
   const cleanups = [];
   const withTools = run.options.tools ? ` with a ${run.options.tools} call each` : "";
-  console.log(`bench: ${run.options.sessions} sessions × ${run.options.rounds} round(s)${withTools}, timeout ${run.options.timeoutMs / 1_000} s`);
+  const plain = `${run.options.sessions} sessions × ${run.options.rounds} round(s)${withTools}`;
+  const fairness = `fairness, workspace B sends ${run.options.quiet} messages one at a time, alone and while workspace A floods ${run.options.flood}`;
+  console.log(`bench: ${run.options.fairness ? fairness : plain}, timeout ${run.options.timeoutMs / 1_000} s`);
+  const mode = run.options.fairness
+    ? { benchmark: fairnessBenchmark, summarize: summarizeFairness, print: printFairnessReport }
+    : { benchmark, summarize, print: printReport };
 
   // The run stops early on the global timeout or on Ctrl-C; either way it reports and cleans up.
   let timer;
@@ -100,7 +111,7 @@ async function main() {
     process.once("SIGINT", () => resolve("interrupted"));
   });
   try {
-    const outcome = await Promise.race([benchmark(run, cleanups), stop]);
+    const outcome = await Promise.race([mode.benchmark(run, cleanups), stop]);
     run.timedOut = outcome === "timeout";
     if (outcome === "interrupted") run.error = new Error("interrupted");
   } catch (error) {
@@ -109,8 +120,8 @@ async function main() {
     clearTimeout(timer);
   }
 
-  const summary = summarize(run);
-  printReport(summary);
+  const summary = mode.summarize(run);
+  mode.print(summary);
   await cleanUp(cleanups);
   process.exit(summary.ok ? 0 : 1);
 }

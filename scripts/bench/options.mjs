@@ -6,10 +6,13 @@ const ENV_OVERRIDES = ["DATABASE_POOL_SIZE", "WORKER_CONCURRENCY", "SCRIPTED_CON
 export function parseOptions(argv, env) {
   const flags = Object.fromEntries(
     argv
-      .filter((arg) => arg !== "--" && arg !== "--tools" && arg !== "--tools=bash")
+      .filter((arg) => arg !== "--" && arg !== "--tools" && arg !== "--tools=bash" && arg !== "--fairness")
       .map((arg) => {
-        const match = /^--(sessions|rounds|timeout)=(.*)$/.exec(arg);
-        if (!match) throw new Error(`unknown argument "${arg}" (expected --sessions=N, --rounds=R, --timeout=S, --tools[=bash])`);
+        const match = /^--(sessions|rounds|timeout|flood|flood-sessions|quiet)=(.*)$/.exec(arg);
+        if (!match) {
+          const fairness = "--fairness [--flood=N --flood-sessions=S --quiet=M]";
+          throw new Error(`unknown argument "${arg}" (expected --sessions=N, --rounds=R, --timeout=S, --tools[=bash], or ${fairness})`);
+        }
         return [match[1], match[2]];
       }),
   );
@@ -23,6 +26,12 @@ export function parseOptions(argv, env) {
     rounds: positive("--rounds", flags.rounds ?? env.BENCH_ROUNDS, 1),
     timeoutMs: positive("--timeout", flags.timeout ?? env.BENCH_TIMEOUT_S, 120) * 1_000,
     tools: argv.includes("--tools=bash") ? "bash" : argv.includes("--tools") ? "list_directory" : null,
+    // Fairness mode (fairness.mjs): workspace A sends `flood` messages at once over `floodSessions`
+    // sessions, workspace B sends `quiet` messages one at a time, alone and then during the flood.
+    fairness: argv.includes("--fairness"),
+    flood: positive("--flood", flags.flood, 500),
+    floodSessions: flags["flood-sessions"] === undefined ? undefined : positive("--flood-sessions", flags["flood-sessions"]),
+    quiet: positive("--quiet", flags.quiet, 10),
   };
 }
 
@@ -36,10 +45,15 @@ export function benchEnv(options, database, prefix, redisUrl) {
     SCRIPTED_CONTENT_DELTAS: "50",
     SCRIPTED_REASONING_DELTAS: "0",
     WORKER_CONCURRENCY: String(Math.min(options.sessions, 1_000)),
+    // Fairness: the default number of workers' slots, far fewer than the flood, and runs that take
+    // a while (50 deltas 5 ms apart), so a backlog builds and "one run's time" means something.
+    ...(options.fairness ? { WORKER_CONCURRENCY: "8", SCRIPTED_DELAY_MS: "5" } : {}),
     SHUTDOWN_GRACE_MS: "5000",
     // One key sends a message per session per round and holds a stream per session: the
     // per-key limits (429 past them) would throttle the bench instead of measuring the pipeline.
     MESSAGE_RATE_LIMIT_PER_MINUTE: "1000000",
+    KEY_RATE_LIMIT_PER_MINUTE: "1000000",
+    WORKSPACE_RATE_LIMIT_PER_MINUTE: "10000000",
     SSE_MAX_STREAMS_PER_KEY: "1000000",
   };
   for (const key of ENV_OVERRIDES) if (process.env[key]) env[key] = process.env[key];

@@ -7,7 +7,7 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-function distribution(values) {
+export function distribution(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const oneDecimal = (value) => (value === undefined ? null : Math.round(value * 10) / 10);
   return {

@@ -48,10 +48,15 @@ export async function startStack(options, cleanups) {
   const worker = await core.startRunWorker(config, core.createLogger("bench-worker", config.LOG_LEVEL));
   cleanups.push(["close worker", () => worker.close()]);
 
-  const { apiKey, workspaceId } = await api.services.apiKeys.createWorkspace("bench");
-  // No tool asks permission in the bench's workspace: nobody is there to answer.
-  await api.services.permissions.setPolicy(workspaceId, { tools: [] });
-  return { baseUrl: `http://127.0.0.1:${port}`, apiKey, config };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  /** A new workspace and the client of its key ({ baseUrl, apiKey }, what http.mjs takes). */
+  const workspace = async (name) => {
+    const { apiKey, workspaceId } = await api.services.apiKeys.createWorkspace(name);
+    // No tool asks permission in the bench's workspaces: nobody is there to answer.
+    await api.services.permissions.setPolicy(workspaceId, { tools: [] });
+    return { baseUrl, apiKey };
+  };
+  return { ...(await workspace("bench")), config, workspace };
 }
 
 function withTimeout(promise, ms, what) {

@@ -1,13 +1,18 @@
 /**
  * The API's root module: the core services, one module per feature, and what applies to every
- * route (the API key check first, one error shape for every failure). Routes that are rate
- * limited say so themselves (`@RateLimited`), which puts the RateLimitGuard after the key check.
+ * route (the API key check first, then the route's least role, then the rate limits of every
+ * route that creates work or changes state, a route's own `@RateLimited` budget with them; one
+ * error shape for every failure).
  */
 import { type DynamicModule, Module } from "@nestjs/common";
 import { APP_FILTER, APP_GUARD } from "@nestjs/core";
+import { AuditModule } from "./audit/audit.module";
 import { ChatModule } from "./chat/chat.module";
 import { CommandsModule } from "./commands/commands.module";
+import { CreditsModule } from "./credits/credits.module";
 import { ApiKeyGuard } from "./common/auth/api-key.guard";
+import { RateLimitGuard } from "./common/rate-limit/rate-limit.guard";
+import { RoleGuard } from "./common/auth/role.guard";
 import { HttpExceptionFilter } from "./common/http-exception.filter";
 import { CoreModule, type CoreApplication } from "./core/core.module";
 import { FilesModule } from "./files/files.module";
@@ -25,6 +30,8 @@ import { SessionsModule } from "./sessions/sessions.module";
 import { StreamModule } from "./stream/stream.module";
 import { SystemModule } from "./system/system.module";
 import { ToolsModule } from "./tools/tools.module";
+import { UsageModule } from "./usage/usage.module";
+import { WorkspaceAdminModule } from "./workspace-admin/workspace-admin.module";
 
 // In the order their routes have always been registered: Express matches routes in this order,
 // and the OpenAPI document (committed, and compared by a test) lists its paths in it.
@@ -46,6 +53,10 @@ const FEATURE_MODULES = [
   SystemModule,
   McpServersModule,
   SandboxModule,
+  WorkspaceAdminModule,
+  AuditModule,
+  CreditsModule,
+  UsageModule,
 ];
 
 @Module({})
@@ -57,6 +68,10 @@ export class AppModule {
       imports: [CoreModule.forRoot(application), ...FEATURE_MODULES],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        // Second: it reads the principal the key check set.
+        { provide: APP_GUARD, useClass: RoleGuard },
+        // Third: the request limits of every state-changing route, once the caller may make it.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
       ],
     };

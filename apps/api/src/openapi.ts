@@ -1,6 +1,7 @@
 /** The OpenAPI document, generated from the controllers and the contracts' zod schemas. */
 import type { INestApplication } from "@nestjs/common";
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from "@nestjs/swagger";
+import { documentRateLimits } from "./common/rate-limit/rate-limit-openapi";
 import { APP_VERSION } from "./version";
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -15,5 +16,5 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth()
     .addSecurityRequirements("bearer")
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return documentRateLimits(SwaggerModule.createDocument(app, config));
 }

@@ -54,7 +54,7 @@ async function handle(services: ApplicationServices, logger: Logger, request: In
     response.setHeader("Allow", "POST");
     return sendJson(response, 405, { jsonrpc: "2.0", error: { code: -32000, message: "Method not allowed: this server is stateless, use POST" }, id: null });
   }
-  const mcp = createServer(services, auth.principal);
+  const mcp = createServer(services, auth.principal, request.socket.remoteAddress ?? null);
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
   response.on("close", () => {
     transport.close().catch((error: unknown) => logger.warn({ err: error }, "closing an MCP transport failed"));

@@ -20,6 +20,8 @@ import { registerListSessions } from "./tools/list-sessions";
 import { registerRewindSession } from "./tools/rewind-session";
 import { registerSendMessage } from "./tools/send-message";
 import type { RegisterTool } from "./tools/tool-context";
+import { enforceToolLimits } from "./tools/tool-limits";
+import { enforceToolRoles } from "./tools/tool-roles";
 import { registerWaitForReply } from "./tools/wait-for-reply";
 
 export const SERVER_INFO = { name: "mix-sessions", version: "0.1.0" };
@@ -40,14 +42,19 @@ const TOOLS: RegisterTool[] = [
   registerListModels,
 ];
 
-export function createServer(services: ApplicationServices, principal: Principal): McpServer {
+/** `address`: the client's, when the connection came over HTTP (the audit log records it). */
+export function createServer(services: ApplicationServices, principal: Principal, address: string | null = null): McpServer {
   const server = new McpServer(SERVER_INFO, {
     instructions:
       "Agent sessions of one Mix workspace. create_session starts a conversation, send_message talks to its agent and waits for the reply, " +
       "get_messages reads a transcript. When the agent asks permission to use a tool, send_message returns 'awaiting_permission': " +
       "answer with answer_permission (ask your user first), then wait_for_reply follows the rest. Session transcripts are also resources at mix://sessions/{id}.",
   });
-  const context = { services, principal };
+  const context = { services, principal, actor: { apiKeyId: principal.apiKeyId, memberId: principal.memberId, address } };
+  // Before any tool is registered: each then checks the key's role first (tools/tool-roles.ts).
+  enforceToolRoles(server, principal);
+  // Then each counts against the request limits, as the REST API's routes do (tools/tool-limits.ts).
+  enforceToolLimits(server, context);
   for (const register of TOOLS) register(server, context);
   registerSessionTranscripts(server, context);
   registerContinueSession(server, context);

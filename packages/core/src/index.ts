@@ -10,6 +10,7 @@ export {
   payloadTooLarge,
   forbidden,
   rateLimited,
+  paymentRequired,
   unprocessable,
   reasonForStatus,
 } from "./errors/app-error";
@@ -22,7 +23,14 @@ export { EventLog, EVENT_ID_BLOCK } from "./events/event-log";
 export { PostgresEventIds, type EventIdReserver } from "./events/event-ids";
 export { EventFanout } from "./events/event-fanout";
 export { openSessionEventStream, REPLAY_UNAVAILABLE, type OpenStream, type ReplayGap, type StreamHandlers } from "./events/session-event-stream";
-export { ApiKeyService, hashApiKey, generateApiKey, type Principal } from "./auth/api-keys";
+export { argumentsDigest, canonicalJson } from "./audit/arguments-digest";
+export { AuditLog, AUDIT_EXPORT_BATCH, type AuditPage, type AuditPageOptions } from "./audit/audit-log";
+export { ApiKeyService, hashApiKey, generateApiKey, newKeyMaterial, type Principal, type ApiKeyServiceOptions } from "./auth/api-keys";
+export { LAST_USED_RESOLUTION_MS } from "./auth/last-used";
+export { MembersService } from "./members/members.service";
+export { ApiKeysAdmin } from "./members/api-keys-admin";
+export { WorkspacesService, type NewWorkspace, type CreatedWorkspace } from "./members/workspaces.service";
+export type { Acting } from "./members/role-rules";
 export { SessionsService, type ListSessionsOptions, type SessionPage } from "./sessions/sessions.service";
 export { MessagesService } from "./messages/messages.service";
 export { CancelService } from "./runs/cancel.service";
@@ -39,7 +47,17 @@ export { parseSessionModel, type SessionModel } from "./models/catalog/session-m
 export { ModelSelector, ModelUnavailableError, type ModelChoice, type ModelSelectorDeps, type AgentRole } from "./models/selection/model-selector";
 export { createScriptedProvider } from "./models/scripted/create-scripted-provider";
 export { isGenericTitle, titleFromMessage, TITLE_MAX_LENGTH, FALLBACK_TITLE } from "./sessions/session-title";
-export { RateLimiter, rateLimitExceeded, type RateLimitResult } from "./rate-limit/rate-limiter";
+export { TokenBucket, type Bucket, type BucketPolicy, type BucketState, type TakeResult, type TokenBucketOptions } from "./rate-limit/token-bucket";
+export {
+  RATE_LIMIT_BUDGETS,
+  rateLimitExceeded,
+  reportedBucket,
+  requestBuckets,
+  type CountedRequest,
+  type LimitedBucket,
+  type LimitedState,
+  type RateLimitBudgetName,
+} from "./rate-limit/request-buckets";
 export { StreamSlots, type SlotAcquired, type StreamSlotsOptions } from "./rate-limit/stream-slots";
 export { ForkService } from "./sessions/fork.service";
 export { RewindService } from "./sessions/rewind.service";
@@ -49,7 +67,8 @@ export { CommandRegistry, type CommandRegistryOptions } from "./commands/command
 export { PreferencesService, DEFAULT_PREFERENCES } from "./preferences/preferences.service";
 export { CredentialsService, parseCredentialProvider, ENCRYPTION_KEY_MISSING } from "./credentials/credentials.service";
 export { providerCatalog, CREDENTIAL_PROVIDER_INFO, SCRIPTED_PROVIDER, SCRIPTED_MODEL_ID, type ModelProviderName } from "./models/catalog/provider-catalog";
-export { SecretBox, SecretBoxError, parseEncryptionKey } from "./secrets/secret-box";
+export { SecretBox, SecretBoxError, parseEncryptionKey, parseEncryptionKeys, type NamedKey, type SecretKeys } from "./secrets/secret-box";
+export { rotateCredentials, type RotationReport } from "./credentials/rotate-credentials";
 export { createApplicationServices, openApplication, type ApplicationServices, type Application } from "./services/application-services";
 export { createInfrastructure, type Infrastructure, type InfrastructureOptions } from "./infrastructure/infrastructure";
 export { HealthCheck, type DependencyStatus } from "./infrastructure/health-check";
@@ -82,7 +101,6 @@ export { inferThinkingLevel, THINKING_BUDGETS } from "./models/thinking";
 export { createProviderModel, OPENROUTER_BASE_URL, ANTHROPIC_OAUTH_BETA, type ProviderModelOptions } from "./models/providers/create-provider-model";
 export { AiSdkProvider, type AiSdkProviderOptions } from "./models/providers/ai-sdk-provider";
 export { PROVIDER_KINDS, type ProviderKind } from "./models/providers/provider-kind";
-export { createWorkspaceWithKey } from "./auth/workspace-admin";
 export { runService, type StopService } from "./lifecycle/run-service";
 export { SessionFilesService, type StoredFile } from "./files/session-files.service";
 export { LocalBlobStore } from "./storage/local-blob-store";
@@ -111,4 +129,12 @@ export { agentToolNames, MCP_TOOL_NAME_MAX } from "./mcp-servers/mcp-tool-names"
 export { MCP_MAX_OUTPUT_CHARS } from "./mcp-servers/mcp-tool";
 export { SandboxSettingsService } from "./sandbox/sandbox-settings.service";
 export { Plan, PlanCatalog, DEFAULT_PLAN } from "./plans/plan-catalog";
+export { WorkspacePlans, WORKSPACE_PLAN_CACHE_TTL_MS } from "./plans/workspace-plans";
+export { RequestLimits, type RequestLimitsDeps } from "./plans/request-limits";
+export { CreditsService, type CreditState } from "./credits/credits.service";
+export { PlanGate } from "./credits/plan-gate";
+export { WorkspacePlanService, toPlanData } from "./credits/workspace-plan.service";
+export { usdToMicros, microsToUsd, creditPeriodOf } from "./credits/credit-units";
+export { UsageService, usageRange } from "./usage/usage.service";
+export { SessionQuota, sessionQuotaExceeded, type SessionCap } from "./sessions/session-quota";
 export { AUDIT_ACTIONS, SYSTEM_ACTOR, type Actor, type AuditAction, type AuditRecord, type AuditWriter } from "./audit/audit-entry";

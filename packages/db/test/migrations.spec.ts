@@ -37,11 +37,15 @@ it("creates the database, applies every migration, and records them as prisma mi
   const tables = await query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
   expect(tables.map((row) => row.table_name)).toEqual([
     "ApiKey",
+    "AuditEntry",
+    "CreditEntry",
+    "Member",
     "Message",
     "Part",
     "ProviderCredential",
     "Run",
     "Session",
+    "UsageRecord",
     "Workspace",
     "WorkspacePreferences",
     "_prisma_migrations",

@@ -6,7 +6,7 @@
  * retried) cannot be taken back: the transfer is then cut without its last chunk, so a client
  * sees a failed download, never a complete reply that holds abandoned text.
  */
-import type { ChatStarted, ErrorResponse, RunFollower, RunOutcome } from "@mix/core";
+import { CREDITS_EXHAUSTED, type ChatStarted, type ErrorResponse, type RunFollower, type RunOutcome } from "@mix/core";
 import type { Response } from "express";
 
 /** How long a response waits for its reply; the run itself goes on and stays in the session. */
@@ -64,6 +64,8 @@ function describeFailure(outcome: RunOutcome, conversationId: string): ErrorResp
     case "complete":
       return null;
     case "failed":
+      // Out of credits before the reply's model call: the status a send at zero answers.
+      if (outcome.type === CREDITS_EXHAUSTED) return { error: { code: 402, message: outcome.error, type: "bad_request", reason: "credits_exhausted" } };
       return { error: { code: 502, message: `The reply failed: ${outcome.error}`, type: "internal_error", reason: "upstream_failed" } };
     case "abandoned":
       // Not reached in practice: a reply ends as abandoned only once some of its text went out.

@@ -7,6 +7,7 @@ import { ApiOperation, ApiResponse, ApiTags } from "@nestjs/swagger";
 import { ChatRequest, ChatService, CONVERSATION_ID_HEADER, RunFollower, type Principal } from "@mix/core";
 import type { Response } from "express";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, ApiZodBody } from "../common/openapi/zod-openapi";
 import { RateLimited } from "../common/rate-limit/rate-limited.decorator";
 import { ZodPipe } from "../common/zod-validation.pipe";
@@ -21,6 +22,7 @@ export class ChatController {
   ) {}
 
   @Post()
+  @RequiresRole("member")
   @HttpCode(200)
   @RateLimited()
   @ApiOperation({
@@ -39,9 +41,9 @@ export class ChatController {
     // Only this response is text: errors keep the JSON error shape.
     content: { "text/plain": { schema: { type: "string" } } },
   })
-  @ApiErrors(400, 401, 404, 413, 502, 504)
+  @ApiErrors(400, 401, 402, 403, 404, 413, 502, 504)
   async chat(@CurrentPrincipal() principal: Principal, @Body(new ZodPipe(ChatRequest)) body: ChatRequest, @Res() response: Response): Promise<void> {
-    const started = await this.chatService.send(principal.workspaceId, body);
+    const started = await this.chatService.send(principal.workspaceId, body, principal);
     // Set now, so every answer from here on (text or error) names the conversation.
     response.setHeader(CONVERSATION_ID_HEADER, started.conversationId);
     response.append("Access-Control-Expose-Headers", CONVERSATION_ID_HEADER);

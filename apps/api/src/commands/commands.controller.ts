@@ -3,6 +3,7 @@ import { Controller, Get, Param } from "@nestjs/common";
 import { ApiOperation, ApiParam, ApiTags } from "@nestjs/swagger";
 import { CommandDetails, CommandRegistry, CommandSummary } from "@mix/core";
 import { z } from "zod";
+import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, ApiZodResponse } from "../common/openapi/zod-openapi";
 
 @ApiTags("System")
@@ -11,6 +12,7 @@ export class CommandsController {
   constructor(private readonly commands: CommandRegistry) {}
 
   @Get()
+  @RequiresRole("read_only")
   @ApiOperation({
     summary: "List available commands",
     description: "A message whose text is `/name args` is stored as the command's prompt, with the arguments filled in.",
@@ -23,6 +25,7 @@ export class CommandsController {
   }
 
   @Get(":name")
+  @RequiresRole("read_only")
   @ApiOperation({ summary: "Get specific command", operationId: "getCommand" })
   @ApiParam({ name: "name", description: "Command name" })
   @ApiZodResponse(200, CommandDetails, "Command details")

@@ -6,7 +6,6 @@
  */
 import { type DynamicModule, Module, type Provider } from "@nestjs/common";
 import { EventFanout, EventLog, type Application } from "@mix/core";
-import { RATE_LIMITERS, rateLimitersOf } from "../common/rate-limit/rate-limiters";
 import { CONFIG } from "./config.token";
 import { serviceProviders } from "./service-providers";
 
@@ -20,7 +19,6 @@ export class CoreModule {
       // Streams read and follow a session's events themselves (replay, then live).
       { provide: EventLog, useValue: infrastructure.events },
       { provide: EventFanout, useValue: infrastructure.fanout },
-      { provide: RATE_LIMITERS, useValue: rateLimitersOf(services) },
       ...serviceProviders(services),
     ];
     return { module: CoreModule, global: true, providers, exports: providers };

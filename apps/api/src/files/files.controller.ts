@@ -7,6 +7,7 @@ import { FileInfo, MAX_UPLOAD_BYTES, SessionFilesService, type Principal } from 
 import type { Request, Response } from "express";
 import { z } from "zod";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { receiveFile, UPLOAD_FIELD } from "./multipart-upload";
 import { rawFileName } from "./raw-file-name";
@@ -20,6 +21,7 @@ export class FilesController {
   constructor(private readonly files: SessionFilesService) {}
 
   @Get()
+  @RequiresRole("read_only")
   @ApiOperation({
     summary: "List session files",
     description: "The files and folders at the top of the session's storage folder.",
@@ -32,6 +34,7 @@ export class FilesController {
   }
 
   @Post("upload")
+  @RequiresRole("member")
   @ApiOperation({
     summary: "Upload file to session",
     description:
@@ -51,6 +54,7 @@ export class FilesController {
   }
 
   @Get("*filename")
+  @RequiresRole("read_only")
   @ApiOperation({
     summary: "Get session file",
     description:
@@ -96,6 +100,7 @@ export class FilesController {
   }
 
   @Delete("*filename")
+  @RequiresRole("member")
   @HttpCode(204)
   @ApiOperation({ summary: "Delete session file", description: "Deletes one file; a folder answers 400.", operationId: "deleteSessionFile" })
   @ApiParam(FILENAME_PARAM)

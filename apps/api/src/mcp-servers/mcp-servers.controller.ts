@@ -3,6 +3,7 @@ import { Controller, Get } from "@nestjs/common";
 import { ApiOperation, ApiTags } from "@nestjs/swagger";
 import { McpServersResponse, McpServersService, type Principal } from "@mix/core";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, ApiZodResponse } from "../common/openapi/zod-openapi";
 
 @ApiTags("System")
@@ -11,6 +12,7 @@ export class McpServersController {
   constructor(private readonly mcp: McpServersService) {}
 
   @Get()
+  @RequiresRole("read_only")
   @ApiOperation({
     summary: "List MCP servers",
     description:

@@ -4,6 +4,7 @@ import { ApiOperation, ApiQuery, ApiTags } from "@nestjs/swagger";
 import { BackendMessage, DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT, MessageHistoryQuery, MessageHistoryService, type Principal } from "@mix/core";
 import { z } from "zod";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
 
@@ -13,6 +14,7 @@ export class MessageHistoryController {
   constructor(private readonly history: MessageHistoryService) {}
 
   @Get("history")
+  @RequiresRole("read_only")
   @ApiOperation({
     summary: "Get message history",
     description: `Messages of every session of the workspace, newest first. \`limit\` is clamped to 1..${MAX_HISTORY_LIMIT}.`,

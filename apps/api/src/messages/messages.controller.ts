@@ -13,6 +13,7 @@ import {
 } from "@mix/core";
 import { z } from "zod";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { RateLimited } from "../common/rate-limit/rate-limited.decorator";
 import { ZodPipe } from "../common/zod-validation.pipe";
@@ -27,6 +28,7 @@ export class MessagesController {
   ) {}
 
   @Get("messages")
+  @RequiresRole("read_only")
   @ApiOperation({ summary: "List session messages", operationId: "getSessionMessages" })
   @ApiZodResponse(200, z.array(BackendMessage), "Messages in conversation order")
   @ApiErrors(401, 404)
@@ -35,6 +37,7 @@ export class MessagesController {
   }
 
   @Post("messages")
+  @RequiresRole("member")
   @HttpCode(202)
   @RateLimited("messages")
   @ApiOperation({
@@ -47,7 +50,7 @@ export class MessagesController {
   @ApiHeader({ name: "Idempotency-Key", required: false, description: `At most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` })
   @ApiZodBody(SendMessageRequest)
   @ApiZodResponse(202, SendMessageAccepted, "Message accepted for processing")
-  @ApiErrors(400, 401, 404, 413)
+  @ApiErrors(400, 401, 402, 403, 404, 413)
   async send(
     @CurrentPrincipal() principal: Principal,
     @Param("id") id: string,
@@ -55,11 +58,12 @@ export class MessagesController {
     @Headers("idempotency-key") idempotencyKey?: string,
   ): Promise<SendMessageAccepted> {
     checkIdempotencyKey(idempotencyKey);
-    const { status, sessionId } = await this.messages.send(principal.workspaceId, id, body, idempotencyKey);
+    const { status, sessionId } = await this.messages.send(principal.workspaceId, id, body, idempotencyKey, { sentBy: principal });
     return { status, sessionId };
   }
 
   @Post("cancel")
+  @RequiresRole("member")
   @HttpCode(200)
   @ApiOperation({
     summary: "Cancel agent processing",

@@ -12,9 +12,12 @@ import {
   PermissionPolicyResponse,
   PermissionsService,
   UpdatePermissionPolicyRequest,
+  type Actor,
   type Principal,
 } from "@mix/core";
+import { CurrentActor } from "../common/auth/actor.decorator";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse, toOpenApiSchema } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
 import { OptionalBodyPipe } from "./optional-body.pipe";
@@ -32,6 +35,7 @@ export class PermissionsController {
   constructor(private readonly permissions: PermissionsService) {}
 
   @Post(":id/grant")
+  @RequiresRole("member")
   @HttpCode(200)
   @ApiOperation({
     summary: "Grant permission",
@@ -46,13 +50,15 @@ export class PermissionsController {
   @ApiErrors(400, 401, 404, 409)
   grant(
     @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: Actor,
     @Param("id") id: string,
     @Body(new OptionalBodyPipe(GrantPermissionRequest)) body: GrantPermissionRequest,
   ): Promise<GrantPermissionResponse> {
-    return this.permissions.grant(principal.workspaceId, id, body);
+    return this.permissions.grant(principal.workspaceId, id, body, actor);
   }
 
   @Post(":id/deny")
+  @RequiresRole("member")
   @HttpCode(200)
   @ApiOperation({
     summary: "Deny permission",
@@ -65,13 +71,15 @@ export class PermissionsController {
   @ApiErrors(400, 401, 404, 409)
   deny(
     @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: Actor,
     @Param("id") id: string,
     @Body(new OptionalBodyPipe(DenyPermissionRequest)) _body: DenyPermissionRequest,
   ): Promise<DenyPermissionResponse> {
-    return this.permissions.deny(principal.workspaceId, id);
+    return this.permissions.deny(principal.workspaceId, id, actor);
   }
 
   @Get("policy")
+  @RequiresRole("read_only")
   @ApiOperation({
     summary: "Get the permission policy",
     description: "Which tools ask before they run. By default the built-in tools that declare it ask, and each MCP tool as its server declares.",
@@ -84,6 +92,7 @@ export class PermissionsController {
   }
 
   @Put("policy")
+  @RequiresRole("admin")
   @ApiOperation({
     summary: "Set the permission policy",
     description:
@@ -102,6 +111,7 @@ export class PermissionsController {
   }
 
   @Delete("policy")
+  @RequiresRole("admin")
   @ApiOperation({ summary: "Reset the permission policy", description: "Back to the default.", operationId: "resetPermissionPolicy" })
   @ApiZodResponse(200, PermissionPolicyResponse, "The default policy")
   @ApiErrors(401)

@@ -3,6 +3,7 @@ import { Body, Controller, Get, HttpCode, Post } from "@nestjs/common";
 import { ApiOperation, ApiTags } from "@nestjs/swagger";
 import { AvailableProviders, GetPreferencesResponse, PreferencesData, PreferencesService, UpdatePreferencesRequest, type Principal } from "@mix/core";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
 
@@ -12,6 +13,7 @@ export class PreferencesController {
   constructor(private readonly preferences: PreferencesService) {}
 
   @Get()
+  @RequiresRole("read_only")
   @ApiOperation({ summary: "Get user preferences", operationId: "getPreferences" })
   @ApiZodResponse(200, GetPreferencesResponse, "The workspace's preferences (null until first set) and the available providers")
   @ApiErrors(401)
@@ -20,6 +22,7 @@ export class PreferencesController {
   }
 
   @Post()
+  @RequiresRole("admin")
   @HttpCode(200)
   @ApiOperation({
     summary: "Update user preferences",
@@ -34,6 +37,7 @@ export class PreferencesController {
   }
 
   @Get("providers")
+  @RequiresRole("read_only")
   @ApiOperation({ summary: "Get available providers", operationId: "getAvailableProviders" })
   @ApiZodResponse(200, AvailableProviders, "Available providers and their models")
   @ApiErrors(401)
@@ -42,6 +46,7 @@ export class PreferencesController {
   }
 
   @Post("reset")
+  @RequiresRole("admin")
   @HttpCode(200)
   @ApiOperation({ summary: "Reset preferences", operationId: "resetPreferences" })
   @ApiZodResponse(200, PreferencesData, "Preferences reset to the defaults")

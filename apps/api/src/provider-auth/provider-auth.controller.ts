@@ -1,8 +1,18 @@
 /** `/api/auth/*`: provider API keys stored (encrypted) per workspace, and their status. */
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from "@nestjs/common";
 import { ApiOperation, ApiParam, ApiTags } from "@nestjs/swagger";
-import { AuthStatusResponse, CredentialActionResponse, CredentialsService, StoreApiKeyRequest, ValidateProviderResponse, type Principal } from "@mix/core";
+import {
+  AuthStatusResponse,
+  CredentialActionResponse,
+  CredentialsService,
+  StoreApiKeyRequest,
+  ValidateProviderResponse,
+  type Actor,
+  type Principal,
+} from "@mix/core";
+import { CurrentActor } from "../common/auth/actor.decorator";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
 
@@ -12,6 +22,7 @@ export class ProviderAuthController {
   constructor(private readonly credentials: CredentialsService) {}
 
   @Post("api-key")
+  @RequiresRole("admin")
   @HttpCode(200)
   @ApiOperation({
     summary: "Store API key",
@@ -23,11 +34,12 @@ export class ProviderAuthController {
   @ApiZodBody(StoreApiKeyRequest)
   @ApiZodResponse(200, CredentialActionResponse, "API key stored")
   @ApiErrors(400, 401, 413)
-  store(@CurrentPrincipal() principal: Principal, @Body(new ZodPipe(StoreApiKeyRequest)) body: StoreApiKeyRequest) {
-    return this.credentials.storeApiKey(principal.workspaceId, body.provider, body.api_key);
+  store(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Body(new ZodPipe(StoreApiKeyRequest)) body: StoreApiKeyRequest) {
+    return this.credentials.storeApiKey(principal.workspaceId, body.provider, body.api_key, actor);
   }
 
   @Get("status")
+  @RequiresRole("read_only")
   @ApiOperation({
     summary: "Get authentication status",
     description: "Per provider: authenticated by the workspace's stored credentials or by the server's env key.",
@@ -40,6 +52,7 @@ export class ProviderAuthController {
   }
 
   @Get("validate")
+  @RequiresRole("read_only")
   @ApiOperation({ summary: "Validate preferred provider", operationId: "validatePreferredProvider" })
   @ApiZodResponse(200, ValidateProviderResponse, "Whether the preferred provider has credentials")
   @ApiErrors(401)
@@ -48,6 +61,7 @@ export class ProviderAuthController {
   }
 
   @Delete(":provider")
+  @RequiresRole("admin")
   @ApiOperation({
     summary: "Delete provider credentials",
     description: "Deletes the workspace's stored credentials for the provider; succeeds when none were stored.",
@@ -56,7 +70,7 @@ export class ProviderAuthController {
   @ApiParam({ name: "provider", description: "Provider name (anthropic, openai, openrouter, gemini, brave)" })
   @ApiZodResponse(200, CredentialActionResponse, "Credentials deletion status")
   @ApiErrors(400, 401)
-  delete(@CurrentPrincipal() principal: Principal, @Param("provider") provider: string): Promise<CredentialActionResponse> {
-    return this.credentials.delete(principal.workspaceId, provider);
+  delete(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Param("provider") provider: string): Promise<CredentialActionResponse> {
+    return this.credentials.delete(principal.workspaceId, provider, actor);
   }
 }

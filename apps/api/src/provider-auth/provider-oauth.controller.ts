@@ -11,9 +11,12 @@ import {
   OAuthStartResponse,
   ProviderOAuthService,
   RefreshTokensResponse,
+  type Actor,
   type Principal,
 } from "@mix/core";
+import { CurrentActor } from "../common/auth/actor.decorator";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
 
@@ -22,6 +25,7 @@ export class ProviderOAuthController {
   constructor(private readonly oauth: ProviderOAuthService) {}
 
   @Post("api/auth/oauth/:provider")
+  @RequiresRole("admin")
   @HttpCode(200)
   @ApiTags("Authentication")
   @ApiOperation({
@@ -40,6 +44,7 @@ export class ProviderOAuthController {
   }
 
   @Post("api/auth/oauth-callback")
+  @RequiresRole("admin")
   @HttpCode(200)
   @ApiTags("Authentication")
   @ApiOperation({
@@ -52,11 +57,16 @@ export class ProviderOAuthController {
   @ApiZodBody(OAuthCallbackRequest)
   @ApiZodResponse(200, OAuthCallbackResponse, "OAuth completion status")
   @ApiErrors(400, 401, 502)
-  callback(@CurrentPrincipal() principal: Principal, @Body(new ZodPipe(OAuthCallbackRequest)) body: OAuthCallbackRequest): Promise<OAuthCallbackResponse> {
-    return this.oauth.callback(principal.workspaceId, body);
+  callback(
+    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: Actor,
+    @Body(new ZodPipe(OAuthCallbackRequest)) body: OAuthCallbackRequest,
+  ): Promise<OAuthCallbackResponse> {
+    return this.oauth.callback(principal.workspaceId, body, actor);
   }
 
   @Get("health/auth")
+  @RequiresRole("read_only")
   @ApiTags("Health", "Authentication")
   @ApiOperation({
     summary: "Get OAuth authentication health",
@@ -72,6 +82,7 @@ export class ProviderOAuthController {
   }
 
   @Post("internal/auth/refresh-tokens")
+  @RequiresRole("admin")
   @HttpCode(200)
   @ApiTags("Authentication", "Internal")
   @ApiOperation({

@@ -3,6 +3,7 @@ import { Body, Controller, Get, Put } from "@nestjs/common";
 import { ApiOperation, ApiTags } from "@nestjs/swagger";
 import { SandboxSettingsResponse, SandboxSettingsService, UpdateSandboxSettingsRequest, type Principal } from "@mix/core";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
 
@@ -12,6 +13,7 @@ export class SandboxController {
   constructor(private readonly sandbox: SandboxSettingsService) {}
 
   @Get()
+  @RequiresRole("read_only")
   @ApiOperation({
     summary: "Get the sandbox settings",
     description:
@@ -27,6 +29,7 @@ export class SandboxController {
   }
 
   @Put()
+  @RequiresRole("admin")
   @ApiOperation({
     summary: "Set the workspace's sandbox network",
     description:

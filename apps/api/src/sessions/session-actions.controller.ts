@@ -4,6 +4,7 @@ import { ApiOperation, ApiResponse, ApiTags } from "@nestjs/swagger";
 import { ExportService, ExportSession, ForkService, ForkSessionRequest, RewindService, RewindSessionRequest, SessionData, type Principal } from "@mix/core";
 import type { Response } from "express";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse, toOpenApiSchema } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
 
@@ -17,6 +18,7 @@ export class SessionActionsController {
   ) {}
 
   @Post("fork")
+  @RequiresRole("member")
   @ApiOperation({
     summary: "Fork a session",
     description:
@@ -32,6 +34,7 @@ export class SessionActionsController {
   }
 
   @Post("rewind")
+  @RequiresRole("member")
   @HttpCode(200)
   @ApiOperation({
     summary: "Rewind a session",
@@ -46,6 +49,7 @@ export class SessionActionsController {
   }
 
   @Get("export")
+  @RequiresRole("read_only")
   @ApiOperation({
     summary: "Export session transcript",
     description: "The whole transcript with tool calls (results attached), reasoning and metadata, as a JSON download.",

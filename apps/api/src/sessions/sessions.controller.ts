@@ -1,10 +1,21 @@
 /** `/api/sessions`: thin HTTP mapping onto the core SessionsService. */
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from "@nestjs/common";
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from "@nestjs/swagger";
-import { CreateSessionRequest, ListSessionsQuery, MAX_SESSIONS_PAGE, SessionData, SessionsService, UpdateCallbacksRequest, type Principal } from "@mix/core";
+import {
+  CreateSessionRequest,
+  ListSessionsQuery,
+  MAX_SESSIONS_PAGE,
+  SessionData,
+  SessionsService,
+  UpdateCallbacksRequest,
+  type Actor,
+  type Principal,
+} from "@mix/core";
 import type { Response } from "express";
 import { z } from "zod";
+import { CurrentActor } from "../common/auth/actor.decorator";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse, toOpenApiSchema } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
 
@@ -14,6 +25,7 @@ export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
   @Get()
+  @RequiresRole("read_only")
   @ApiOperation({
     summary: "List all sessions",
     description:
@@ -54,6 +66,7 @@ export class SessionsController {
   }
 
   @Post()
+  @RequiresRole("member")
   @ApiOperation({ summary: "Create a new session", operationId: "createSession" })
   @ApiZodBody(CreateSessionRequest)
   @ApiZodResponse(201, SessionData, "Created session")
@@ -63,6 +76,7 @@ export class SessionsController {
   }
 
   @Get(":id")
+  @RequiresRole("read_only")
   @ApiOperation({ summary: "Get a specific session", operationId: "getSession" })
   @ApiZodResponse(200, SessionData, "Session details")
   @ApiErrors(401, 404)
@@ -71,6 +85,7 @@ export class SessionsController {
   }
 
   @Patch(":id/callbacks")
+  @RequiresRole("member")
   @ApiOperation({
     summary: "Update session callbacks",
     description: "Replaces the session's callbacks; an empty array clears them.",
@@ -81,13 +96,15 @@ export class SessionsController {
   @ApiErrors(400, 401, 404)
   updateCallbacks(
     @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: Actor,
     @Param("id") id: string,
     @Body(new ZodPipe(UpdateCallbacksRequest)) body: z.infer<typeof UpdateCallbacksRequest>,
   ) {
-    return this.sessions.updateCallbacks(principal.workspaceId, id, body.callbacks);
+    return this.sessions.updateCallbacks(principal.workspaceId, id, body.callbacks, actor);
   }
 
   @Delete(":id")
+  @RequiresRole("member")
   @HttpCode(204)
   @ApiOperation({
     summary: "Delete a session",
@@ -95,7 +112,7 @@ export class SessionsController {
     operationId: "deleteSession",
   })
   @ApiErrors(401, 404, 409)
-  async delete(@CurrentPrincipal() principal: Principal, @Param("id") id: string): Promise<void> {
-    await this.sessions.delete(principal.workspaceId, id);
+  async delete(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Param("id") id: string): Promise<void> {
+    await this.sessions.delete(principal.workspaceId, id, actor);
   }
 }

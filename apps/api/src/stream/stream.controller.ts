@@ -19,6 +19,7 @@ import {
 } from "@mix/core";
 import type { Request, Response } from "express";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
+import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, errorContent } from "../common/openapi/zod-openapi";
 import { CONFIG } from "../core/config.token";
 import { SseConnection } from "./sse-connection";
@@ -44,6 +45,7 @@ export class StreamController {
   ) {}
 
   @Get()
+  @RequiresRole("read_only")
   @ApiOperation({ summary: "Server-Sent Events stream for real-time updates", operationId: "streamEvents" })
   @ApiQuery({ name: "sessionId", required: true })
   @ApiQuery({ name: "lastEventId", required: false, description: "Same as the Last-Event-ID header" })

@@ -3,6 +3,7 @@ import path from "node:path";
 import { Controller, Get, Inject } from "@nestjs/common";
 import { ApiOperation, ApiTags } from "@nestjs/swagger";
 import { SystemInfoResponse, type Config } from "@mix/core";
+import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, ApiZodResponse } from "../common/openapi/zod-openapi";
 import { CONFIG } from "../core/config.token";
 
@@ -12,6 +13,7 @@ export class SystemController {
   constructor(@Inject(CONFIG) private readonly config: Config) {}
 
   @Get("info")
+  @RequiresRole("read_only")
   @ApiOperation({
     summary: "Get system information",
     description: "The absolute path of the storage folder; session files live under `<storageBasePath>/<sessionId>/`.",

@@ -65,7 +65,7 @@ export interface Turn {
 export async function converse(
   stack: AgentStack,
   text: string,
-  options: { sessionId?: string; body?: Record<string, unknown>; key?: string; timeoutMs?: number } = {},
+  options: { sessionId?: string; body?: Record<string, unknown>; key?: string; timeoutMs?: number; headers?: Record<string, string> } = {},
 ): Promise<Turn> {
   const key = options.key ?? stack.key;
   const sessionId = options.sessionId ?? (await createSession(stack.url, key));
@@ -73,7 +73,7 @@ export async function converse(
   try {
     await request(stack.url)
       .post(`/api/sessions/${sessionId}/messages`)
-      .set(bearer(key))
+      .set({ ...bearer(key), ...options.headers })
       .send({ text, ...options.body })
       .expect(202);
     await stream.waitForEvent(isRunEnd, options.timeoutMs ?? 15_000, "the run to end");

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { RegisterTool } from "./tool-context";
 import { dataResult, guarded } from "./tool-result";
 
-export const registerAnswerPermission: RegisterTool = (server, { services, principal }) => {
+export const registerAnswerPermission: RegisterTool = (server, { services, principal, actor }) => {
   server.registerTool(
     "answer_permission",
     {
@@ -34,12 +34,12 @@ export const registerAnswerPermission: RegisterTool = (server, { services, princ
       guarded(async () => {
         if (decision === "deny") {
           if (always !== undefined) throw validationError("always applies only to decision 'grant'");
-          await services.permissions.deny(principal.workspaceId, permission_id);
+          await services.permissions.deny(principal.workspaceId, permission_id, actor);
           return dataResult({ permissionId: permission_id, decision: "denied" as const, always: false }, `Denied permission ${permission_id}.`);
         }
         // The REST API's request schema for a grant.
         const request = GrantPermissionRequest.parse({ always });
-        await services.permissions.grant(principal.workspaceId, permission_id, request);
+        await services.permissions.grant(principal.workspaceId, permission_id, request, actor);
         return dataResult(
           { permissionId: permission_id, decision: "granted" as const, always: request.always === true },
           `Granted permission ${permission_id}.`,

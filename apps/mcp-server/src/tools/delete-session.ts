@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { RegisterTool } from "./tool-context";
 import { dataResult, guarded } from "./tool-result";
 
-export const registerDeleteSession: RegisterTool = (server, { services, principal }) => {
+export const registerDeleteSession: RegisterTool = (server, { services, principal, actor }) => {
   server.registerTool(
     "delete_session",
     {
@@ -17,7 +17,7 @@ export const registerDeleteSession: RegisterTool = (server, { services, principa
     },
     ({ session_id }) =>
       guarded(async () => {
-        await services.sessions.delete(principal.workspaceId, session_id);
+        await services.sessions.delete(principal.workspaceId, session_id, actor);
         return dataResult({ deleted: true, sessionId: session_id }, `Deleted session ${session_id}.`);
       }),
   );

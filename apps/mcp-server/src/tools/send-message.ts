@@ -39,7 +39,8 @@ export const registerSendMessage: RegisterTool = (server, { services, principal 
         await services.sessions.require(principal.workspaceId, session_id);
         // The reply's events come after this id; taken before sending so none is missed.
         const afterEventId = await services.follow.startPoint(session_id);
-        const { messageId } = await services.messages.send(principal.workspaceId, session_id, request);
+        // Refused in the error shape's words when the plan lacks the session's model (403) or credits ran out (402).
+        const { messageId } = await services.messages.send(principal.workspaceId, session_id, request, undefined, { sentBy: principal });
 
         const progress = replyProgress(extra);
         const followed = await services.follow.followToEnd({ sessionId: session_id, messageId, afterEventId }, progress, {

@@ -1,7 +1,8 @@
 /**
  * How the agent loop stops before it is done, on the scripted model with an in-memory step
  * store: a cancel mid-step keeps what streamed, a cancel mid-tool reports the calls it cut off
- * as interrupted, and a lost lease writes nothing more.
+ * as interrupted, a lost lease writes nothing more, and a call the workspace cannot pay for is
+ * never made.
  */
 import { z } from "zod";
 import { defineTool } from "../tools/tool";
@@ -63,4 +64,28 @@ it("writes nothing more once the lease is lost: the step it was streaming is not
   const loop = agentLoopOf(dir, { onEvent: (entry) => entry.event === "content" && loop.loseLease() });
   await expect(loop.run("hello there")).rejects.toBeInstanceOf(LeaseLostError);
   expect(loop.store.steps).toEqual([]);
+});
+
+/** A tool that answers at once. */
+const noteTool = defineTool({
+  name: "Note",
+  description: "Notes nothing",
+  inputSchema: z.strictObject({}),
+  readOnly: true,
+  requiresPermission: false,
+  category: "planning",
+  execute: async () => "noted",
+});
+
+it("stops before a model call the workspace's credits cannot pay for, keeping the steps it stored", async () => {
+  const asked: string[] = [];
+  const credits = { refusal: async (workspaceId: string) => (asked.push(workspaceId) > 1 ? "The workspace's credits are used up" : null) };
+  const loop = agentLoopOf(dir, { tools: () => [noteTool], credits });
+  const outcome = await loop.run("@tool Note {}");
+
+  expect(outcome).toMatchObject({ status: "credits_exhausted", steps: 1, stopReason: "The workspace's credits are used up" });
+  // Asked before each call, for the run's workspace: the first went ahead, the second was never made.
+  expect(asked).toEqual(["w", "w"]);
+  expect(loop.store.steps).toHaveLength(1);
+  expect(loop.store.steps[0]!.parts.map((part) => part.type)).toEqual(["reasoning", "text", "tool_call", "tool_result"]);
 });

@@ -1,7 +1,8 @@
 /**
  * The agent loop: call the model, persist the step, run the tools it asked for, feed their
  * results back, and repeat until the model answers without tools, hands in a plan
- * (ExitPlanMode), the run is cancelled, or it has used its steps. Each step is in Postgres before the next starts, so a run taken over by
+ * (ExitPlanMode), the run is cancelled, it has used its steps, or the workspace may not pay for
+ * another call (CreditCheck). Each step is in Postgres before the next starts, so a run taken over by
  * another worker resumes from the last persisted step.
  */
 import { EXIT_PLAN_MODE } from "../tools/exit-plan-mode";
@@ -26,6 +27,9 @@ export async function runAgentLoop(
   for (;;) {
     if (outcome.steps >= scope.maxSteps) return { ...outcome, status: "max_steps" };
     if (signals.signal.aborted) return { ...outcome, status: "cancelled" };
+    // Before every call, so a run stops when its workspace's credits ran out; what it stored so far stays.
+    const refusal = await services.credits?.refusal(scope.workspaceId);
+    if (refusal) return { ...outcome, status: "credits_exhausted", stopReason: refusal };
     const request = {
       model: model.modelId,
       system: scope.system,
@@ -39,14 +43,17 @@ export async function runAgentLoop(
     throwIfLeaseLost(scope, signals);
     const cost = services.prices.costOf(model.modelId, step.usage);
     const nextIndex = await store.saveStep({
+      workspaceId: scope.workspaceId,
       runId: scope.runId,
       sessionId: scope.sessionId,
       rollUpSessionIds: scope.rollUpSessionIds,
       turn: scope.turn,
       messageId,
+      provider: model.providerName,
       model: model.modelId,
       step,
       usage: { ...step.usage, cost },
+      sentBy: scope.sentBy,
     });
     outcome.steps++;
     outcome.lastMessageId = messageId;

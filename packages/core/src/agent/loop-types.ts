@@ -7,6 +7,7 @@ import type { ToolLimits } from "../tools/tool";
 import type { ModelChoice } from "../models/selection/model-selector";
 import type { Emit } from "./model-step";
 import type { RetryPolicy } from "./model-retry";
+import type { SentBy } from "./step-store";
 import type { StepStore } from "./step-store";
 
 export interface LoopScope {
@@ -36,6 +37,8 @@ export interface LoopScope {
   parentToolCallId?: string;
   /** The session's model choice, inherited by subagents. */
   sessionModel: { modelProvider: string | null; modelId: string | null };
+  /** Who sent the run's message (null for runs stored before it was recorded): its usage is theirs; subagents inherit it. */
+  sentBy: SentBy;
 }
 
 export interface LoopSignals {
@@ -49,6 +52,15 @@ export interface PriceLookup {
   costOf(modelId: string, usage: { promptTokens: number; completionTokens: number }): number;
 }
 
+/**
+ * Asked before every model call whether the workspace may make it (credits/: its balance, on a
+ * plan with credits). A port, so the loop knows nothing of plans or the ledger.
+ */
+export interface CreditCheck {
+  /** Null when the call may go ahead; otherwise why not, for the run's `error` event. */
+  refusal(workspaceId: string): Promise<string | null>;
+}
+
 export interface LoopServices {
   store: StepStore;
   tools: ToolRegistry;
@@ -57,11 +69,14 @@ export interface LoopServices {
   sandbox: Sandbox;
   retry: RetryPolicy;
   prices: PriceLookup;
+  /** Absent: every call goes ahead (tests of other parts). */
+  credits?: CreditCheck;
   logger: Logger;
   emit: Emit;
 }
 
-export type LoopStatus = "completed" | "cancelled" | "max_steps";
+/** `credits_exhausted`: a model call was refused before it started (CreditCheck); `stopReason` says why. */
+export type LoopStatus = "completed" | "cancelled" | "max_steps" | "credits_exhausted";
 
 export interface LoopOutcome {
   status: LoopStatus;
@@ -73,6 +88,8 @@ export interface LoopOutcome {
   reasoning: string;
   reasoningDurationMs: number;
   steps: number;
+  /** Why the loop stopped early, for `credits_exhausted`. */
+  stopReason?: string;
 }
 
 export class LeaseLostError extends Error {

@@ -13,16 +13,27 @@ export interface StepUsage {
 }
 
 /** One model call, stored as one assistant message. */
+/** The key and member that sent a run's message. */
+export interface SentBy {
+  apiKeyId: string | null;
+  memberId: string | null;
+}
+
 export interface StepRecord {
+  /** Whose credits pay for the call, and whose usage it is. */
+  workspaceId: string;
   runId: string;
   sessionId: string;
   /** Sessions whose tokens and cost also grow by this step's (a subagent's parents). */
   rollUpSessionIds: readonly string[];
   turn: number;
   messageId: string;
+  /** The model provider (MODEL_PROVIDER's names) and the model id called. */
+  provider: string;
   model: string;
   step: ModelStepResult;
   usage: StepUsage;
+  sentBy: SentBy;
 }
 
 /** A subagent's own session, with the task's prompt as its first user message. */
@@ -40,8 +51,8 @@ export interface StepStore {
   /** Names the step the run streams now; its first event waits for this (see step-attempt.ts). */
   markStreaming(runId: string, messageId: string): Promise<void>;
   /**
-   * Stores the step (see stepParts) with its usage, and stops naming it as the run's streaming
-   * step, at once. Returns the index the next part of its message takes.
+   * Stores the step (see stepParts) with its usage (and its usage record and credit debit, on
+   * Postgres), and stops naming it as the run's streaming step, at once. Returns the index the next part of its message takes.
    */
   saveStep(record: StepRecord): Promise<number>;
   /** Appends a part (a tool result, a callback result) to a stored message. */

@@ -80,6 +80,8 @@ export async function runSubagent(
   const outcome = await runAgentLoop(scope, history, { ...services, tools: deps.tools, emit }, { ...env, callbackEffects: null }, signals);
   // A cancelled subagent cancels the call that started it.
   if (outcome.status === "cancelled") signals.signal.throwIfAborted();
+  // The parent's next call is refused the same way, ending the run.
+  if (outcome.status === "credits_exhausted") return { sessionId, result: failed(`The subagent stopped: ${outcome.stopReason}`) };
   if (outcome.status === "max_steps") {
     return { sessionId, result: failed(`The subagent stopped after ${outcome.steps} steps without finishing. Its last words: ${outcome.text || "(none)"}`) };
   }

@@ -5,23 +5,10 @@
  */
 import type { Prisma } from "@mix/db";
 
-export const AUDIT_ACTIONS = [
-  "key.created",
-  "key.revoked",
-  "key.expired",
-  "member.added",
-  "member.removed",
-  "member.role_changed",
-  "workspace.plan_changed",
-  "credentials.stored",
-  "credentials.deleted",
-  "permission.granted",
-  "permission.denied",
-  "session.deleted",
-  "session.callbacks_changed",
-  "credits.changed",
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+// The list is part of the wire contract (admins filter by it), so it lives there.
+import type { AuditAction } from "../contracts/audit";
+
+export { AUDIT_ACTIONS, type AuditAction } from "../contracts/audit";
 
 /** Who asked: the key and its member (null for the system itself, e.g. an expiry), and the client's address. */
 export interface Actor {

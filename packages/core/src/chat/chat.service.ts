@@ -5,7 +5,9 @@
  */
 import type { ChatRequest } from "../contracts";
 import type { RunFollower } from "../follow/run-follower";
+import type { PlanGate } from "../credits/plan-gate";
 import type { MessagesService } from "../messages/messages.service";
+import type { SentBy } from "../messages/user-message-sender";
 import type { ModelCatalog } from "../models/catalog/model-catalog";
 import type { SessionsService } from "../sessions/sessions.service";
 
@@ -27,22 +29,30 @@ export class ChatService {
     private readonly messages: MessagesService,
     private readonly follow: Pick<RunFollower, "startPoint">,
     private readonly models: ModelCatalog,
+    /** The workspace's plan (models, credits); none: no plan is checked. */
+    private readonly gate: Pick<PlanGate, "checkChat"> | null = null,
   ) {}
 
   /** Resolves (or starts) the conversation and sends the message; the reply is produced by a worker. */
-  async send(workspaceId: string, request: ChatRequest): Promise<ChatStarted> {
+  async send(workspaceId: string, request: ChatRequest, sentBy?: SentBy): Promise<ChatStarted> {
     // Refuse a bad model before anything is written.
     const chosen = this.models.choose(request.model);
     const model = chosen?.modelId ?? this.models.resolve(undefined);
-    const conversationId = request.conversationId
-      ? (await this.sessions.require(workspaceId, request.conversationId)).id
-      : (await this.sessions.create(workspaceId, { title: conversationTitle(request.message), promptMode: "default", sessionType: "main" })).id;
+    this.messages.checkLength(request.message);
+    const existing = request.conversationId ? (await this.sessions.require(workspaceId, request.conversationId)).id : null;
+    // A model outside the plan, or no credits left: refused before a conversation is created or changed.
+    await this.gate?.checkChat(workspaceId, chosen, existing === null);
+    const conversationId =
+      existing ?? (await this.sessions.create(workspaceId, { title: conversationTitle(request.message), promptMode: "default", sessionType: "main" })).id;
     // A concrete model becomes the conversation's, so this run and the ones after it use it;
     // Auto leaves the conversation's choice (or the workspace's) as it was.
     if (chosen) await this.sessions.setModel(workspaceId, conversationId, { modelProvider: chosen.provider, modelId: chosen.modelId });
     const afterEventId = await this.follow.startPoint(conversationId);
     // A chat reply is text only: a tool asking permission would stall a plain-text stream.
-    const { messageId } = await this.messages.send(workspaceId, conversationId, { text: request.message, plan_mode: false }, undefined, { withTools: false });
+    const { messageId } = await this.messages.send(workspaceId, conversationId, { text: request.message, plan_mode: false }, undefined, {
+      withTools: false,
+      sentBy,
+    });
     return { conversationId, messageId, model, afterEventId };
   }
 }

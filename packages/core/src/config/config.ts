@@ -3,7 +3,8 @@
  * missing value stops the process with a message that names the variable.
  */
 import { z } from "zod";
-import { parseEncryptionKey } from "../secrets/secret-box";
+import { MAX_MESSAGE_TEXT_LENGTH } from "../contracts/messages";
+import { parseEncryptionKey, parseEncryptionKeys } from "../secrets/secret-box";
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -44,6 +45,11 @@ export const ConfigSchema = z.object({
   RUN_LEASE_MS: int(1_000, 600_000).default(30_000),
   /** How long a job for a busy session waits before it looks again (it is also woken early). */
   RUN_BUSY_RETRY_MS: int(10, 60_000).default(500),
+  /**
+   * Runs of one workspace executing at once, across all workers, unless its plan sets
+   * maxConcurrentRuns; unset: no cap beyond the workers'. A run over the cap waits, holding no worker.
+   */
+  WORKSPACE_MAX_CONCURRENT_RUNS: int(1, 10_000).optional(),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(30_000),
 
   /** The model provider used when neither the session nor the workspace's preferences name one. */
@@ -104,6 +110,17 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(120),
   /** Messages each API key may send per minute (POST /api/sessions/{id}/messages and /stream/{id}/message), across all instances. */
   MESSAGE_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(60),
+  /**
+   * Requests per minute that create work or change state (POST, PUT, PATCH, DELETE), per API key
+   * and for a whole workspace, as token buckets in Redis holding a minute's worth; a plan's own
+   * numbers replace these. One over answers 429 with Retry-After.
+   */
+  KEY_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(600),
+  WORKSPACE_RATE_LIMIT_PER_MINUTE: int(1, 10_000_000).default(1_800),
+  /** Longest message text (characters) a send accepts, at most the contract's bound; longer answers 400. */
+  MESSAGE_MAX_CHARS: int(1, MAX_MESSAGE_TEXT_LENGTH).default(MAX_MESSAGE_TEXT_LENGTH),
+  /** Sessions (forks included, subagents not) a workspace may hold unless its plan sets maxSessions; unset: no cap. */
+  MAX_SESSIONS_PER_WORKSPACE: int(1, 100_000_000).optional(),
 
   STORAGE_DIR: z.string().min(1).default(".data/storage"),
   /** Lets the agent's web_fetch reach loopback, private and link-local addresses (off: SSRF guard). */
@@ -152,6 +169,18 @@ export const ConfigSchema = z.object({
   CREDENTIALS_ENCRYPTION_KEY: z
     .string()
     .refine((value) => parseEncryptionKey(value) !== null, "must be 64 hex characters or 32 bytes in base64 (openssl rand -base64 32)")
+    .optional(),
+  /**
+   * Named keys for rotation, "id:key,id:key", newest first: the newest encrypts, every one listed
+   * decrypts what it encrypted (values carry the key's id). CREDENTIALS_ENCRYPTION_KEY, if also set,
+   * still opens the values it wrote. `pnpm mix credentials rotate` re-encrypts all under the newest.
+   */
+  CREDENTIALS_ENCRYPTION_KEYS: z
+    .string()
+    .superRefine((value, context) => {
+      const parsed = parseEncryptionKeys(value);
+      if ("error" in parsed) context.addIssue({ code: "custom", message: parsed.error });
+    })
     .optional(),
   /** Deployment-wide provider keys, used when a workspace has stored none of its own. */
   ANTHROPIC_API_KEY: z.string().optional(),

@@ -24,3 +24,6 @@ export * from "./system";
 export * from "./tools";
 export * from "./permissions";
 export * from "./sandbox";
+export * from "./audit";
+export * from "./workspace-admin";
+export * from "./credits";

@@ -2,7 +2,8 @@
  * Provider credentials of a workspace, encrypted at rest. `resolve` is the one place that reads
  * a provider's key: the workspace's own, else the deployment's env key, else none.
  */
-import type { PrismaClient, ProviderCredential } from "@mix/db";
+import type { Prisma, PrismaClient, ProviderCredential } from "@mix/db";
+import { SYSTEM_ACTOR, type Actor, type AuditWriter } from "../audit/audit-entry";
 import type { Config } from "../config/config";
 import {
   CREDENTIAL_PROVIDERS,
@@ -16,9 +17,16 @@ import {
 import { badRequest, validationError } from "../errors/app-error";
 import type { PreferencesService } from "../preferences/preferences.service";
 import { CREDENTIAL_PROVIDER_INFO, providerCatalog, SCRIPTED_PROVIDER } from "../models/catalog/provider-catalog";
-import { parseEncryptionKey, SecretBox } from "../secrets/secret-box";
+import { SecretBox, secretKeysFromConfig } from "../secrets/secret-box";
 
-export const ENCRYPTION_KEY_MISSING = "Storing provider credentials is disabled: CREDENTIALS_ENCRYPTION_KEY is not configured on the server";
+export const ENCRYPTION_KEY_MISSING =
+  "Storing provider credentials is disabled: CREDENTIALS_ENCRYPTION_KEY is not configured on the server (nor CREDENTIALS_ENCRYPTION_KEYS)";
+
+/** The box of the configured keys (CREDENTIALS_ENCRYPTION_KEYS, CREDENTIALS_ENCRYPTION_KEY), or null when none is set. */
+export function credentialsBox(config: Config): SecretBox | null {
+  const keys = secretKeysFromConfig({ single: config.CREDENTIALS_ENCRYPTION_KEY, list: config.CREDENTIALS_ENCRYPTION_KEYS });
+  return keys ? new SecretBox(keys) : null;
+}
 
 /** 400 naming the valid providers unless `name` is one that takes credentials. */
 export function parseCredentialProvider(name: string): CredentialProvider {
@@ -51,7 +59,7 @@ export interface ExpiringOAuthCredential {
 }
 
 /** Binds a sealed secret to its row, so a value copied to another workspace or provider does not open. */
-const sealContext = (workspaceId: string, provider: string) => `${workspaceId}:${provider}`;
+export const sealContext = (workspaceId: string, provider: string) => `${workspaceId}:${provider}`;
 
 export class CredentialsService {
   private readonly box: SecretBox | null;
@@ -60,12 +68,13 @@ export class CredentialsService {
     private readonly prisma: PrismaClient,
     private readonly config: Config,
     private readonly preferences: PreferencesService,
+    /** Records credentials stored and deleted (none: nothing is recorded, as in unit tests). */
+    private readonly audit: AuditWriter | null = null,
   ) {
-    const key = config.CREDENTIALS_ENCRYPTION_KEY ? parseEncryptionKey(config.CREDENTIALS_ENCRYPTION_KEY) : null;
-    this.box = key ? new SecretBox(key) : null;
+    this.box = credentialsBox(config);
   }
 
-  async storeApiKey(workspaceId: string, provider: CredentialProvider, apiKey: string): Promise<CredentialActionResponse> {
+  async storeApiKey(workspaceId: string, provider: CredentialProvider, apiKey: string, actor: Actor = SYSTEM_ACTOR): Promise<CredentialActionResponse> {
     const info = CREDENTIAL_PROVIDER_INFO[provider];
     if (info.keyPrefix && !apiKey.startsWith(info.keyPrefix)) {
       throw validationError(`api_key does not look like a key for ${info.displayName}: ${info.displayName} keys start with '${info.keyPrefix}'`);
@@ -78,10 +87,13 @@ export class CredentialsService {
       expiresAt: null,
       keyHint: apiKey.slice(-4),
     };
-    await this.prisma.providerCredential.upsert({
-      where: { workspaceId_provider: { workspaceId, provider } },
-      create: { workspaceId, provider, ...data },
-      update: data,
+    await this.prisma.$transaction(async (tx) => {
+      await tx.providerCredential.upsert({
+        where: { workspaceId_provider: { workspaceId, provider } },
+        create: { workspaceId, provider, ...data },
+        update: data,
+      });
+      await this.recordChange("credentials.stored", workspaceId, provider, actor, { authMethod: "api_key", keyHint: data.keyHint }, tx);
     });
     return { status: "success", provider, message: `API key for ${info.displayName} stored` };
   }
@@ -93,9 +105,10 @@ export class CredentialsService {
 
   /**
    * Stores OAuth tokens, replacing any earlier credentials for the provider. `refreshToken`
-   * undefined keeps the stored one (a refresh that did not rotate it).
+   * undefined keeps the stored one (a refresh that did not rotate it). With `actor` (a sign-in
+   * completed) the storing is audited; a background refresh of the same credential is not.
    */
-  async storeOAuthTokens(workspaceId: string, provider: CredentialProvider, tokens: OAuthTokens): Promise<void> {
+  async storeOAuthTokens(workspaceId: string, provider: CredentialProvider, tokens: OAuthTokens, actor?: Actor): Promise<void> {
     if (!this.box) throw badRequest(ENCRYPTION_KEY_MISSING);
     const context = sealContext(workspaceId, provider);
     const refresh = tokens.refreshToken == null ? tokens.refreshToken : this.box.seal(tokens.refreshToken, `${context}:refresh`);
@@ -106,10 +119,13 @@ export class CredentialsService {
       expiresAt: tokens.expiresAt,
       keyHint: tokens.accessToken.slice(-4),
     };
-    await this.prisma.providerCredential.upsert({
-      where: { workspaceId_provider: { workspaceId, provider } },
-      create: { workspaceId, provider, ...data, encryptedRefreshToken: refresh ?? null },
-      update: data,
+    await this.prisma.$transaction(async (tx) => {
+      await tx.providerCredential.upsert({
+        where: { workspaceId_provider: { workspaceId, provider } },
+        create: { workspaceId, provider, ...data, encryptedRefreshToken: refresh ?? null },
+        update: data,
+      });
+      if (actor) await this.recordChange("credentials.stored", workspaceId, provider, actor, { authMethod: "oauth", keyHint: data.keyHint }, tx);
     });
   }
 
@@ -139,9 +155,14 @@ export class CredentialsService {
   }
 
   /** Idempotent: succeeds when nothing was stored. */
-  async delete(workspaceId: string, providerName: string): Promise<CredentialActionResponse> {
+  async delete(workspaceId: string, providerName: string, actor: Actor = SYSTEM_ACTOR): Promise<CredentialActionResponse> {
     const provider = parseCredentialProvider(providerName);
-    const { count } = await this.prisma.providerCredential.deleteMany({ where: { workspaceId, provider } });
+    // Only a deletion that removed something is recorded; it commits with its entry or not at all.
+    const count = await this.prisma.$transaction(async (tx) => {
+      const deleted = await tx.providerCredential.deleteMany({ where: { workspaceId, provider } });
+      if (deleted.count > 0) await this.recordChange("credentials.deleted", workspaceId, provider, actor, {}, tx);
+      return deleted.count;
+    });
     const name = CREDENTIAL_PROVIDER_INFO[provider].displayName;
     const message = count > 0 ? `Credentials for ${name} deleted` : `No stored credentials for ${name}; nothing to delete`;
     return { status: "success", provider, message };
@@ -181,6 +202,17 @@ export class CredentialsService {
     return { valid: authenticated, provider, auth_method, message };
   }
 
+  private async recordChange(
+    action: "credentials.stored" | "credentials.deleted",
+    workspaceId: string,
+    provider: CredentialProvider,
+    actor: Actor,
+    details: Record<string, unknown>,
+    tx: Prisma.TransactionClient,
+  ): Promise<void> {
+    await this.audit?.record({ workspaceId, actor, action, target: { type: "credentials", id: provider }, details: { provider, ...details } }, tx);
+  }
+
   private statusOf(provider: CredentialProvider, storedMethod: AuthMethod | undefined): ProviderAuthStatus {
     const display_name = CREDENTIAL_PROVIDER_INFO[provider].displayName;
     if (storedMethod) return { authenticated: true, auth_method: storedMethod, display_name };
@@ -200,7 +232,7 @@ export class CredentialsService {
 
   private openWith(sealed: string, row: ProviderCredential, contextSuffix = ""): string {
     if (!this.box) {
-      throw new Error(`a ${row.provider} credential is stored but CREDENTIALS_ENCRYPTION_KEY is not configured, so it cannot be decrypted`);
+      throw new Error(`a ${row.provider} credential is stored but no CREDENTIALS_ENCRYPTION_KEY(S) is configured, so it cannot be decrypted`);
     }
     return this.box.open(sealed, sealContext(row.workspaceId, row.provider) + contextSuffix);
   }

@@ -52,6 +52,8 @@ export const unauthorized = (message: string) => new AppError(401, "unauthorized
 export const payloadTooLarge = (message: string) => new AppError(413, "validation_error", message, "too_large");
 /** 403: the key is valid but its role may not do this (contracts/roles.ts), or the plan does not include it. */
 export const forbidden = (message: string, reason: ErrorReason = "forbidden") => new AppError(403, "unauthorized", message, reason);
+/** 402: the workspace's credits are used up; waiting does not help, a top-up or the next monthly grant does. */
+export const paymentRequired = (message: string) => new AppError(402, "bad_request", message, "credits_exhausted");
 export const rateLimited = (message: string) => new AppError(429, "bad_request", message, "rate_limited");
 /** 422: the request is well formed but contradicts an earlier one (an Idempotency-Key reused with another body). */
 export const unprocessable = (message: string, reason: ErrorReason = "idempotency_mismatch") => new AppError(422, "validation_error", message, reason);

@@ -42,6 +42,16 @@ describe("ReplyFilter", () => {
     ]);
   });
 
+  it("ends a run stopped for credits as failed, saying so, whatever complete follows", () => {
+    const steps = run(new ReplyFilter("mine"), [
+      userMessage("mine"),
+      content("so far"),
+      ev("error", { type: "credits_exhausted", error: "The workspace's credits are used up" }),
+      ev("complete", { type: "credits_exhausted", done: true }),
+    ]);
+    expect(steps.filter(Boolean)[1]).toEqual({ kind: "failed", error: "The workspace's credits are used up", type: "credits_exhausted" });
+  });
+
   it("reports a restarted step without ending, and keeps each text's step", () => {
     const restarted = (assistantMessageId: string, extra: Record<string, unknown> = {}) =>
       ev("error", { type: "step_restarted", error: "worker lost", assistantMessageId, ...extra });

@@ -5,14 +5,15 @@
  * part of the run but not of its reply. A `step_restarted` error is not an end: it says the
  * text of one step (by its assistantMessageId) was abandoned and is streamed again.
  */
-import { STEP_RESTARTED, type LoggedEvent } from "../contracts";
+import { CREDITS_EXHAUSTED, STEP_RESTARTED, type LoggedEvent } from "../contracts";
 
 /** `reason` of a complete: the `complete` event's type ("complete", "cancelled", "max_steps_reached"). */
 export type ReplyStep =
   | { kind: "text"; text: string; assistantMessageId?: string }
   | { kind: "restarted"; assistantMessageId: string; error: string }
   | { kind: "complete"; reason?: string }
-  | { kind: "failed"; error: string }
+  /** `type`: credits_exhausted for a run stopped because its workspace's credits ran out. */
+  | { kind: "failed"; error: string; type?: typeof CREDITS_EXHAUSTED }
   | null;
 
 export class ReplyFilter {
@@ -42,7 +43,8 @@ export class ReplyFilter {
         if (type === STEP_RESTARTED) return assistantMessageId === undefined ? null : { kind: "restarted", assistantMessageId, error };
         // A provider retry is announced as an error with attempts left; the run goes on.
         if (attempt !== undefined && maxAttempts !== undefined && attempt < maxAttempts) return null;
-        return { kind: "failed", error };
+        // A run stopped for credits says so: a chat answers it as a send at zero is answered (402).
+        return { kind: "failed", error, ...(type === CREDITS_EXHAUSTED ? { type } : {}) };
       }
       case "user_message_created":
         // The next run started, so ours is over even though its end was not seen.

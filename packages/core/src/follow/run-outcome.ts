@@ -4,7 +4,8 @@ import type { PendingPermission, RunStep, ToolCallSummary } from "./run-tracker"
 export type RunOutcome =
   /** `reason`: the `complete` event's type ("complete", "cancelled", "max_steps_reached"); none when the next run's start ended it. */
   | { kind: "complete"; reason?: string }
-  | { kind: "failed"; error: string }
+  /** `type`: credits_exhausted for a run stopped because its workspace's credits ran out. */
+  | { kind: "failed"; error: string; type?: "credits_exhausted" }
   /** The run waits for the caller's answer to a permission request: following on would only wait too. */
   | { kind: "awaiting_permission"; permission: PendingPermission }
   | { kind: "timeout" }

@@ -26,7 +26,7 @@ export interface PendingPermission {
   bySubagent: boolean;
 }
 
-export type ReplyEnd = { kind: "complete"; reason?: string } | { kind: "failed"; error: string };
+export type ReplyEnd = { kind: "complete"; reason?: string } | { kind: "failed"; error: string; type?: "credits_exhausted" };
 
 export type RunStep =
   | { kind: "text"; text: string }

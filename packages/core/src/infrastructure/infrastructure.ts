@@ -6,12 +6,17 @@
 import { createPrismaClient, type PrismaClient } from "@mix/db";
 import type { Redis } from "ioredis";
 import type { Config } from "../config/config";
+import { AuditLog } from "../audit/audit-log";
 import { mapWorkspaceGone } from "../auth/workspace-gone";
 import { CredentialsService } from "../credentials/credentials.service";
+import { CreditsService } from "../credits/credits.service";
+import { PlanGate } from "../credits/plan-gate";
 import { EventFanout } from "../events/event-fanout";
 import { PostgresEventIds } from "../events/event-ids";
 import { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
+import { PlanCatalog } from "../plans/plan-catalog";
+import { WorkspacePlans } from "../plans/workspace-plans";
 import { PreferencesService } from "../preferences/preferences.service";
 import { RunQueue } from "../queues/run-queue";
 import { createBullConnection, createRedis } from "../redis/connection";
@@ -40,6 +45,16 @@ export interface Infrastructure {
   readonly preferences: PreferencesService;
   /** Provider credentials, encrypted at rest; `resolve` is the one reader of a provider's key. */
   readonly credentials: CredentialsService;
+  /** The workspace audit log (append-only); built here so the services below it can record. */
+  readonly audit: AuditLog;
+  /** The plan table (built-in plans and PLANS_FILE). */
+  readonly planCatalog: PlanCatalog;
+  /** Each workspace's plan, remembered for WORKSPACE_PLAN_CACHE_TTL_MS; a change here calls `forget`. */
+  readonly workspacePlans: WorkspacePlans;
+  /** Workspaces' credit balances: the monthly grant, top-ups, the check before each model call. */
+  readonly credits: CreditsService;
+  /** What a workspace's plan lets through (models, credits), asked before a message or a model choice is stored. */
+  readonly planGate: PlanGate;
   /** A new blocking connection for a BullMQ worker (each needs its own); closed with the rest. */
   workerConnection(): Redis;
   /** Quits every connection opened here. */
@@ -54,6 +69,8 @@ export interface InfrastructureOptions {
 }
 
 export function createInfrastructure(config: Config, logger: Logger, options: InfrastructureOptions = {}): Infrastructure {
+  // First: a malformed PLANS_FILE stops the process before it connects anything.
+  const planCatalog = PlanCatalog.load(config.PLANS_FILE);
   // A request of a workspace deleted meanwhile fails like its key: 401, not a foreign-key 500.
   const prisma = mapWorkspaceGone(createPrismaClient({ url: config.DATABASE_URL, poolSize: options.poolSize ?? config.DATABASE_POOL_SIZE }));
   const keys = new RedisKeys(config.REDIS_PREFIX);
@@ -63,7 +80,12 @@ export function createInfrastructure(config: Config, logger: Logger, options: In
   const workerConnections: Redis[] = [];
   const queue = new RunQueue(queueConnection, keys.queuePrefix());
   const events = new EventLog(redis, keys, { maxLen: config.EVENT_LOG_MAX_LEN, ttlSeconds: config.EVENT_LOG_TTL_SECONDS, ids: new PostgresEventIds(prisma) });
-  const preferences = new PreferencesService(prisma);
+  const audit = new AuditLog(prisma);
+  // Every check of a workspace's plan in this process shares one short memory of it.
+  const workspacePlans = new WorkspacePlans(prisma, planCatalog);
+  const credits = new CreditsService({ prisma, plans: planCatalog, workspacePlans, audit });
+  const planGate = new PlanGate({ prisma, plans: planCatalog, workspacePlans, credits, config });
+  const preferences = new PreferencesService(prisma, planGate);
   let fanout: EventFanout | undefined;
   return {
     config,
@@ -81,7 +103,12 @@ export function createInfrastructure(config: Config, logger: Logger, options: In
     },
     blobs: new LocalBlobStore(config.STORAGE_DIR, { owner: options.fileOwner === undefined ? sandboxFileOwner(config) : options.fileOwner }),
     preferences,
-    credentials: new CredentialsService(prisma, config, preferences),
+    credentials: new CredentialsService(prisma, config, preferences, audit),
+    audit,
+    planCatalog,
+    workspacePlans,
+    credits,
+    planGate,
     workerConnection() {
       const connection = createBullConnection(config.REDIS_URL, logger);
       workerConnections.push(connection);

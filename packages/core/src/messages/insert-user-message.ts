@@ -21,6 +21,9 @@ export interface NewUserMessage {
   idempotencyKey: string | null;
   /** What the key was used for (see idempotency.ts); none without a key. */
   idempotencyHash?: string | null;
+  /** Who sent it (stored on the run, for usage per key and member); null: not known. */
+  apiKeyId?: string | null;
+  memberId?: string | null;
 }
 
 /** The new message's id, or null when the session is not in the workspace. */
@@ -40,8 +43,9 @@ export async function insertUserMessage(prisma: PrismaClient, message: NewUserMe
       INSERT INTO "Part" (id, "messageId", index, type, data)
       SELECT ${randomUUID()}, message.id, 0, 'text'::"PartType", ${JSON.stringify(part)}::jsonb FROM message
     )
-    INSERT INTO "Run" (id, "sessionId", "planMode", "thinkingLevel", "maxSteps", "withTools")
-    SELECT message.id, ${message.sessionId}, ${message.planMode}, ${message.thinkingLevel}, ${message.maxSteps ?? null}::int, ${message.withTools ?? true} FROM message
+    INSERT INTO "Run" (id, "sessionId", "planMode", "thinkingLevel", "maxSteps", "withTools", "apiKeyId", "memberId")
+    SELECT message.id, ${message.sessionId}, ${message.planMode}, ${message.thinkingLevel}, ${message.maxSteps ?? null}::int, ${message.withTools ?? true},
+      ${message.apiKeyId ?? null}, ${message.memberId ?? null} FROM message
     RETURNING id`);
   return rows[0]?.id ?? null;
 }

@@ -4,12 +4,13 @@
  */
 import type { PrismaClient } from "@mix/db";
 import type { CommandRegistry } from "../commands/command-registry";
+import type { PlanGate } from "../credits/plan-gate";
 import type { BackendMessage, SendMessageRequest } from "../contracts";
 import type { Logger } from "../logging/logger";
 import type { RunQueue } from "../queues/run-queue";
 import { toBackendMessage } from "./message-view";
 import type { SessionLookup } from "./session-lookup";
-import { UserMessageSender, type SentMessage } from "./user-message-sender";
+import { UserMessageSender, type SentBy, type SentMessage } from "./user-message-sender";
 
 export class MessagesService {
   private readonly sender: UserMessageSender;
@@ -20,8 +21,14 @@ export class MessagesService {
     queue: RunQueue,
     commands: Pick<CommandRegistry, "expandCommand">,
     logger: Logger,
+    options: { maxChars?: number; gate?: Pick<PlanGate, "checkSend"> } = {},
   ) {
-    this.sender = new UserMessageSender({ prisma, queue, commands, logger });
+    this.sender = new UserMessageSender({ prisma, queue, commands, logger, maxChars: options.maxChars, gate: options.gate });
+  }
+
+  /** Refuses (400) a text longer than a send accepts, for a caller that writes something before it sends. */
+  checkLength(text: string): void {
+    this.sender.checkLength(text);
   }
 
   async list(workspaceId: string, sessionId: string): Promise<BackendMessage[]> {
@@ -39,8 +46,8 @@ export class MessagesService {
     sessionId: string,
     request: SendMessageRequest,
     idempotencyKey?: string,
-    options: { withTools?: boolean } = {},
+    options: { withTools?: boolean; sentBy?: SentBy } = {},
   ): Promise<SentMessage> {
-    return this.sender.send(workspaceId, sessionId, request, { idempotencyKey, withTools: options.withTools });
+    return this.sender.send(workspaceId, sessionId, request, { idempotencyKey, withTools: options.withTools, sentBy: options.sentBy });
   }
 }

@@ -9,8 +9,9 @@
  */
 import type { PrismaClient } from "@mix/db";
 import type { CommandRegistry } from "../commands/command-registry";
+import type { PlanGate } from "../credits/plan-gate";
 import type { SendMessageAccepted, SendMessageRequest } from "../contracts";
-import { notFound } from "../errors/app-error";
+import { notFound, validationError } from "../errors/app-error";
 import type { Logger } from "../logging/logger";
 import type { RunQueue } from "../queues/run-queue";
 import { REDIS_DEADLINE_MS, withDeadline } from "../redis/deadline";
@@ -22,6 +23,10 @@ export interface UserMessageSenderDeps {
   queue: RunQueue;
   commands: Pick<CommandRegistry, "expandCommand">;
   logger: Logger;
+  /** Longest text a send accepts (MESSAGE_MAX_CHARS); none: the contract's bound alone. */
+  maxChars?: number;
+  /** The workspace's plan: a model outside it (403) or no credits left (402) refuses the message before it is stored. Absent: no plan is checked. */
+  gate?: Pick<PlanGate, "checkSend">;
 }
 
 export interface SendOptions {
@@ -29,6 +34,14 @@ export interface SendOptions {
   idempotencyKey?: string;
   /** False: the run offers the model no tools (chat replies). Default true. */
   withTools?: boolean;
+  /** Who sent it, stored on the run: usage is counted per key and member. */
+  sentBy?: SentBy;
+}
+
+/** The API key and member a message came from (a callback's: those of the run that sent it). */
+export interface SentBy {
+  apiKeyId: string | null;
+  memberId: string | null;
 }
 
 export type SentMessage = SendMessageAccepted & { messageId: string; duplicate: boolean };
@@ -42,13 +55,24 @@ interface Idempotency {
 export class UserMessageSender {
   constructor(private readonly deps: UserMessageSenderDeps) {}
 
+  /** The deployment's bound on a message (MESSAGE_MAX_CHARS), under the contract's: a 400 before anything is stored. */
+  checkLength(text: string): void {
+    const { maxChars } = this.deps;
+    if (maxChars !== undefined && text.length > maxChars) {
+      throw validationError(`Message text is too long: ${text.length} characters, at most ${maxChars} are accepted`);
+    }
+  }
+
   async send(workspaceId: string, sessionId: string, request: SendMessageRequest, options: SendOptions = {}): Promise<SentMessage> {
+    this.checkLength(request.text);
     // Of the request as sent, before a command is expanded: what the client can repeat.
     const idempotency = options.idempotencyKey ? { key: options.idempotencyKey, hash: idempotencyHash(request, options.withTools ?? true) } : null;
     const existing = idempotency ? await this.findByIdempotencyKey(workspaceId, sessionId, idempotency) : null;
+    // A repeat of an accepted message is answered as before; a new one must be one the plan lets through.
+    if (existing === null) await this.deps.gate?.checkSend(workspaceId, sessionId);
     // `/name args` of a known command is stored as the command's prompt; other text as typed.
     const text = existing ? request.text : ((await this.deps.commands.expandCommand(request.text)) ?? request.text);
-    const messageId = existing ?? (await this.store(workspaceId, sessionId, { ...request, text }, idempotency, options.withTools));
+    const messageId = existing ?? (await this.store(workspaceId, sessionId, { ...request, text }, idempotency, options.withTools, options.sentBy));
     try {
       await withDeadline(this.deps.queue.enqueue({ runId: messageId, sessionId, workspaceId }), REDIS_DEADLINE_MS);
     } catch (error) {
@@ -77,6 +101,7 @@ export class UserMessageSender {
     request: SendMessageRequest,
     idempotency: Idempotency | null,
     withTools?: boolean,
+    sentBy?: SentBy,
   ): Promise<string> {
     let id: string | null;
     try {
@@ -90,6 +115,8 @@ export class UserMessageSender {
         withTools,
         idempotencyKey: idempotency?.key ?? null,
         idempotencyHash: idempotency?.hash ?? null,
+        apiKeyId: sentBy?.apiKeyId ?? null,
+        memberId: sentBy?.memberId ?? null,
       });
     } catch (error) {
       // Two concurrent sends with one key: the unique index lets one win; the other answers

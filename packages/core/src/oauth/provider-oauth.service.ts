@@ -3,6 +3,7 @@
  * whichever API instance gets the callback, reports token health and refreshes tokens.
  */
 import type { Redis } from "ioredis";
+import { SYSTEM_ACTOR, type Actor } from "../audit/audit-entry";
 import type { Config } from "../config/config";
 import {
   CredentialProvider,
@@ -56,7 +57,8 @@ export class ProviderOAuthService {
     };
   }
 
-  async callback(workspaceId: string, body: OAuthCallbackRequest): Promise<OAuthCallbackResponse> {
+  /** `actor`: who completes the sign-in, for the audit entry of the credentials stored. */
+  async callback(workspaceId: string, body: OAuthCallbackRequest, actor?: Actor): Promise<OAuthCallbackResponse> {
     const settings = this.settingsFor(body.provider);
     // Another workspace's state answers as an unknown one, and stays usable by its owner.
     const flow = await this.states.take(body.state, workspaceId);
@@ -68,11 +70,16 @@ export class ProviderOAuthService {
     const tokens = await new OAuthClient(settings).exchangeCode(code, flow.codeVerifier, flow.redirectUri).catch((error: unknown) => {
       throw this.tokenFailure(name, error);
     });
-    await this.credentials.storeOAuthTokens(workspaceId, settings.provider, {
-      accessToken: tokens.accessToken,
-      refreshToken: tokens.refreshToken ?? null,
-      expiresAt: tokens.expiresIn ? new Date(Date.now() + tokens.expiresIn * 1000) : null,
-    });
+    await this.credentials.storeOAuthTokens(
+      workspaceId,
+      settings.provider,
+      {
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken ?? null,
+        expiresAt: tokens.expiresIn ? new Date(Date.now() + tokens.expiresIn * 1000) : null,
+      },
+      actor ?? SYSTEM_ACTOR,
+    );
     return {
       status: "success",
       provider: settings.provider,

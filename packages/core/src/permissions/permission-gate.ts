@@ -8,6 +8,8 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@mix/db";
 import type { Redis } from "ioredis";
+import { argumentsDigest } from "../audit/arguments-digest";
+import { SYSTEM_ACTOR, type AuditWriter } from "../audit/audit-entry";
 import type { EventPayload } from "../contracts";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
@@ -54,6 +56,8 @@ export interface PermissionGateDeps {
    * until the timeout.
    */
   recheckMs?: number;
+  /** Records a request the timeout denied (nobody answered); answers given are recorded where they are given. */
+  audit?: AuditWriter;
 }
 
 const DEFAULT_RECHECK_MS = 5_000;
@@ -97,6 +101,7 @@ export class PermissionGate {
       await this.store.create(id, ownerOf(request), this.deps.timeoutMs + PENDING_TTL_MARGIN_MS);
       await this.deps.events.append(request.streamSessionId, "permission", permissionEvent(id, request));
       const status = await this.waitForDecision(id, answered, signal);
+      if (status === "timeout") await this.recordTimeout(id, request);
       return outcome(status, request.toolName, this.deps.timeoutMs);
     } finally {
       this.waiting.delete(id);
@@ -149,6 +154,22 @@ export class PermissionGate {
     });
   }
 
+  /** The denial nobody gave: recorded as the system's. A failure to record never fails the run. */
+  private async recordTimeout(id: string, request: PermissionAsk): Promise<void> {
+    const { workspaceId, sessionId, runId, toolCallId, toolName } = request;
+    try {
+      await this.deps.audit?.record({
+        workspaceId,
+        actor: SYSTEM_ACTOR,
+        action: "permission.denied",
+        target: { type: "session", id: sessionId },
+        details: { permissionId: id, tool: toolName, runId, toolCallId, argumentsDigest: argumentsDigest(request.input), reason: "timeout" },
+      });
+    } catch (error) {
+      this.deps.logger.error({ err: error, id }, "could not record a permission timeout in the audit log");
+    }
+  }
+
   private handle(raw: string): void {
     const parsed = PermissionAnswerMessage.safeParse(safeJson(raw));
     if (!parsed.success) {
@@ -159,9 +180,9 @@ export class PermissionGate {
   }
 }
 
-function ownerOf(request: PermissionAsk) {
+function ownerOf(request: PermissionAsk): PermissionOwner {
   const { workspaceId, sessionId, streamSessionId, runId, toolCallId, toolName } = request;
-  return { workspaceId, sessionId, streamSessionId, runId, toolCallId, toolName };
+  return { workspaceId, sessionId, streamSessionId, runId, toolCallId, toolName, argumentsDigest: argumentsDigest(request.input) };
 }
 
 function permissionEvent(id: string, request: PermissionAsk): EventPayload<"permission"> {

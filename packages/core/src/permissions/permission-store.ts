@@ -31,6 +31,8 @@ export interface PermissionOwner {
   runId: string;
   toolCallId: string;
   toolName: string;
+  /** SHA-256 of the call's canonical arguments (audit/arguments-digest.ts), for the audit entry of the answer. */
+  argumentsDigest?: string;
 }
 
 export interface PermissionRecord extends PermissionOwner {
@@ -75,9 +77,10 @@ export class PermissionStore {
 
   async create(id: string, owner: PermissionOwner, ttlMs: number): Promise<void> {
     const key = this.keys.permission(id);
+    const { argumentsDigest, ...fields } = owner;
     await this.redis
       .multi()
-      .hset(key, { ...owner, status: "pending", always: "0", createdAt: String(Date.now()) })
+      .hset(key, { ...fields, ...(argumentsDigest ? { argumentsDigest } : {}), status: "pending", always: "0", createdAt: String(Date.now()) })
       .pexpire(key, ttlMs)
       .exec();
   }
@@ -113,7 +116,7 @@ export class PermissionStore {
 const STATUSES: readonly string[] = ["pending", ...PERMISSION_OUTCOMES];
 
 function toRecord(id: string, hash: Record<string, string>): PermissionRecord | null {
-  const { workspaceId, sessionId, streamSessionId, runId, toolCallId, toolName, status, always } = hash;
+  const { workspaceId, sessionId, streamSessionId, runId, toolCallId, toolName, status, always, argumentsDigest } = hash;
   // A hash missing its fields is one that expired between two reads: treat it as gone.
   if (!workspaceId || !sessionId || !streamSessionId || !runId || !toolName || !status || !STATUSES.includes(status)) return null;
   return {
@@ -126,5 +129,6 @@ function toRecord(id: string, hash: Record<string, string>): PermissionRecord | 
     toolName,
     status: status as PermissionStatus,
     always: always === "1",
+    ...(argumentsDigest ? { argumentsDigest } : {}),
   };
 }

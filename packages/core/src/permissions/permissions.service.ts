@@ -11,6 +11,7 @@
  */
 import type { PrismaClient } from "@mix/db";
 import type { Redis } from "ioredis";
+import { SYSTEM_ACTOR, type Actor, type AuditWriter } from "../audit/audit-entry";
 import type {
   DenyPermissionResponse,
   GrantPermissionRequest,
@@ -32,6 +33,8 @@ export interface PermissionsServiceDeps {
   /** The built-in tools a policy may name (default: BUILTIN_TOOLS). */
   tools?: readonly Tool[];
   logger?: Logger;
+  /** Records each answer that settled a request (who, session, tool, the arguments' digest). */
+  audit?: AuditWriter;
 }
 
 type Answer = "granted" | "denied";
@@ -39,25 +42,27 @@ type Answer = "granted" | "denied";
 export class PermissionsService {
   private readonly store: PermissionStore;
   private readonly policies: PermissionPolicies;
+  private readonly audit: AuditWriter | undefined;
 
   constructor(deps: PermissionsServiceDeps) {
+    this.audit = deps.audit;
     this.store = new PermissionStore(deps.redis, deps.keys);
     this.policies = new PermissionPolicies(deps.prisma, deps.tools, deps.logger);
   }
 
-  async grant(workspaceId: string, permissionId: string, options: GrantPermissionRequest = {}): Promise<GrantPermissionResponse> {
+  async grant(workspaceId: string, permissionId: string, options: GrantPermissionRequest = {}, actor: Actor = SYSTEM_ACTOR): Promise<GrantPermissionResponse> {
     const always = options.always === true;
-    const record = await this.answer(workspaceId, permissionId, "granted", always);
+    const { record, settled } = await this.answer(workspaceId, permissionId, "granted", always);
     // Recorded before the waiting gate hears of the grant, so the run's next call of this tool
     // already finds it. A repeated grant may add "always" to a grant given without it.
     if (always) await this.store.addAlways(record.streamSessionId, record.toolName);
-    await this.store.publishAnswer({ id: permissionId, status: "granted" });
+    await this.announce(record, settled, actor, "granted");
     return { granted: true };
   }
 
-  async deny(workspaceId: string, permissionId: string): Promise<DenyPermissionResponse> {
-    await this.answer(workspaceId, permissionId, "denied", false);
-    await this.store.publishAnswer({ id: permissionId, status: "denied" });
+  async deny(workspaceId: string, permissionId: string, actor: Actor = SYSTEM_ACTOR): Promise<DenyPermissionResponse> {
+    const { record, settled } = await this.answer(workspaceId, permissionId, "denied", false);
+    await this.announce(record, settled, actor, "denied");
     return { denied: true };
   }
 
@@ -73,14 +78,41 @@ export class PermissionsService {
     return this.policies.reset(workspaceId);
   }
 
+  /**
+   * Audits the answer that settled the request (a repeat is not a new decision), then tells the
+   * gate, even if recording failed: the answer stands either way, and the run should not wait.
+   */
+  private async announce(record: PermissionRecord, settled: boolean, actor: Actor, status: Answer): Promise<void> {
+    try {
+      if (settled) {
+        await this.audit?.record({
+          workspaceId: record.workspaceId,
+          actor,
+          action: status === "granted" ? "permission.granted" : "permission.denied",
+          target: { type: "session", id: record.sessionId },
+          details: {
+            permissionId: record.id,
+            tool: record.toolName,
+            runId: record.runId,
+            toolCallId: record.toolCallId,
+            argumentsDigest: record.argumentsDigest ?? null,
+            ...(status === "granted" ? { always: record.always } : {}),
+          },
+        });
+      }
+    } finally {
+      await this.store.publishAnswer({ id: record.id, status });
+    }
+  }
+
   /** Settles the request with `answer`; a repeat of the same answer is accepted as it stands. */
-  private async answer(workspaceId: string, permissionId: string, answer: Answer, always: boolean): Promise<PermissionRecord> {
+  private async answer(workspaceId: string, permissionId: string, answer: Answer, always: boolean): Promise<{ record: PermissionRecord; settled: boolean }> {
     const existing = await this.store.get(permissionId);
     // Another workspace's request is reported exactly like a missing one: ids reveal nothing.
     if (!existing || existing.workspaceId !== workspaceId) throw notFound(`Permission ${permissionId}`);
     const { settled, record } = await this.store.settle(permissionId, answer, { always });
     if (!record) throw notFound(`Permission ${permissionId}`);
-    if (settled || record.status === answer) return record;
+    if (settled || record.status === answer) return { record, settled };
     throw conflict(alreadySettledMessage(permissionId, record));
   }
 }

@@ -85,6 +85,24 @@ export class PlanCatalog {
     return [...this.plans.values()];
   }
 
+  /** Whether model calls of a workspace on this plan are paid from its credits. */
+  isMetered(plan: Plan): boolean {
+    return plan.monthlyCredits !== null;
+  }
+
+  /**
+   * The plan names whose workspaces are metered, and whether a name the table does not know is
+   * (it falls back to the default plan): what a statement debiting in SQL filters on.
+   */
+  metering(): { meteredNames: string[]; unknownIsMetered: boolean; knownNames: string[] } {
+    const plans = this.list();
+    return {
+      meteredNames: plans.filter((plan) => this.isMetered(plan)).map((plan) => plan.name),
+      unknownIsMetered: this.isMetered(this.get(DEFAULT_PLAN)),
+      knownNames: plans.map((plan) => plan.name),
+    };
+  }
+
   /** Whether the plan may call the provider's model. */
   allowsModel(plan: Plan, provider: string, modelId: string): boolean {
     if (plan.models === "*") return true;

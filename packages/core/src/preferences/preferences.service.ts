@@ -2,6 +2,7 @@
 import type { PrismaClient, WorkspacePreferences } from "@mix/db";
 import type { AvailableProviders, GetPreferencesResponse, PreferencesData, ReasoningEffort, UpdatePreferencesRequest } from "../contracts";
 import { validationError } from "../errors/app-error";
+import type { PlanGate } from "../credits/plan-gate";
 import { providerCatalog } from "../models/catalog/provider-catalog";
 
 type Settings = Omit<WorkspacePreferences, "id" | "workspaceId" | "createdAt" | "updatedAt">;
@@ -57,7 +58,11 @@ function toSettings(request: UpdatePreferencesRequest): Partial<Settings> {
 }
 
 export class PreferencesService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** The workspace's plan: preferences choosing a model outside it are refused (403). Absent: no plan is checked. */
+    private readonly gate?: Pick<PlanGate, "checkPreferences">,
+  ) {}
 
   async get(workspaceId: string): Promise<GetPreferencesResponse> {
     const row = await this.prisma.workspacePreferences.findUnique({ where: { workspaceId } });
@@ -73,6 +78,7 @@ export class PreferencesService {
   /** Changes only the named settings; the first update stores the defaults for the others. */
   async update(workspaceId: string, request: UpdatePreferencesRequest): Promise<PreferencesData> {
     const settings = toSettings(request);
+    if (this.gate) await this.gate.checkPreferences(workspaceId, { ...(await this.effective(workspaceId)), ...settings });
     const row = await this.prisma.workspacePreferences.upsert({
       where: { workspaceId },
       create: { ...DEFAULT_PREFERENCES, ...settings, workspaceId },
@@ -82,6 +88,7 @@ export class PreferencesService {
   }
 
   async reset(workspaceId: string): Promise<PreferencesData> {
+    await this.gate?.checkPreferences(workspaceId, DEFAULT_PREFERENCES);
     const row = await this.prisma.workspacePreferences.upsert({
       where: { workspaceId },
       create: { ...DEFAULT_PREFERENCES, workspaceId },

@@ -1,28 +1,71 @@
-/** The agent-runs queue, on the API side: enqueue and wake up runs. */
+/**
+ * The agent-runs queue: enqueue and wake up runs, in a fair order across workspaces.
+ *
+ * Fair share: each job's BullMQ priority (lower runs first) is the number of its workspace's runs
+ * not finished yet, itself included, counted in Redis when it is enqueued. A workspace that queued
+ * 500 runs holds priorities 1..500, so another workspace's new run (priority 1) is taken by the
+ * next free worker, ahead of the backlog, and runs of two busy workspaces interleave. A priority is
+ * fixed when the job is added and kept when the job steps back into the delayed set and is woken
+ * (BullMQ re-reads it), so a run waiting for its session keeps its place. Ties go first come,
+ * first served. A job another worker had to give up (stalled) comes back without priority, ahead
+ * of all: it is a run that was already executing. The count is advisory: losing it (Redis lost)
+ * only loosens the order until the recovery sweep re-enqueues the runs, which counts them again.
+ */
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { JobCatalog, QueueName, type RunAgentJob } from "../contracts";
+import { runQueueKeys } from "../redis/keys";
 
 const RUN_JOB = "run-agent" as const;
+/** BullMQ's highest priority (2^21 - 1); a workspace past that many unfinished runs shares it. */
+const MAX_PRIORITY = 2 ** 21 - 1;
+/** A run counted longer than this is dropped from its workspace's count (a leak never weighs for good). */
+const PENDING_HORIZON_MS = 24 * 3_600_000;
+
+// KEYS: pending. ARGV: run id, now ms, horizon ms. Counts the run in (once) and returns the count.
+const COUNT_IN = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[2]) - tonumber(ARGV[3]))
+redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return redis.call('ZCARD', KEYS[1])`;
+
+/** Where a run's job was when it was asked to wake: woken now, already queued or executing, or finished or gone. */
+export type WakeOutcome = "woken" | "queued" | "gone";
 
 export class RunQueue {
   private readonly queue: Queue;
+  private readonly keys: ReturnType<typeof runQueueKeys>;
   onWakeRace?: (error: unknown) => void;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(
+    private readonly connection: Redis,
+    prefix: string,
+  ) {
     this.queue = new Queue(QueueName.AgentRuns, { connection, prefix });
+    this.keys = runQueueKeys(prefix);
   }
 
-  /** Idempotent: the job id is the run id, and BullMQ ignores an add for an existing id. */
+  /**
+   * Idempotent: the job id is the run id, and BullMQ ignores an add for an existing id (the run
+   * is counted once too). The job's priority is its workspace's count of unfinished runs.
+   */
   async enqueue(payload: RunAgentJob): Promise<void> {
     const job = JobCatalog[RUN_JOB];
-    await this.queue.add(RUN_JOB, job.payload.parse(payload), {
-      jobId: payload.runId,
+    const data = job.payload.parse(payload);
+    const pending = await this.connection.eval(COUNT_IN, 1, this.keys.workspacePending(data.workspaceId), data.runId, Date.now(), PENDING_HORIZON_MS);
+    await this.queue.add(RUN_JOB, data, {
+      jobId: data.runId,
+      priority: Math.min(Math.max(1, Number(pending)), MAX_PRIORITY),
       attempts: job.attempts,
       backoff: { type: "exponential", delay: 1_000 },
       removeOnComplete: { age: 3_600, count: 10_000 },
       removeOnFail: { age: 7 * 24 * 3_600 },
     });
+  }
+
+  /** The run's job is over (its run ended, or it had nothing left to do): it no longer counts for its workspace. */
+  async settle(workspaceId: string, runId: string): Promise<void> {
+    await this.connection.zrem(this.keys.workspacePending(workspaceId), runId);
   }
 
   /** Whether BullMQ still holds a job for the run, in any state. */
@@ -46,12 +89,29 @@ export class RunQueue {
     return true;
   }
 
-  /** Moves a delayed job (a run waiting for its session) to the front of the line. */
+  /** Moves a delayed job (a run waiting for its session) back into the line, at its priority. */
   async wake(runId: string): Promise<void> {
     const job = await this.queue.getJob(runId);
     if (!job || !(await job.isDelayed())) return;
     // Another party may move the job between the check and the promote: that race is harmless.
     await job.promote().catch((error: unknown) => this.onWakeRace?.(error));
+  }
+
+  /** Like wake, and says where the job was (a run waiting for a slot of its workspace: runs/workspace-slots.ts). */
+  async wakeWaiting(runId: string): Promise<WakeOutcome> {
+    const job = await this.queue.getJob(runId);
+    if (!job) return "gone";
+    const state = await job.getState();
+    if (state === "completed" || state === "failed" || state === "unknown") return "gone";
+    if (state !== "delayed") return "queued";
+    try {
+      await job.promote();
+      return "woken";
+    } catch (error) {
+      // Moved meanwhile (promoted by someone else, or taken by a worker whose timer fired): it is in line.
+      this.onWakeRace?.(error);
+      return "queued";
+    }
   }
 
   close(): Promise<void> {

@@ -36,6 +36,22 @@ export class RedisKeys {
   permissionAnswersChannel = () => `${this.prefix}:permission-answers`;
   /** The MCP servers' last checks (a hash by server fingerprint), replaced by each background refresh; expires. */
   mcpServerChecks = () => `${this.prefix}:mcp:checks`;
-  /** BullMQ's own prefix. */
+  /** BullMQ's own prefix; the run queue keeps its per-workspace counts under it too (runQueueKeys below). */
   queuePrefix = () => `${this.prefix}:bull`;
+  /**
+   * The workspace's run slots (a sorted set of holders by lease expiry): at most its cap of runs
+   * execute at once (runs/workspace-slots.ts). Workspace keys share the `{workspaceId}` hash tag.
+   */
+  workspaceRunSlots = (workspaceId: string) => `${this.prefix}:ws:{${workspaceId}}:slots`;
+  /** The workspace's runs waiting for one of its slots (a sorted set of run ids, oldest first): the next woken when a slot frees. */
+  workspaceRunsWaiting = (workspaceId: string) => `${this.prefix}:ws:{${workspaceId}}:waiting`;
 }
+
+/**
+ * Keys the run queue keeps beside BullMQ's own, under its prefix: they describe the queue's jobs
+ * and go with them.
+ */
+export const runQueueKeys = (queuePrefix: string) => ({
+  /** A workspace's runs enqueued and not finished yet (a sorted set of run ids by enqueue time): how many sets its next run's priority. */
+  workspacePending: (workspaceId: string) => `${queuePrefix}:ws:{${workspaceId}}:pending`,
+});

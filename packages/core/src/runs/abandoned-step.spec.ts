@@ -53,7 +53,7 @@ async function newRun() {
     thinkingLevel: null,
     idempotencyKey: null,
   }))!;
-  return { sessionId: session.id, runId };
+  return { sessionId: session.id, runId, workspaceId: workspace.id };
 }
 
 /** One scripted attempt: its deltas, then a finish, or the refusal it fails with. */
@@ -98,7 +98,7 @@ const stepOf = (runId: string, attempts: Attempt[], emit: Emit) =>
   );
 
 it("streams each attempt under its own id, named on the run first, and announces the abandoned one before the retry", async () => {
-  const { sessionId, runId } = await newRun();
+  const { sessionId, runId, workspaceId } = await newRun();
   const { seen, emit } = recorder(runId);
   const overloaded = new RetryableProviderError("Overloaded", 529);
   const streamed = await stepOf(runId, [{ text: ["Half ", "an "], fail: overloaded }, { text: ["The whole ", "answer."] }], emit);
@@ -124,11 +124,14 @@ it("streams each attempt under its own id, named on the run first, and announces
 
   // Storing the step stops naming it.
   await store.saveStep({
+    workspaceId,
+    sentBy: { apiKeyId: null, memberId: null },
     runId,
     sessionId,
     rollUpSessionIds: [],
     turn: 1,
     messageId: finished,
+    provider: "scripted",
     model: "flaky-1",
     step: streamed.step,
     usage: { promptTokens: 1, completionTokens: 1, cost: 0 },

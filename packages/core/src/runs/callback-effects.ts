@@ -4,11 +4,11 @@
  */
 import type { StartSubagent } from "../agent/subagent";
 import type { CallbackEffects } from "../callbacks/callback-invocation";
-import type { UserMessageSender } from "../messages/user-message-sender";
+import type { SentBy, UserMessageSender } from "../messages/user-message-sender";
 import type { ModelMessage } from "../models/model-provider";
 
 export interface CallbackEffectsContext {
-  run: { sessionId: string; workspaceId: string };
+  run: { sessionId: string; workspaceId: string; sentBy?: SentBy };
   /** The call whose callbacks these are. */
   toolCallId: string;
   /** The run's conversation so far (a callback's subagent may read its words). */
@@ -33,7 +33,7 @@ export function callbackEffects(messages: Pick<UserMessageSender, "send">, conte
     },
     sendMessage: async (text) => {
       // Queued behind this run by turn order; it starts when this run ends.
-      await messages.send(run.workspaceId, run.sessionId, { text, plan_mode: false });
+      await messages.send(run.workspaceId, run.sessionId, { text, plan_mode: false }, run.sentBy ? { sentBy: run.sentBy } : {});
     },
   };
 }

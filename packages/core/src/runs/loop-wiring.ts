@@ -39,6 +39,7 @@ export function wireLoop(deps: LoopWiringDeps, run: LoadedRun, started: StartedR
     sandbox: deps.sandbox,
     retry: deps.retry,
     prices: deps.prices,
+    ...(deps.credits ? { credits: deps.credits } : {}),
     logger: deps.logger,
     emit,
   };
@@ -56,7 +57,8 @@ export function wireLoop(deps: LoopWiringDeps, run: LoadedRun, started: StartedR
     if (!context.toolCallId) return failed("Task needs a tool call id");
     return (await startSubagent({ title: input.description, prompt: input.prompt, parentToolCallId: context.toolCallId })).result;
   });
-  const callbackRun = { sessionId: run.sessionId, workspaceId: session.workspaceId };
+  // A callback's message is the sender's doing: its usage counts for the run's key and member.
+  const callbackRun = { sessionId: run.sessionId, workspaceId: session.workspaceId, sentBy: { apiKeyId: run.apiKeyId, memberId: run.memberId } };
   return {
     scope,
     // A run without tools (a chat reply) gets no Task either.
@@ -89,5 +91,6 @@ function loopScope(deps: LoopWiringDeps, run: LoadedRun, started: StartedRun): L
     rollUpSessionIds: [],
     callbacks: CallbackList.safeParse(session.callbacks).data ?? [],
     sessionModel: { modelProvider: session.modelProvider, modelId: session.modelId },
+    sentBy: { apiKeyId: run.apiKeyId, memberId: run.memberId },
   };
 }

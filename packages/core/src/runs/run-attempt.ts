@@ -9,7 +9,7 @@ import { LeaseLostError, type LoopSignals } from "../agent/loop-types";
 import type { Emit } from "../agent/model-step";
 import { isRedisUnavailable } from "../redis/connection";
 import { wireLoop } from "./loop-wiring";
-import { failRun, finishRun } from "./run-outcome";
+import { failRun, finishRun, stopOutOfCredits } from "./run-outcome";
 import type { RunProcessorDeps } from "./run-processor-deps";
 import { startRun } from "./run-start";
 import type { LoadedRun } from "./run-store";
@@ -27,7 +27,8 @@ export async function attemptRun(deps: RunProcessorDeps, run: LoadedRun, stop: A
     const outcome = await runAgentLoop(scope, started.history, services, env, signals);
     // A loop that stopped because the lease went (or the worker hands the run over) did not finish it.
     if (stop.aborted) throw new LeaseLostError(`run ${run.id} stopped: ${String(stop.reason)}`);
-    await finishRun(deps.runs, run.id, outcome, emit);
+    if (outcome.status === "credits_exhausted") await stopOutOfCredits(deps, { id: run.id, sessionId: run.sessionId, turn: run.message.turn }, outcome, emit);
+    else await finishRun(deps.runs, run.id, outcome, emit);
   } catch (error) {
     // Not the run's own failure: it is resumed from its last stored step once the session is free
     // (another worker, or the recovery sweep after Redis is back), never marked failed.

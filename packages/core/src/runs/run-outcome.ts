@@ -1,8 +1,10 @@
 /**
- * How a run ends in Postgres and on its stream: completed, cancelled, out of steps, failed by
- * its model, or abandoned after its job failed for the last time.
+ * How a run ends in Postgres and on its stream: completed, cancelled, out of steps, out of
+ * credits, failed by its model, or abandoned after its job failed for the last time.
  */
+import { randomUUID } from "node:crypto";
 import type { Emit } from "../agent/model-step";
+import { CREDITS_EXHAUSTED } from "../contracts";
 import type { LoopOutcome } from "../agent/loop-types";
 import type { RetryPolicy } from "../agent/model-retry";
 import { RetryableProviderError } from "../models/model-provider";
@@ -25,6 +27,25 @@ export async function finishRun(runs: RunStore, runId: string, outcome: LoopOutc
   const cancelled = outcome.status === "cancelled";
   await runs.finish(runId, cancelled ? "cancelled" : "completed");
   await emit("complete", { type: cancelled ? "cancelled" : "complete", done: true, messageId, content: outcome.text, ...reasoning });
+}
+
+/**
+ * A run whose next model call its workspace could not pay for: failed, with the reason stored as
+ * the run's error and as an error part after the steps it did store (its partial answer), then
+ * an `error` and a `complete` of type credits_exhausted carrying the last step's text.
+ */
+export async function stopOutOfCredits(
+  deps: { runs: RunStore; steps: Pick<RunStepStore, "saveError"> },
+  run: { id: string; sessionId: string; turn: number },
+  outcome: LoopOutcome,
+  emit: Emit,
+): Promise<void> {
+  const reason = outcome.stopReason ?? "The workspace's credits are used up";
+  const reasoning = outcome.reasoning ? { reasoning: outcome.reasoning, reasoningDuration: outcome.reasoningDurationMs } : {};
+  await deps.steps.saveError({ sessionId: run.sessionId, turn: run.turn, messageId: randomUUID(), message: reason });
+  await deps.runs.finish(run.id, "failed", reason);
+  await emit("error", { type: CREDITS_EXHAUSTED, error: reason });
+  await emit("complete", { type: CREDITS_EXHAUSTED, done: true, messageId: outcome.lastMessageId ?? run.id, content: outcome.text, ...reasoning });
 }
 
 /** Ends a run cancelled before its loop started, with its `complete`. */

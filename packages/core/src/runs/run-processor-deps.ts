@@ -1,7 +1,7 @@
 /** What the run processor is built from: the stores, queues and services a run needs. */
 import type { WorkspacePreferences } from "@mix/db";
 import type { RetryPolicy } from "../agent/model-retry";
-import type { PriceLookup } from "../agent/loop-types";
+import type { CreditCheck, PriceLookup } from "../agent/loop-types";
 import type { ModelChoice } from "../models/selection/model-selector";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
@@ -14,6 +14,7 @@ import type { RunLeases } from "./run-lease";
 import type { RunStepStore } from "./run-step-store";
 import type { RunStore } from "./run-store";
 import type { RunQueue } from "../queues/run-queue";
+import type { WorkspaceSlots } from "./workspace-slots";
 
 export interface ModelChooser {
   select(args: {
@@ -34,12 +35,16 @@ export interface RunProcessorDeps {
   control: RunControl;
   controlListener: RunControlListener;
   queue: RunQueue;
+  /** The workspaces' caps on runs executing at once (plans, WORKSPACE_MAX_CONCURRENT_RUNS), and their slots. */
+  slots: WorkspaceSlots;
   models: ModelChooser;
   /** The tools a workspace's agent is offered (built-ins and its MCP servers' tools). */
   tools(workspaceId: string): Promise<Tool[]>;
   /** Absent: no tool asks permission (tests of other parts, benchmarks). */
   permissions?: PermissionGate;
   prices: PriceLookup;
+  /** Asked before every model call (credits/); absent: every call goes ahead (tests of other parts). */
+  credits?: CreditCheck;
   retry: RetryPolicy;
   limits: ToolLimits;
   /** Where the agent's commands run. */

@@ -19,13 +19,14 @@ export class RunProcessor {
   }
 
   /** `payload`: the job's data, already parsed by the worker's job dispatch. */
-  async process({ runId }: RunAgentJob, job: Job, token: string | undefined): Promise<void> {
+  async process({ runId, workspaceId }: RunAgentJob, job: Job, token: string | undefined): Promise<void> {
     const run = await this.deps.runs.load(runId);
     // Gone (session deleted) or already finished: a duplicate or late job has nothing to do.
-    if (!run || !isActiveRunStatus(run.status)) return;
-    await this.scheduling.executeInTurn(job, token, { id: run.id, sessionId: run.sessionId, turn: run.message.turn }, (stop) =>
-      attemptRun(this.deps, run, stop),
-    );
+    if (!run || !isActiveRunStatus(run.status)) return this.deps.queue.settle(workspaceId, runId);
+    const scheduled = { id: run.id, sessionId: run.sessionId, workspaceId: run.session.workspaceId, turn: run.message.turn };
+    await this.scheduling.executeInTurn(job, token, scheduled, (stop) => attemptRun(this.deps, run, stop));
+    // Ended (a job that must go on throws): it no longer weighs on its workspace's priority.
+    await this.deps.queue.settle(scheduled.workspaceId, run.id);
   }
 
   /** Hands every run this worker executes over to another worker (see RunScheduling.handOver). */
@@ -35,7 +36,9 @@ export class RunProcessor {
 
   /** Marks a run whose job failed for the last time (worker crash loop, infrastructure). */
   async abandon(runId: string, reason: string): Promise<void> {
+    const run = await this.deps.runs.load(runId);
     const sessionId = await abandonRun(this.deps, runId, reason);
+    if (run) await this.deps.queue.settle(run.session.workspaceId, runId);
     if (sessionId) await this.scheduling.wakeNext(sessionId);
   }
 }

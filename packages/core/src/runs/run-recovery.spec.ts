@@ -4,6 +4,7 @@
  * worker holds or what is still on its way to the queue, and runs on one worker at a time.
  */
 import { createPrismaClient, type PrismaClient } from "@mix/db";
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@mix/testing";
 import { QueueName } from "../contracts";
@@ -12,7 +13,7 @@ import { EventLog } from "../events/event-log";
 import { createLogger } from "../logging/logger";
 import { insertUserMessage } from "../messages/insert-user-message";
 import { createBullConnection } from "../redis/connection";
-import { RedisKeys } from "../redis/keys";
+import { RedisKeys, runQueueKeys } from "../redis/keys";
 import { RunLeases } from "./run-lease";
 import { RunQueue } from "../queues/run-queue";
 import { RunRecovery } from "./run-recovery";
@@ -85,6 +86,21 @@ it("re-enqueues the runs of a session no worker holds whose job is gone, a runni
   expect((await recovery.sweep())?.requeued.filter((id) => runIds.includes(id))).toEqual([]);
   expect(await statusOf(runIds[0]!)).toBe("running");
   expect(sessionId).toBeTruthy();
+});
+
+it("re-enqueues lost runs at their workspace's fair priority, as a send does", async () => {
+  const { workspaceId, runIds } = await sessionWithRuns("lost one", "lost two", "lost three");
+  // Sent in this order, a second apart; Redis lost their jobs and their workspace's count.
+  for (const [i, runId] of runIds.entries()) await prisma.run.update({ where: { id: runId }, data: { createdAt: new Date(Date.now() - 60_000 + i * 1_000) } });
+  expect(await redis.exists(runQueueKeys(keys.queuePrefix()).workspacePending(workspaceId))).toBe(0);
+  expect((await recovery.sweep())?.requeued).toEqual(expect.arrayContaining(runIds));
+  const view = new Queue(QueueName.AgentRuns, { connection, prefix: keys.queuePrefix() });
+  try {
+    const priorities = await Promise.all(runIds.map(async (runId) => (await view.getJob(runId))?.priority));
+    expect(priorities).toEqual([1, 2, 3]);
+  } finally {
+    await view.close();
+  }
 });
 
 it("replaces a job that finished while Postgres still says the run is active", async () => {

@@ -2,23 +2,36 @@
  * When a run job may execute. Runs of a session go one at a time (the session's lease) and in
  * the order their messages were sent: a job whose session is busy, or that has an earlier run
  * still pending, steps back into the delayed set and is woken when the run ahead of it ends.
+ * A workspace with a cap runs at most that many at once (workspace-slots.ts): a job over it steps
+ * back the same way, holding no worker, and is woken when a run of its workspace ends. Across
+ * workspaces the queue's priorities keep the order fair (queues/run-queue.ts).
  * A handover (the worker stopping for good) stops the runs it executes and requeues them at once.
  */
 import { DelayedError, type Job } from "bullmq";
 import type { RunQueue } from "../queues/run-queue";
 import type { RunLeases } from "./run-lease";
 import type { RunStore } from "./run-store";
+import type { WorkspaceSlots } from "./workspace-slots";
 
 export interface RunSchedulingDeps {
   runs: RunStore;
   leases: RunLeases;
   queue: RunQueue;
+  /** The workspaces' caps on runs executing at once, and their slots. */
+  slots: WorkspaceSlots;
   /** How long a job whose session is busy waits before it looks again (unless woken first). */
   busyRetryMs: number;
 }
 
 /** Executes one attempt of a run; stops writing when `stop` aborts (lease lost, or handed over). */
 export type ExecuteRun = (stop: AbortSignal) => Promise<void>;
+
+export interface ScheduledRun {
+  id: string;
+  sessionId: string;
+  workspaceId: string;
+  turn: number;
+}
 
 export class RunScheduling {
   /** Aborted when the worker stops for good: its runs stop at once and go back to the queue. */
@@ -28,14 +41,24 @@ export class RunScheduling {
   constructor(private readonly deps: RunSchedulingDeps) {}
 
   /**
-   * Executes the run if its turn has come and its session is free, holding the session's lease
-   * throughout, then wakes the session's next run; otherwise the job goes back to wait.
+   * Executes the run if its turn has come, its session is free and its workspace has a free
+   * slot, holding the session's lease and the slot throughout, then wakes the session's next run
+   * and the workspace's longest waiting one; otherwise the job goes back to wait.
    */
-  async executeInTurn(job: Job, token: string | undefined, run: { id: string; sessionId: string; turn: number }, execute: ExecuteRun): Promise<void> {
-    if (await this.deps.runs.hasEarlierActiveRun(run)) return this.waitForSession(job, token);
-    if (this.handover.signal.aborted) return this.waitForSession(job, token);
+  async executeInTurn(job: Job, token: string | undefined, run: ScheduledRun, execute: ExecuteRun): Promise<void> {
+    const [earlier, cap] = await Promise.all([this.deps.runs.hasEarlierActiveRun(run), this.deps.slots.capOf(run.workspaceId)]);
+    if (earlier || this.handover.signal.aborted) return this.waitForSession(job, token);
     const lease = await this.deps.leases.acquire(run.sessionId, run.id);
     if (!lease) return this.waitForSession(job, token);
+    // After the lease: a run resumed from a dead worker waits for the lease first, which lapses with that worker's slot.
+    const slot = await this.deps.slots.take(run.workspaceId, run.id, cap, job.timestamp).catch(async (error: unknown) => {
+      await lease.release();
+      throw error;
+    });
+    if (!slot) {
+      await lease.release();
+      return this.waitForSlot(job, token, run.workspaceId, cap);
+    }
     // A handover stops the run like a lost lease: it writes nothing more, and another worker resumes it.
     const execution = execute(AbortSignal.any([lease.lost, this.handover.signal]));
     this.active.add(execution);
@@ -49,6 +72,7 @@ export class RunScheduling {
     } finally {
       this.active.delete(execution);
       await lease.release();
+      await slot.release();
       await this.wakeNext(run.sessionId);
     }
   }
@@ -71,6 +95,14 @@ export class RunScheduling {
 
   private async waitForSession(job: Job, token: string | undefined): Promise<never> {
     await job.moveToDelayed(Date.now() + this.deps.busyRetryMs, token);
+    throw new DelayedError();
+  }
+
+  /** Waits, listed as waiting, until a run of the workspace ends (or, if no wake comes, about a lease's time). */
+  private async waitForSlot(job: Job, token: string | undefined, workspaceId: string, cap: number | null): Promise<never> {
+    await job.moveToDelayed(Date.now() + this.deps.slots.retryDelayMs(), token);
+    // A slot freed between the failed take and now woke no one (this job was not delayed yet): take it.
+    if (job.id && (await this.deps.slots.hasFree(workspaceId, cap))) await this.deps.queue.wake(job.id);
     throw new DelayedError();
   }
 }

@@ -10,7 +10,10 @@
 import { randomUUID } from "node:crypto";
 import type { MessageRole, Prisma, PrismaClient } from "@mix/db";
 import { stepParts, type StepRecord, type StepStore, type SubagentSessionRecord } from "../agent/step-store";
+import { debitModelCall } from "../credits/credit-statements";
 import type { PartData } from "../messages/parts";
+import type { PlanCatalog } from "../plans/plan-catalog";
+import { recordModelCall } from "../usage/usage-records";
 
 export interface DanglingToolCall {
   messageId: string;
@@ -27,7 +30,11 @@ export interface TranscriptMessage {
 }
 
 export class RunStepStore implements StepStore {
-  constructor(private readonly prisma: PrismaClient) {}
+  /** `plans`: which workspaces pay their model calls from credits; absent, none is debited. */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly plans?: PlanCatalog,
+  ) {}
 
   async markStreaming(runId: string, messageId: string): Promise<void> {
     await this.prisma.run.updateMany({ where: { id: runId }, data: { streamingMessageId: messageId } });
@@ -45,10 +52,13 @@ export class RunStepStore implements StepStore {
 
   /**
    * The step's message, its tokens and cost added to the session and to every session it rolls
-   * up into (a subagent's parents), and the run no longer naming it: one transaction.
+   * up into (a subagent's parents), its usage record, its cost debited from a metered
+   * workspace's credits, and the run no longer naming it: one transaction.
    */
   async saveStep(record: StepRecord): Promise<number> {
     const parts = stepParts(record.step);
+    const { workspaceId, runId, sessionId, provider, model, usage, sentBy } = record;
+    const debit = this.plans ? debitModelCall(this.prisma, this.plans, { workspaceId, runId, cost: usage.cost }) : null;
     await this.prisma.$transaction([
       this.prisma.message.create({
         data: {
@@ -70,6 +80,8 @@ export class RunStepStore implements StepStore {
         },
       }),
       this.prisma.run.updateMany({ where: { id: record.runId, streamingMessageId: record.messageId }, data: { streamingMessageId: null } }),
+      recordModelCall(this.prisma, { workspaceId, sessionId, runId, provider, model, ...sentBy, ...usage }),
+      ...(debit ? [debit] : []),
     ]);
     return parts.length;
   }

@@ -3,10 +3,13 @@
  * infrastructure. The API's Nest modules provide each of them as its own provider; the MCP
  * server's tools take them from here. Nothing here connects to anything: the infrastructure did.
  */
+import type { AuditLog } from "../audit/audit-log";
 import { ApiKeyRevocations } from "../auth/api-key-revocations";
 import { ApiKeyService } from "../auth/api-keys";
 import { ChatService } from "../chat/chat.service";
 import { CommandRegistry } from "../commands/command-registry";
+import type { CreditsService } from "../credits/credits.service";
+import { WorkspacePlanService } from "../credits/workspace-plan.service";
 import type { CredentialsService } from "../credentials/credentials.service";
 import { SessionFilesService } from "../files/session-files.service";
 import { RunFollower } from "../follow/run-follower";
@@ -17,13 +20,18 @@ import type { Logger } from "../logging/logger";
 import { McpServerCatalog } from "../mcp-servers/mcp-servers-file";
 import { McpServersService } from "../mcp-servers/mcp-servers.service";
 import { McpStatusCache } from "../mcp-servers/mcp-status";
+import { ApiKeysAdmin } from "../members/api-keys-admin";
+import { MembersService } from "../members/members.service";
+import { WorkspacesService } from "../members/workspaces.service";
 import { MessageHistoryService } from "../messages/history.service";
 import { MessagesService } from "../messages/messages.service";
 import { ModelCatalog } from "../models/catalog/model-catalog";
+import { RequestLimits } from "../plans/request-limits";
+import { WorkspacePlans } from "../plans/workspace-plans";
 import { ProviderOAuthService } from "../oauth/provider-oauth.service";
 import { PermissionsService } from "../permissions/permissions.service";
 import type { PreferencesService } from "../preferences/preferences.service";
-import { RateLimiter } from "../rate-limit/rate-limiter";
+import { TokenBucket } from "../rate-limit/token-bucket";
 import { StreamSlots } from "../rate-limit/stream-slots";
 import { CancelService } from "../runs/cancel.service";
 import { RunControl } from "../runs/run-control";
@@ -32,12 +40,22 @@ import { SandboxSettingsService } from "../sandbox/sandbox-settings.service";
 import { ExportService } from "../sessions/export.service";
 import { ForkService } from "../sessions/fork.service";
 import { RewindService } from "../sessions/rewind.service";
+import { SessionQuota } from "../sessions/session-quota";
 import { SessionsService } from "../sessions/sessions.service";
 import { ToolRegistry } from "../tools/tool-registry";
 import { ToolsCatalogService } from "../tools/tools-catalog.service";
+import { UsageService } from "../usage/usage.service";
 
 export interface ApplicationServices {
+  /** The workspace audit log: every audited service records through it; admins read and export it. */
+  audit: AuditLog;
   apiKeys: ApiKeyService;
+  /** The workspace as its keys see it, and new workspaces with their owner key (the command line). */
+  workspaces: WorkspacesService;
+  /** A workspace's members (admins manage them; removing one revokes its keys). */
+  members: MembersService;
+  /** A workspace's API keys as admins manage them: create (secret shown once), list, revoke. */
+  keysAdmin: ApiKeysAdmin;
   sessions: SessionsService;
   messages: MessagesService;
   cancel: CancelService;
@@ -48,10 +66,16 @@ export interface ApplicationServices {
   history: MessageHistoryService;
   models: ModelCatalog;
   chat: ChatService;
-  /** Per-API-key request counts shared by every instance (routes marked rate-limited). */
-  rateLimiter: RateLimiter;
-  /** Per-API-key message sends (MESSAGE_RATE_LIMIT_PER_MINUTE): a budget apart, so sends never eat into rateLimiter's. */
-  messageRateLimiter: RateLimiter;
+  /** Request limits (per key, per workspace by plan, per budget) as token buckets in Redis, shared by every instance. */
+  rateLimits: RequestLimits;
+  /** The plan each workspace is on, remembered briefly per process: the limits of its requests and sessions. */
+  plans: WorkspacePlans;
+  /** Credit balances: the monthly grant, top-ups and adjustments (audited), the ledger. */
+  credits: CreditsService;
+  /** The plan table, a workspace's plan and the models it lists (GET /api/ai/models), plan changes (audited). */
+  workspacePlan: WorkspacePlanService;
+  /** Tokens, cost and runs of a workspace's model calls, per day, key, member or model. */
+  usage: UsageService;
   /** Each API key's cap on open SSE streams (SSE_MAX_STREAMS_PER_KEY), shared by every instance. */
   streamSlots: StreamSlots;
   /** Whether Postgres and Redis answer. */
@@ -73,22 +97,30 @@ export interface ApplicationServices {
   follow: RunFollower;
 }
 
-// The rate limits count per minute.
-const RATE_LIMIT_WINDOW_MS = 60_000;
 // A stream's slot lapses after three missed heartbeats: one late heartbeat never frees a live
 // stream's slot, and a crashed instance's slots are free again within this long.
 const SLOT_TTL_HEARTBEATS = 3;
 
 export function createApplicationServices(infra: Infrastructure, mcpCatalog = McpServerCatalog.load(infra.config.MCP_SERVERS_FILE)): ApplicationServices {
   const { config, logger, prisma, redis, subscriber, keys, events, queue, blobs, preferences, credentials } = infra;
-  const sessions = new SessionsService(prisma, events, blobs);
+  // First: the services built below take it to record their audited actions.
+  const audit = infra.audit;
+  // Remembered briefly per process, for the limits every request and create checks.
+  const plans = infra.workspacePlans;
+  const quota = new SessionQuota(prisma, async (workspaceId) => (await plans.get(workspaceId)).maxSessions ?? config.MAX_SESSIONS_PER_WORKSPACE ?? null);
+  const sessions = new SessionsService(prisma, events, blobs, audit, quota, infra.planGate);
   const commands = new CommandRegistry({ dir: config.COMMANDS_DIR, logger });
-  const messages = new MessagesService(prisma, sessions, queue, commands, logger);
+  const messages = new MessagesService(prisma, sessions, queue, commands, logger, { maxChars: config.MESSAGE_MAX_CHARS, gate: infra.planGate });
   const follow = new RunFollower(infra);
   const models = new ModelCatalog(config.MODEL_PROVIDER, config.MODEL_ID);
+  // Revocations ride the events subscriber connection: no extra connection per process.
+  const apiKeys = new ApiKeyService(prisma, new ApiKeyRevocations(redis, subscriber, keys, logger), { audit, logger });
   return {
-    // Revocations ride the events subscriber connection: no extra connection per process.
-    apiKeys: new ApiKeyService(prisma, new ApiKeyRevocations(redis, subscriber, keys, logger)),
+    audit,
+    apiKeys,
+    workspaces: new WorkspacesService(prisma, audit),
+    members: new MembersService(prisma, audit, apiKeys),
+    keysAdmin: new ApiKeysAdmin(prisma, audit, apiKeys),
     sessions,
     messages,
     cancel: new CancelService({
@@ -100,15 +132,18 @@ export function createApplicationServices(infra: Infrastructure, mcpCatalog = Mc
       logger,
     }),
     commands,
-    fork: new ForkService(prisma, events),
+    fork: new ForkService(prisma, events, quota),
     rewind: new RewindService(prisma, sessions, blobs, logger),
     exports: new ExportService(prisma, sessions),
     history: new MessageHistoryService(prisma),
     models,
-    chat: new ChatService(sessions, messages, follow, models),
+    chat: new ChatService(sessions, messages, follow, models, infra.planGate),
     files: new SessionFilesService(sessions, blobs),
-    rateLimiter: new RateLimiter(redis, keys, { limit: config.RATE_LIMIT_PER_MINUTE, windowMs: RATE_LIMIT_WINDOW_MS }),
-    messageRateLimiter: new RateLimiter(redis, keys, { limit: config.MESSAGE_RATE_LIMIT_PER_MINUTE, windowMs: RATE_LIMIT_WINDOW_MS }),
+    rateLimits: new RequestLimits({ buckets: new TokenBucket(redis, keys), plans, settings: config, logger }),
+    plans,
+    credits: infra.credits,
+    workspacePlan: new WorkspacePlanService({ prisma, plans: infra.planCatalog, gate: infra.planGate, credits: infra.credits, models, audit, cache: plans }),
+    usage: new UsageService(prisma),
     streamSlots: new StreamSlots(redis, keys, { limit: config.SSE_MAX_STREAMS_PER_KEY, ttlMs: SLOT_TTL_HEARTBEATS * config.SSE_HEARTBEAT_MS }),
     health: new HealthCheck(prisma, redis),
     preferences,
@@ -116,7 +151,7 @@ export function createApplicationServices(infra: Infrastructure, mcpCatalog = Mc
     oauth: new ProviderOAuthService(config, credentials, redis, keys, logger),
     tools: new ToolsCatalogService(new ToolRegistry()),
     mcp: new McpServersService(mcpCatalog, new McpStatusCache(redis, keys, McpStatusCache.ttlFor(config.MCP_REFRESH_MS))),
-    permissions: new PermissionsService({ prisma, redis, keys, logger }),
+    permissions: new PermissionsService({ prisma, redis, keys, logger, audit }),
     sandbox: new SandboxSettingsService(prisma, config),
     follow,
   };

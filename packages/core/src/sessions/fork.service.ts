@@ -10,6 +10,7 @@ import { DEFAULT_FORK_TITLE, type ForkSessionRequest, type SessionData } from ".
 import { notFound, validationError } from "../errors/app-error";
 import type { EventLog } from "../events/event-log";
 import { loadSessionCounts } from "./session-counts";
+import { SessionQuota } from "./session-quota";
 import { announceSessionCreated } from "./session-events";
 import { toSessionData } from "./session-view";
 import { loadTranscript } from "./transcript";
@@ -29,10 +30,13 @@ export class ForkService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly events: EventLog,
+    /** A fork is a session the workspace holds: it counts against the cap. */
+    private readonly quota: SessionQuota = new SessionQuota(prisma),
   ) {}
 
   async fork(workspaceId: string, sessionId: string, request: ForkSessionRequest): Promise<SessionData> {
-    const forked = await this.prisma.$transaction(
+    const forked = await this.quota.createInSnapshot(
+      workspaceId,
       async (tx) => {
         const source = await tx.session.findFirst({ where: { id: sessionId, workspaceId } });
         if (!source) throw notFound("Session");

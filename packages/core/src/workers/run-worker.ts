@@ -24,6 +24,7 @@ import { RunProcessor } from "../runs/run-processor";
 import { RunStepStore } from "../runs/run-step-store";
 import { RunStore } from "../runs/run-store";
 import { RunRecovery } from "../runs/run-recovery";
+import { workspaceSlotsFor } from "../runs/workspace-slots";
 import { createSandbox } from "../sandbox/create-sandbox";
 import type { Sandbox } from "../sandbox/sandbox";
 import { checkUnconfinedAllowed } from "../sandbox/unconfined/unconfined-policy";
@@ -72,26 +73,50 @@ async function consumeRuns(infrastructure: Infrastructure, config: Config, logge
   queue.onWakeRace = (error) => logger.debug({ err: error }, "run to wake had already moved");
   // One subscriber connection carries both cancels and permission answers.
   const controlListener = new RunControlListener(subscriber, keys, logger);
-  const permissions = new PermissionGate({ redis, subscriber, keys, events, prisma, timeoutMs: config.PERMISSION_TIMEOUT_MS, logger });
+  const permissions = new PermissionGate({
+    redis,
+    subscriber,
+    keys,
+    events,
+    prisma,
+    timeoutMs: config.PERMISSION_TIMEOUT_MS,
+    logger,
+    audit: infrastructure.audit,
+  });
   await Promise.all([controlListener.start(), permissions.start()]);
-  const models = new ModelSelector({ prisma, config, credentials, scripted: options.scripted ?? createScriptedProvider(config) });
+  const models = new ModelSelector({
+    prisma,
+    config,
+    credentials,
+    scripted: options.scripted ?? createScriptedProvider(config),
+    plans: infrastructure.planCatalog,
+  });
   const mcpTools = options.mcp ?? new McpToolSource({ config, logger });
 
   const leases = new RunLeases(redis, keys, config.RUN_LEASE_MS);
   const processor = new RunProcessor({
     runs: new RunStore(prisma),
-    steps: new RunStepStore(prisma),
+    // Each stored step records its usage and, on a metered plan, debits its cost.
+    steps: new RunStepStore(prisma, infrastructure.planCatalog),
     // A send_message callback's message takes the API's path: its `/command` is expanded too.
-    messages: new UserMessageSender({ prisma, queue, commands: new CommandRegistry({ dir: config.COMMANDS_DIR, logger }), logger }),
+    messages: new UserMessageSender({
+      prisma,
+      queue,
+      commands: new CommandRegistry({ dir: config.COMMANDS_DIR, logger }),
+      logger,
+      gate: infrastructure.planGate,
+    }),
     events,
     leases,
     control: new RunControl(redis, keys),
     controlListener,
     queue,
+    slots: workspaceSlotsFor(config, { prisma, redis, keys, queue, logger }),
     models,
     tools: async (workspaceId) => [...BUILTIN_TOOLS, ...(await mcpTools.tools(workspaceId))],
     permissions,
     prices,
+    credits: infrastructure.credits,
     retry: { maxAttempts: config.MODEL_MAX_ATTEMPTS, baseDelayMs: config.MODEL_RETRY_BASE_MS, maxDelayMs: config.MODEL_RETRY_MAX_MS },
     limits: toolLimits(config),
     sandbox,

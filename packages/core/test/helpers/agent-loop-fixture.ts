@@ -5,7 +5,7 @@
  */
 import type { EventName, EventPayload } from "../../src/contracts";
 import { runAgentLoop } from "../../src/agent/agent-loop";
-import type { LoopScope, LoopServices } from "../../src/agent/loop-types";
+import type { CreditCheck, LoopScope, LoopServices } from "../../src/agent/loop-types";
 import type { Emit } from "../../src/agent/model-step";
 import type { ToolCallEnv } from "../../src/agent/tool-calls";
 import { createLogger } from "../../src/logging/logger";
@@ -33,6 +33,7 @@ const SCOPE: Omit<LoopScope, "sessionDir" | "maxSteps" | "stepsTaken"> = {
   rollUpSessionIds: [],
   callbacks: [],
   sessionModel: { modelProvider: null, modelId: null },
+  sentBy: { apiKeyId: null, memberId: null },
 };
 
 export interface Seen {
@@ -50,6 +51,8 @@ export function agentLoopOf(
     maxSteps?: number;
     stepsTaken?: number;
     onEvent?: (seen: Seen) => void;
+    /** Asked before each model call (none: every call goes ahead). */
+    credits?: CreditCheck;
   } = {},
 ) {
   const store = new InMemoryStepStore();
@@ -69,6 +72,7 @@ export function agentLoopOf(
     sandbox: dir.context.sandbox,
     retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
     prices: { costOf: (_model, usage) => usage.completionTokens / 1_000 },
+    ...(options.credits ? { credits: options.credits } : {}),
     logger,
     emit,
   };

@@ -1,44 +1,41 @@
 /**
- * Counts each request of a rate-limited route against the caller's API key in the route's
- * budget (shared by every instance through Redis) and answers 429 with Retry-After over the
- * limit. Runs after the global ApiKeyGuard, which has set the principal. While Redis cannot
- * answer, requests pass (fail open): a send is stored in Postgres and must not wait on a counter.
+ * The rate limits of every route, in one place (a global guard, after the key and role checks):
+ * a request of an authenticated route that creates work or changes state (POST, PUT, PATCH,
+ * DELETE) takes a token from its API key's and its workspace's buckets, and one from its route's
+ * own budget if it has one (`@RateLimited`), all in one Redis call shared by every instance
+ * (core RequestLimits). Over any, it answers 429 with Retry-After and the handler never runs.
+ * Reads and streams (GET) are not counted here: streams have their own cap
+ * (SSE_MAX_STREAMS_PER_KEY). While Redis is down, requests pass uncounted.
  */
-import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from "@nestjs/common";
+import { type CanActivate, type ExecutionContext, Injectable } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
-import { rateLimitExceeded, REDIS_DEADLINE_MS, withDeadline, type RateLimitResult } from "@mix/core";
-import type { Response } from "express";
+import { rateLimitExceeded, RequestLimits, type RateLimitBudgetName } from "@mix/core";
+import type { Request, Response } from "express";
 import type { AuthenticatedRequest } from "../auth/principal.decorator";
-import { RATE_LIMIT_BUDGET, RATE_LIMIT_BUDGETS, type RateLimitBudgetName } from "./rate-limit-budgets";
-import { RATE_LIMITERS, type RateLimiters } from "./rate-limiters";
+import { setRateLimitHeaders } from "./rate-limit-headers";
+import { RATE_LIMIT_BUDGET } from "./rate-limited.decorator";
+
+/** Methods that create work or change state: each request of one counts, on every authenticated route. */
+const COUNTED_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  private readonly logger = new Logger("RateLimitGuard");
-
   constructor(
-    @Inject(RATE_LIMITERS) private readonly limiters: RateLimiters,
+    private readonly limits: RequestLimits,
     private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
-    if (!principal) throw new Error("RateLimitGuard used on a route without ApiKeyGuard");
-    const name = this.reflector.get<RateLimitBudgetName | undefined>(RATE_LIMIT_BUDGET, context.getHandler()) ?? "chat";
-    const budget = RATE_LIMIT_BUDGETS[name];
-    const limiter = this.limiters[name];
-    let result: RateLimitResult;
-    try {
-      result = await withDeadline(limiter.hit(`${budget.scope}:${principal.apiKeyId}`), REDIS_DEADLINE_MS);
-    } catch (error) {
-      this.logger.warn({ err: error, budget: name }, "rate limit not counted: Redis did not answer; the request passes");
-      return true;
-    }
-    const response = context.switchToHttp().getResponse<Response>();
-    response.setHeader("X-RateLimit-Limit", String(result.limit));
-    response.setHeader("X-RateLimit-Remaining", String(result.remaining));
-    if (result.allowed) return true;
-    response.setHeader("Retry-After", String(result.retryAfterSeconds));
-    throw rateLimitExceeded(result, limiter.options.windowMs, budget.what);
+    if (context.getType() !== "http") return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<AuthenticatedRequest & Request>();
+    // Public routes (health, docs) have no caller to count.
+    if (!request.principal) return true;
+    const budget = this.reflector.get<RateLimitBudgetName | undefined>(RATE_LIMIT_BUDGET, context.getHandler());
+    const result = await this.limits.take(request.principal, { changesState: COUNTED_METHODS.has(request.method), budget });
+    if (!result) return true;
+    setRateLimitHeaders(http.getResponse<Response>(), result);
+    if (!result.allowed) throw rateLimitExceeded(result);
+    return true;
   }
 }

@@ -11,6 +11,9 @@ export const AUTO_MODEL_ID = "ml-auto";
 
 const AUTO_MODEL: ModelInfo = { id: AUTO_MODEL_ID, name: "Auto", task: "Automatic model selection", requiresPaid: false };
 
+/** Whether a workspace's plan includes a model. */
+export type ModelFilter = (provider: ModelProviderName, modelId: string) => boolean;
+
 /** A concrete model a request picked. */
 export interface ChosenModel {
   provider: ModelProviderName;
@@ -34,9 +37,19 @@ export class ModelCatalog {
     this.models = ids.map((id) => ({ id, name: providerCatalog.modelName(provider, id), task: "Text generation", requiresPaid }));
   }
 
-  /** Auto first, then every model of the configured provider. */
-  list(): ModelInfo[] {
-    return [AUTO_MODEL, ...this.models].map((model) => ({ ...model }));
+  /**
+   * Auto first, then every model of the configured provider. With `allows` (a workspace's plan),
+   * `requiresPaid` says which the plan lacks, Auto by the model it runs when nothing else is
+   * chosen; without, which models cost money.
+   */
+  list(allows?: ModelFilter): ModelInfo[] {
+    const models = [AUTO_MODEL, ...this.models].map((model) => ({ ...model }));
+    if (!allows) return models;
+    const fallback = this.models[0]?.id;
+    return models.map((model) => {
+      const modelId = model.id === AUTO_MODEL_ID ? fallback : model.id;
+      return { ...model, requiresPaid: modelId !== undefined && !allows(this.provider, modelId) };
+    });
   }
 
   /**

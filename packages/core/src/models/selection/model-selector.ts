@@ -1,17 +1,20 @@
 /**
- * Chooses the model a run calls, and builds its provider with the workspace's credentials.
- * The first that names a model wins: the session (`provider` / `modelId` on create, or the
- * model a chat picked), then the workspace's stored preferences (the row, not the defaults a
- * workspace without one is shown), then the configuration (MODEL_PROVIDER, MODEL_ID).
+ * Chooses the model a run calls (wanted-model.ts: the session, then the workspace's stored
+ * preferences, then the configuration), checks it against the workspace's plan, and builds its
+ * provider with the workspace's credentials.
  */
 import { createHash } from "node:crypto";
 import type { PrismaClient, WorkspacePreferences } from "@mix/db";
 import type { Config } from "../../config/config";
 import type { CredentialProvider } from "../../contracts";
+import { DEFAULT_PLAN, type Plan, type PlanCatalog } from "../../plans/plan-catalog";
 import { CREDENTIAL_PROVIDER_INFO, providerCatalog, SCRIPTED_PROVIDER, type ModelProviderName } from "../catalog/provider-catalog";
 import type { ModelProvider } from "../model-provider";
 import { createProviderModel } from "../providers/create-provider-model";
 import type { ProviderKind } from "../providers/provider-kind";
+import { ModelUnavailableError, wantedModel, type AgentRole, type WantedModel } from "./wanted-model";
+
+export { ModelUnavailableError, type AgentRole } from "./wanted-model";
 
 export interface ModelChoice {
   /** Send `modelId` as the request's model: a cached provider's defaultModel may be another. */
@@ -21,8 +24,6 @@ export interface ModelChoice {
   /** The workspace's max tokens for the role, when it stored preferences. */
   maxOutputTokens?: number;
 }
-
-export type AgentRole = "main" | "subagent";
 
 /** The workspace's stored provider secrets (CredentialsService): a port, since credentials build on the model catalog. */
 export interface ProviderSecrets {
@@ -36,11 +37,9 @@ export interface ModelSelectorDeps {
   credentials: ProviderSecrets;
   /** The offline model (MODEL_PROVIDER=scripted, or a session that names it). */
   scripted: ModelProvider;
-}
-
-/** No model can be called as chosen: the message says which provider and how to fix it. */
-export class ModelUnavailableError extends Error {
-  override name = "ModelUnavailableError";
+  /** The plan table: a model outside the workspace's plan is not called. Absent: no plan is checked. */
+  /** The plan table; absent, no plan is checked. */
+  plans?: PlanCatalog;
 }
 
 /** Where a model API lives and which stored credential pays for it. */
@@ -52,14 +51,6 @@ const ENDPOINTS: Record<ProviderKind, { baseUrl: keyof Config; credential: Crede
   // A self-hosted server: its key (often none) is the deployment's, never a workspace's.
   "openai-compatible": { baseUrl: "OPENAI_COMPATIBLE_BASE_URL", credential: null },
 };
-
-interface Wanted {
-  providerName: ModelProviderName;
-  modelId: string;
-  maxOutputTokens?: number;
-  /** Named in errors, so the user knows which setting to change. */
-  source: string;
-}
 
 /** Provider instances kept for reuse; a rotated key or refreshed token adds one, so the oldest go. */
 const MAX_CACHED_PROVIDERS = 64;
@@ -79,9 +70,13 @@ export class ModelSelector {
     role: AgentRole;
     preferences?: WorkspacePreferences | null;
   }): Promise<ModelChoice> {
-    const preferences =
-      args.preferences !== undefined ? args.preferences : await this.deps.prisma.workspacePreferences.findUnique({ where: { workspaceId: args.workspaceId } });
-    const wanted = this.wanted(args.session, args.role, preferences);
+    // Overlapped: both are on the way to the run's first token.
+    const [preferences, plan] = await Promise.all([
+      args.preferences !== undefined ? args.preferences : this.deps.prisma.workspacePreferences.findUnique({ where: { workspaceId: args.workspaceId } }),
+      this.planOf(args.workspaceId),
+    ]);
+    const wanted = wantedModel(this.deps.config, args.session, args.role, preferences);
+    if (plan) this.checkPlan(plan, wanted);
     const provider = await this.providerFor(args.workspaceId, wanted);
     return {
       provider,
@@ -91,55 +86,25 @@ export class ModelSelector {
     };
   }
 
-  private wanted(session: { modelProvider: string | null; modelId: string | null }, role: AgentRole, preferences: WorkspacePreferences | null): Wanted {
-    // Max tokens are a workspace setting: they apply whichever model is chosen.
-    const maxOutputTokens = preferences ? (role === "main" ? preferences.mainAgentMaxTokens : preferences.subAgentMaxTokens) : undefined;
-
-    if (session.modelProvider !== null || session.modelId !== null) {
-      const source = "the session";
-      const providerName = session.modelProvider ?? providerCatalog.providerOfModel(session.modelId!);
-      if (!providerName || !providerCatalog.isModelProvider(providerName)) {
-        throw new ModelUnavailableError(
-          `The session's model provider '${session.modelProvider ?? session.modelId}' is not available; use one of: ${providerCatalog.modelProviderNames().join(", ")}`,
-        );
-      }
-      return { providerName, modelId: session.modelId ?? this.defaultModel(providerName, source), maxOutputTokens, source };
-    }
-
-    if (preferences) {
-      const source = "the workspace's preferences (POST /api/preferences)";
-      const providerName = preferences.preferredProvider;
-      if (!providerCatalog.isModelProvider(providerName)) {
-        throw new ModelUnavailableError(
-          `preferred_provider '${providerName}' of ${source} is not available; use one of: ${providerCatalog.modelProviderNames().join(", ")}`,
-        );
-      }
-      const model = role === "main" ? preferences.mainAgentModel : preferences.subAgentModel;
-      // A model of another provider (the defaults fill the models when only the provider was
-      // set) would be refused by this one: its default runs instead.
-      const modelId = fitsProvider(providerName, model) ? model : this.defaultModel(providerName, source);
-      return { providerName, modelId, maxOutputTokens, source };
-    }
-
-    const source = "the server's configuration (MODEL_PROVIDER)";
-    const providerName = this.deps.config.MODEL_PROVIDER;
-    return { providerName, modelId: this.deps.config.MODEL_ID ?? this.defaultModel(providerName, source), source };
+  private async planOf(workspaceId: string): Promise<Plan | null> {
+    // Read fresh, not from the per-process plan memory: a plan changed a moment ago (to let a
+    // model back in, say) must hold for the very next run, on every worker.
+    const { plans, prisma } = this.deps;
+    if (!plans) return null;
+    const workspace = await prisma.workspace.findUnique({ where: { id: workspaceId }, select: { plan: true } });
+    return plans.get(workspace?.plan ?? DEFAULT_PLAN);
   }
 
-  /** MODEL_ID when it configures this very provider, else the catalog's default for it. */
-  private defaultModel(providerName: ModelProviderName, source: string): string {
-    const { MODEL_PROVIDER, MODEL_ID } = this.deps.config;
-    const model = (MODEL_PROVIDER === providerName ? MODEL_ID : undefined) ?? providerCatalog.defaultModel(providerName);
-    if (model === undefined) {
-      throw new ModelUnavailableError(
-        `${providerCatalog.displayName(providerName)} was chosen by ${source} without a model id, and it has no default: ` +
-          `create the session with a modelId, or set MODEL_PROVIDER=${providerName} with MODEL_ID on the server`,
-      );
-    }
-    return model;
+  /** A run whose model left the workspace's plan (or never was in it) fails, saying so. */
+  private checkPlan(plan: Plan, wanted: WantedModel): void {
+    if (this.deps.plans!.allowsModel(plan, wanted.providerName, wanted.modelId)) return;
+    throw new ModelUnavailableError(
+      `The model '${wanted.modelId}' of ${providerCatalog.displayName(wanted.providerName)}, chosen by ${wanted.source}, is not in this ` +
+        `workspace's plan '${plan.name}' (model_not_in_plan): choose a model GET /api/ai/models lists without requiresPaid, or change the plan`,
+    );
   }
 
-  private async providerFor(workspaceId: string, wanted: Wanted): Promise<ModelProvider> {
+  private async providerFor(workspaceId: string, wanted: WantedModel): Promise<ModelProvider> {
     if (wanted.providerName === SCRIPTED_PROVIDER) return this.deps.scripted;
     const kind: ProviderKind = wanted.providerName;
     const endpoint = ENDPOINTS[kind];
@@ -195,10 +160,4 @@ export class ModelSelector {
     });
     return { secret, authMethod: stored?.authMethod === "oauth" ? "oauth" : "api_key" };
   }
-}
-
-/** The provider lists the model, or runs any id and no other provider claims this one. */
-function fitsProvider(providerName: ModelProviderName, model: string): boolean {
-  if (providerCatalog.models(providerName).includes(model)) return true;
-  return providerCatalog.acceptsModel(providerName, model) && providerCatalog.providerOfModel(model) === undefined;
 }
