@@ -11,6 +11,7 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureLocalEncryptionKey } from "./lib/ensure-local-key.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
@@ -22,6 +23,12 @@ const env = {
   LOG_LEVEL: "warn",
   ...process.env,
 };
+// Storing a provider key needs an encryption key: make one in .env unless one is set (.env was read already).
+const localKey = ensureLocalEncryptionKey({ envFile: join(root, ".env"), env });
+if (localKey.created) {
+  env.CREDENTIALS_ENCRYPTION_KEY = localKey.key;
+  log("No CREDENTIALS_ENCRYPTION_KEY was set: generated one into .env (keep it; stored provider keys need it)");
+}
 const baseUrl = `http://127.0.0.1:${env.PORT}`;
 const children = [];
 

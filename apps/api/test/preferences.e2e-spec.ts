@@ -7,7 +7,12 @@ let stack: TestStack;
 let url: string;
 
 beforeAll(async () => {
-  stack = await startTestStack({ label: "preferences", workers: 0, env: { CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString("base64") } });
+  // A deployment on Anthropic: its defaults (what reset stores) are DEFAULTS below; preferences-defaults.e2e-spec covers the scripted one.
+  stack = await startTestStack({
+    label: "preferences",
+    workers: 0,
+    env: { MODEL_PROVIDER: "anthropic", CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString("base64") },
+  });
   url = stack.apis[0]!.url;
 });
 afterAll(() => stack?.close());

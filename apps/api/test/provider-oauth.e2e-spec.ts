@@ -89,6 +89,13 @@ describe("starting a flow", () => {
       await bare.app.listen(0, "127.0.0.1");
       const base = `http://127.0.0.1:${(bare.app.getHttpServer().address() as AddressInfo).port}`;
       expect((await post(base, "/api/auth/oauth/anthropic", stack.key).expect(400)).body.error.message).toContain("not configured");
+      // The message names every setting to set, and the one missing here.
+      const { error } = (await post(base, "/api/auth/oauth/anthropic", stack.key).expect(400)).body;
+      expect(error).toMatchObject({ code: 400, type: "bad_request", reason: "invalid_request" });
+      for (const name of ["ANTHROPIC_OAUTH_CLIENT_ID", "ANTHROPIC_OAUTH_AUTHORIZE_URL", "ANTHROPIC_OAUTH_TOKEN_URL", "ANTHROPIC_OAUTH_REDIRECT_URI"]) {
+        expect(error.message).toContain(name);
+      }
+      expect(error.message).toContain("(missing: ANTHROPIC_OAUTH_CLIENT_ID)");
     } finally {
       await bare.close();
     }

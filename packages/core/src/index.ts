@@ -64,7 +64,7 @@ export { RewindService } from "./sessions/rewind.service";
 export { ExportService } from "./sessions/export.service";
 export { MessageHistoryService } from "./messages/history.service";
 export { CommandRegistry, type CommandRegistryOptions } from "./commands/command-registry";
-export { PreferencesService, DEFAULT_PREFERENCES } from "./preferences/preferences.service";
+export { PreferencesService, DEFAULT_PREFERENCES, defaultPreferences } from "./preferences/preferences.service";
 export { CredentialsService, parseCredentialProvider, ENCRYPTION_KEY_MISSING } from "./credentials/credentials.service";
 export { providerCatalog, CREDENTIAL_PROVIDER_INFO, SCRIPTED_PROVIDER, SCRIPTED_MODEL_ID, type ModelProviderName } from "./models/catalog/provider-catalog";
 export { SecretBox, SecretBoxError, parseEncryptionKey, parseEncryptionKeys, type NamedKey, type SecretKeys } from "./secrets/secret-box";

@@ -17,7 +17,7 @@ import { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
 import { PlanCatalog } from "../plans/plan-catalog";
 import { WorkspacePlans } from "../plans/workspace-plans";
-import { PreferencesService } from "../preferences/preferences.service";
+import { defaultPreferences, PreferencesService } from "../preferences/preferences.service";
 import { RunQueue } from "../queues/run-queue";
 import { createBullConnection, createRedis } from "../redis/connection";
 import { RedisKeys } from "../redis/keys";
@@ -85,7 +85,7 @@ export function createInfrastructure(config: Config, logger: Logger, options: In
   const workspacePlans = new WorkspacePlans(prisma, planCatalog);
   const credits = new CreditsService({ prisma, plans: planCatalog, workspacePlans, audit });
   const planGate = new PlanGate({ prisma, plans: planCatalog, workspacePlans, credits, config });
-  const preferences = new PreferencesService(prisma, planGate);
+  const preferences = new PreferencesService(prisma, planGate, defaultPreferences(config));
   let fanout: EventFanout | undefined;
   return {
     config,

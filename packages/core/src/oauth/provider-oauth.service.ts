@@ -21,7 +21,7 @@ import { CREDENTIAL_PROVIDER_INFO } from "../models/catalog/provider-catalog";
 import type { RedisKeys } from "../redis/keys";
 import { OAuthClient, OAuthTokenError } from "./oauth-client";
 import { oauthHealth } from "./oauth-health";
-import { isOAuthProvider, oauthSettings, type OAuthSettings } from "./oauth-settings";
+import { isOAuthProvider, oauthNotConfiguredMessage, oauthSettings, type OAuthSettings } from "./oauth-settings";
 import { OAUTH_STATE_TTL_SECONDS, OAuthStateStore } from "./oauth-state";
 import { createCodeVerifier, createState, s256Challenge } from "./pkce";
 import { refreshExpiringTokens, REFRESH_AHEAD_MS } from "./token-refresh";
@@ -115,7 +115,9 @@ export class ProviderOAuthService {
       throw validationError(`provider '${providerName}' is not supported; OAuth providers: ${OAUTH_PROVIDERS.join(", ")}`);
     }
     const settings = oauthSettings(this.config, providerName);
-    if (!settings) throw badRequest(`OAuth for provider '${providerName}' is not configured on this server`);
+    // 400, the status the contract gives this route: the request cannot succeed on this server as
+    // configured (503 would invite a retry that cannot help, 501 says the API lacks the feature).
+    if (!settings) throw badRequest(oauthNotConfiguredMessage(this.config, providerName));
     return settings;
   }
 

@@ -3,19 +3,44 @@ import type { PrismaClient, WorkspacePreferences } from "@mix/db";
 import type { AvailableProviders, GetPreferencesResponse, PreferencesData, ReasoningEffort, UpdatePreferencesRequest } from "../contracts";
 import { validationError } from "../errors/app-error";
 import type { PlanGate } from "../credits/plan-gate";
-import { providerCatalog } from "../models/catalog/provider-catalog";
+import type { Config } from "../config/config";
+import { providerCatalog, type ModelProviderName } from "../models/catalog/provider-catalog";
 
 type Settings = Omit<WorkspacePreferences, "id" | "workspaceId" | "createdAt" | "updatedAt">;
 
-export const DEFAULT_PREFERENCES: Settings = {
-  preferredProvider: "anthropic",
-  mainAgentModel: "claude-sonnet-4-5",
-  subAgentModel: "claude-haiku-4-5",
+/** The settings that are not a model: the same on every deployment. */
+const DEFAULT_LIMITS = {
   mainAgentMaxTokens: 32_000,
   subAgentMaxTokens: 16_000,
   mainAgentReasoningEffort: "medium",
   subAgentReasoningEffort: "low",
+} as const;
+
+/** The smaller model subagents run when the deployment names no MODEL_ID; others run the main model. */
+const SUB_AGENT_DEFAULTS: Partial<Record<ModelProviderName, string>> = {
+  anthropic: "claude-haiku-4-5",
+  openai: "gpt-5-mini",
+  gemini: "gemini-2.5-flash",
 };
+
+/**
+ * The deployment's defaults, what a reset stores and the first update fills in: the provider and
+ * model of its configuration (MODEL_PROVIDER, MODEL_ID), so a stack on the scripted model resets
+ * to the scripted model, not to a provider it has no key for.
+ */
+export function defaultPreferences(config: Pick<Config, "MODEL_PROVIDER" | "MODEL_ID">): Settings {
+  const provider = config.MODEL_PROVIDER;
+  // A provider without a model list (an OpenAI-compatible server) runs MODEL_ID; without one its runs fail anyway, naming MODEL_ID.
+  const main = config.MODEL_ID ?? providerCatalog.defaultModel(provider) ?? "";
+  const sub = config.MODEL_ID ?? SUB_AGENT_DEFAULTS[provider] ?? main;
+  return { preferredProvider: provider, mainAgentModel: main, subAgentModel: sub, ...DEFAULT_LIMITS };
+}
+
+/**
+ * The defaults of a deployment on Anthropic (the values before they followed the configuration):
+ * used where no configuration is given, and by `effective` for a workspace without preferences.
+ */
+export const DEFAULT_PREFERENCES: Settings = defaultPreferences({ MODEL_PROVIDER: "anthropic", MODEL_ID: undefined });
 
 const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
@@ -62,6 +87,8 @@ export class PreferencesService {
     private readonly prisma: PrismaClient,
     /** The workspace's plan: preferences choosing a model outside it are refused (403). Absent: no plan is checked. */
     private readonly gate?: Pick<PlanGate, "checkPreferences">,
+    /** What reset stores and the first update fills in: the deployment's defaults (defaultPreferences of its config). */
+    private readonly defaults: Settings = DEFAULT_PREFERENCES,
   ) {}
 
   async get(workspaceId: string): Promise<GetPreferencesResponse> {
@@ -69,7 +96,10 @@ export class PreferencesService {
     return { preferences: row ? toPreferencesData(row) : null, available_providers: providerCatalog.available() };
   }
 
-  /** The settings in effect: the stored ones, or the defaults when none are stored. */
+  /**
+   * The settings in effect: the stored ones, or DEFAULT_PREFERENCES when none are stored (what
+   * GET /api/auth/validate checks; a run without stored preferences follows MODEL_PROVIDER).
+   */
   async effective(workspaceId: string): Promise<Settings> {
     const row = await this.prisma.workspacePreferences.findUnique({ where: { workspaceId } });
     return row ?? DEFAULT_PREFERENCES;
@@ -78,21 +108,24 @@ export class PreferencesService {
   /** Changes only the named settings; the first update stores the defaults for the others. */
   async update(workspaceId: string, request: UpdatePreferencesRequest): Promise<PreferencesData> {
     const settings = toSettings(request);
-    if (this.gate) await this.gate.checkPreferences(workspaceId, { ...(await this.effective(workspaceId)), ...settings });
+    if (this.gate) {
+      const stored = await this.prisma.workspacePreferences.findUnique({ where: { workspaceId } });
+      await this.gate.checkPreferences(workspaceId, { ...(stored ?? this.defaults), ...settings });
+    }
     const row = await this.prisma.workspacePreferences.upsert({
       where: { workspaceId },
-      create: { ...DEFAULT_PREFERENCES, ...settings, workspaceId },
+      create: { ...this.defaults, ...settings, workspaceId },
       update: settings,
     });
     return toPreferencesData(row);
   }
 
   async reset(workspaceId: string): Promise<PreferencesData> {
-    await this.gate?.checkPreferences(workspaceId, DEFAULT_PREFERENCES);
+    await this.gate?.checkPreferences(workspaceId, this.defaults);
     const row = await this.prisma.workspacePreferences.upsert({
       where: { workspaceId },
-      create: { ...DEFAULT_PREFERENCES, workspaceId },
-      update: DEFAULT_PREFERENCES,
+      create: { ...this.defaults, workspaceId },
+      update: this.defaults,
     });
     return toPreferencesData(row);
   }
