@@ -121,7 +121,7 @@ it("refuses a session, preferences or a chat that choose a model outside the pla
   const key = await workspaceOn("anthropic-only");
   const workspaceId = await workspaceOf(services(), key);
   expectNotInPlan(await request(url).post("/api/sessions").set(bearer(key)).send({ title: "s", provider: "scripted" }));
-  expectNotInPlan(await request(url).post("/api/sessions").set(bearer(key)).send({ title: "s", modelId: "scripted-1" }));
+  expectNotInPlan(await request(url).post("/api/sessions").set(bearer(key)).send({ title: "s", provider: "scripted", modelId: "scripted-1" }));
   expectNotInPlan(await request(url).post("/api/preferences").set(bearer(key)).send({ preferred_provider: "scripted", main_agent_model: "scripted-1" }));
   expectNotInPlan(await request(url).post("/api/chat").set(bearer(key)).send({ message: "hi", model: "scripted-1" }));
   // Auto on a new conversation runs the deployment's model, which the plan lacks.
@@ -136,7 +136,7 @@ it("refuses a session, preferences or a chat that choose a model outside the pla
 it("refuses a message whose run would call a model the plan no longer has, through every send route", async () => {
   const key = await workspaceOn("default");
   const workspaceId = await workspaceOf(services(), key);
-  const sessionId = await createSession(url, key, { modelId: "scripted-1" });
+  const sessionId = await createSession(url, key, { provider: "scripted", modelId: "scripted-1" });
   await request(url).put("/api/workspace/plan").set(bearer(key)).send({ plan: "anthropic-only" }).expect(200);
   expectNotInPlan(await request(url).post(`/api/sessions/${sessionId}/messages`).set(bearer(key)).send({ text: "hi" }));
   expectNotInPlan(await request(url).post(`/stream/${sessionId}/message`).set(bearer(key)).send({ content: "hi" }));
@@ -144,7 +144,7 @@ it("refuses a message whose run would call a model the plan no longer has, throu
   expect(await prisma().message.count({ where: { session: { workspaceId } } })).toBe(0);
   // Another session of another workspace is not the plan's concern.
   await request(url)
-    .post(`/api/sessions/${await createSession(url, stack.otherKey, { modelId: "scripted-1" })}/messages`)
+    .post(`/api/sessions/${await createSession(url, stack.otherKey, { provider: "scripted", modelId: "scripted-1" })}/messages`)
     .set(bearer(stack.otherKey))
     .send({ text: "hi" })
     .expect(202);

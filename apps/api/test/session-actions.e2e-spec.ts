@@ -58,6 +58,7 @@ describe("POST /api/sessions/{id}/fork", () => {
       completionTokens: 0,
       cost: 0,
       createdAt: expect.any(String),
+      browserMode: "local-browser-service",
       callbacks,
     });
     expect(fork).not.toBe(source);

@@ -29,7 +29,6 @@ const storedModel = async (sessionId: string) =>
 describe("POST /api/sessions with a model", () => {
   it.each([
     ["a provider and one of its models", { provider: "anthropic", modelId: "claude-haiku-4-5" }, { provider: "anthropic", modelId: "claude-haiku-4-5" }],
-    ["a model alone, its provider inferred", { modelId: "gpt-5-mini" }, { provider: "openai", modelId: "gpt-5-mini" }],
     ["a provider alone (its default model at run time)", { provider: "gemini" }, { provider: "gemini" }],
     [
       "any model of an OpenAI-compatible server",
@@ -75,16 +74,18 @@ describe("POST /api/sessions with a model", () => {
       { provider: "scripted", modelId: "claude-sonnet-4-5" },
       "modelId 'claude-sonnet-4-5' is not a model of scripted; use one of: scripted-1",
     ],
-    ["an unknown model alone", { modelId: "gpt-9" }, /^modelId 'gpt-9' is not a known model; name its provider too/],
+    // Mix v0.11.4: a model names its provider, which must own it.
+    ["a model alone", { modelId: "gpt-5-mini" }, "provider is required when modelId is set"],
+    ["an unknown model alone", { modelId: "gpt-9" }, "provider is required when modelId is set"],
     [
       "a spaced model id for an open provider",
       { provider: "openai-compatible", modelId: "two words" },
       "modelId must be at most 200 characters without spaces",
     ],
     ["a 201-character model id", { provider: "openai-compatible", modelId: "m".repeat(201) }, "modelId must be at most 200 characters"],
-    ["an empty model id", { modelId: "" }, "modelId must not be empty"],
-    ["a blank model id", { modelId: "   " }, "modelId must not be empty"],
-    ["a model id that is a number", { modelId: 5 }, "modelId must be a string"],
+    ["an empty model id", { provider: "anthropic", modelId: "" }, "modelId must not be empty"],
+    ["a blank model id", { provider: "anthropic", modelId: "   " }, "modelId must not be empty"],
+    ["a model id that is a number", { provider: "anthropic", modelId: 5 }, "modelId must be a string"],
     ["a provider that is a list", { provider: ["anthropic"] }, "provider must be a string"],
   ])("refuses %s with 400 and creates nothing", async (_what, body, message) => {
     const before = await prisma().session.count();

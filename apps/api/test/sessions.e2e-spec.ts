@@ -34,7 +34,14 @@ describe("POST /api/sessions", () => {
       completionTokens: 0,
       cost: 0,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      browserMode: "local-browser-service",
     });
+  });
+
+  it("ignores a top-level field it does not know, naming it in X-Mix-Ignored-Fields", async () => {
+    const response = await post("/api/sessions").send({ title: "x", surprise: true }).expect(201);
+    expect(response.body).not.toHaveProperty("surprise");
+    expect(response.headers["x-mix-ignored-fields"]).toBe("surprise");
   });
 
   it("keeps valid callbacks and returns them", async () => {
@@ -52,7 +59,6 @@ describe("POST /api/sessions", () => {
     [{ title: "x", promptMode: "bogus" }, "promptMode must be 'default', 'append', or 'replace'"],
     [{ title: "x", sessionType: "subagent" }, /API can only create main sessions/],
     [{ title: "x", subagentType: "general-purpose" }, /subagentType cannot be set/],
-    [{ title: "x", surprise: true }, "unknown field(s): surprise"],
     [{ title: "x", callbacks: [{ type: "bash_script", toolName: "*" }] }, /bashCommand is required/],
     [{ title: "x", callbacks: [{ type: "send_message", toolName: "*", messageContent: "m", excludeFromContext: true }] }, /excludeFromContext is not allowed/],
     [{ title: "x", callbacks: "nope" }, /callbacks/],

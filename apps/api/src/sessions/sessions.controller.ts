@@ -1,7 +1,8 @@
 /** `/api/sessions`: thin HTTP mapping onto the core SessionsService. */
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from "@nestjs/common";
+import { Body, Controller, Delete, Get, HttpCode, Logger, Param, Patch, Post, Query, Req, Res } from "@nestjs/common";
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from "@nestjs/swagger";
 import {
+  CREATE_SESSION_FIELDS,
   CreateSessionRequest,
   ListSessionsQuery,
   MAX_SESSIONS_PAGE,
@@ -11,7 +12,7 @@ import {
   type Actor,
   type Principal,
 } from "@mix/core";
-import type { Response } from "express";
+import type { Request, Response } from "express";
 import { z } from "zod";
 import { CurrentActor } from "../common/auth/actor.decorator";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
@@ -22,6 +23,8 @@ import { ZodPipe } from "../common/zod-validation.pipe";
 @ApiTags("Sessions")
 @Controller("api/sessions")
 export class SessionsController {
+  private readonly logger = new Logger("SessionsController");
+
   constructor(private readonly sessions: SessionsService) {}
 
   @Get()
@@ -67,11 +70,34 @@ export class SessionsController {
 
   @Post()
   @RequiresRole("member")
-  @ApiOperation({ summary: "Create a new session", operationId: "createSession" })
+  @ApiOperation({
+    summary: "Create a new session",
+    description:
+      "Takes the body of either Mix contract (`browserMode` defaults to `local-browser-service`). Top-level fields this " +
+      "server does not know are ignored, not refused, and named in the `X-Mix-Ignored-Fields` header.",
+    operationId: "createSession",
+  })
   @ApiZodBody(CreateSessionRequest)
-  @ApiZodResponse(201, SessionData, "Created session")
+  @ApiResponse({
+    status: 201,
+    description: "Created session",
+    schema: toOpenApiSchema(SessionData),
+    headers: { "X-Mix-Ignored-Fields": { description: "The request's top-level fields that were ignored, comma-separated", schema: { type: "string" } } },
+  })
   @ApiErrors(400, 401, 413)
-  create(@CurrentPrincipal() principal: Principal, @Body(new ZodPipe(CreateSessionRequest)) body: CreateSessionRequest) {
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodPipe(CreateSessionRequest)) body: CreateSessionRequest,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const ignored = Object.keys(request.body as object).filter((field) => !CREATE_SESSION_FIELDS.has(field));
+    if (ignored.length) {
+      // Their values are never read or stored; their names are shown tamed and bounded.
+      const names = ignored.slice(0, 20).map((field) => field.replace(/[^\w.-]/g, "_").slice(0, 64));
+      this.logger.debug({ workspaceId: principal.workspaceId, ignored: names }, "create session: unknown fields ignored");
+      response.setHeader("X-Mix-Ignored-Fields", names.join(","));
+    }
     return this.sessions.create(principal.workspaceId, body);
   }
 

@@ -11,6 +11,9 @@ import { parse } from "yaml";
 /** The shared folder sits beside the repository (MIX_CONTRACT_PATH points elsewhere). */
 const DEFAULT_PATH = join(__dirname, "../../../../../shared/contract/mix-openapi.yaml");
 export const CONTRACT_PATH = process.env.MIX_CONTRACT_PATH ?? (existsSync(DEFAULT_PATH) ? DEFAULT_PATH : undefined);
+/** The contract of today's Mix SDKs (v0.11.4), beside the other one (MIX_CONTRACT_V0114_PATH points elsewhere). */
+const DEFAULT_V0114_PATH = join(__dirname, "../../../../../shared/contract/mix-openapi-v0.11.4.yaml");
+export const CONTRACT_V0114_PATH = process.env.MIX_CONTRACT_V0114_PATH ?? (existsSync(DEFAULT_V0114_PATH) ? DEFAULT_V0114_PATH : undefined);
 
 type Json = Record<string, unknown>;
 
@@ -38,7 +41,7 @@ export class ContractSchema {
   private readonly ajv: Ajv;
 
   constructor(path = CONTRACT_PATH) {
-    if (!path) throw new Error("shared/contract/mix-openapi.yaml not found beside the repository");
+    if (!path) throw new Error("the shared/contract document was not found beside the repository");
     this.document = nullableToTypeUnion(parse(readFileSync(path, "utf8"))) as Json;
     this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
     addFormats(this.ajv);

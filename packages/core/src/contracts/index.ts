@@ -5,6 +5,7 @@
 export * from "./errors";
 export * from "./text";
 export * from "./callbacks";
+export * from "./browser-mode";
 export * from "./sessions";
 export * from "./messages";
 export * from "./events";

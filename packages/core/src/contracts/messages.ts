@@ -18,8 +18,8 @@ export const SendMessageRequest = z.strictObject({
     .refine((text) => text.length <= MAX_MESSAGE_TEXT_LENGTH, `text must be at most ${MAX_MESSAGE_TEXT_LENGTH} characters`),
   plan_mode: z.boolean().default(false),
   thinking_level: ThinkingLevel.nullable().optional(),
-  // Beyond the contract, and optional: most model calls of this run (each may end in tool
-  // calls); without it AGENT_MAX_STEPS applies.
+  // Mix v0.11.4 (the seeds' contract has none), optional: most model calls of this run (each
+  // may end in tool calls); without it AGENT_MAX_STEPS applies.
   max_steps: z.number({ error: MAX_STEPS_MESSAGE }).int(MAX_STEPS_MESSAGE).min(1, MAX_STEPS_MESSAGE).max(MAX_STEPS_LIMIT, MAX_STEPS_MESSAGE).optional(),
 });
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;

@@ -1,5 +1,6 @@
 /** Requests and responses of the sessions resource. */
 import { z } from "zod";
+import { BrowserMode, CdpUrl, DEFAULT_BROWSER_MODE, REMOTE_BROWSER_MODE } from "./browser-mode";
 import { CallbackList } from "./callbacks";
 import { safeString } from "./text";
 
@@ -14,34 +15,57 @@ export const MAX_TITLE_LENGTH = 1_000;
 /** Longest model id a session may name (the provider catalog's limit for open model ids). */
 export const MAX_MODEL_ID_LENGTH = 200;
 
-export const CreateSessionRequest = z.strictObject({
-  title: safeString({ error: (issue) => (issue.input === undefined ? "title is required" : "title must be a string") })
-    .trim()
-    .min(1, "title is required")
-    .max(MAX_TITLE_LENGTH, `title must be at most ${MAX_TITLE_LENGTH} characters`),
-  customSystemPrompt: safeString().optional(),
-  promptMode: z.enum(PromptMode.options, { error: "promptMode must be 'default', 'append', or 'replace'" }).default("default"),
-  sessionType: z
-    .literal("main", {
-      error: "API can only create main sessions. Use /fork endpoint for forked sessions. Subagent sessions are created automatically.",
-    })
-    .default("main"),
-  subagentType: safeString()
-    .refine((value) => value === "", {
-      message: "subagentType cannot be set for API-created sessions. Subagent sessions are created programmatically by the task delegation system.",
-    })
-    .optional(),
-  callbacks: CallbackList.optional(),
-  // Beyond the contract, and optional: the model this session runs on. The provider catalog
-  // decides what is valid (SessionsService.create); without them the workspace's preferences,
-  // then the configuration, choose at run time.
-  provider: safeString({ error: "provider must be a string" }).optional(),
-  modelId: safeString({ error: "modelId must be a string" })
-    .trim()
-    .min(1, "modelId must not be empty")
-    .max(MAX_MODEL_ID_LENGTH, `modelId must be at most ${MAX_MODEL_ID_LENGTH} characters`)
-    .optional(),
-});
+/**
+ * Both contracts' create body (the seeds' and Mix v0.11.4's). Top-level fields neither knows are
+ * stripped, not refused: a client one release ahead still creates sessions (the controller says
+ * which it ignored). Everything known is checked as strictly as before.
+ */
+export const CreateSessionRequest = z
+  .object({
+    title: safeString({ error: (issue) => (issue.input === undefined ? "title is required" : "title must be a string") })
+      .trim()
+      .min(1, "title is required")
+      .max(MAX_TITLE_LENGTH, `title must be at most ${MAX_TITLE_LENGTH} characters`),
+    customSystemPrompt: safeString().optional(),
+    promptMode: z.enum(PromptMode.options, { error: "promptMode must be 'default', 'append', or 'replace'" }).default("default"),
+    sessionType: z
+      .literal("main", {
+        error: "API can only create main sessions. Use /fork endpoint for forked sessions. Subagent sessions are created automatically.",
+      })
+      .default("main"),
+    subagentType: safeString()
+      .refine((value) => value === "", {
+        message: "subagentType cannot be set for API-created sessions. Subagent sessions are created programmatically by the task delegation system.",
+      })
+      .optional(),
+    callbacks: CallbackList.optional(),
+    // Beyond the contract, and optional: the model this session runs on. The provider catalog
+    // decides what is valid (SessionsService.create); without them the workspace's preferences,
+    // then the configuration, choose at run time.
+    provider: safeString({ error: "provider must be a string" }).optional(),
+    modelId: safeString({ error: "modelId must be a string" })
+      .trim()
+      .min(1, "modelId must not be empty")
+      .max(MAX_MODEL_ID_LENGTH, `modelId must be at most ${MAX_MODEL_ID_LENGTH} characters`)
+      .optional(),
+    // v0.11.4 requires it; the older contract has none, and means a browser the server runs.
+    browserMode: BrowserMode.default(DEFAULT_BROWSER_MODE),
+    cdpUrl: CdpUrl.optional(),
+  })
+  .superRefine((request, context) => {
+    if (request.modelId !== undefined && request.provider === undefined) {
+      context.addIssue({ code: "custom", path: ["provider"], message: "provider is required when modelId is set" });
+    }
+    const remote = request.browserMode === REMOTE_BROWSER_MODE;
+    if (remote && request.cdpUrl === undefined) {
+      context.addIssue({ code: "custom", path: ["cdpUrl"], message: `cdpUrl is required when browserMode is '${REMOTE_BROWSER_MODE}'` });
+    }
+    if (!remote && request.cdpUrl !== undefined) {
+      context.addIssue({ code: "custom", path: ["cdpUrl"], message: `cdpUrl is only allowed when browserMode is '${REMOTE_BROWSER_MODE}'` });
+    }
+  });
+/** The top-level fields create knows; any other is ignored. */
+export const CREATE_SESSION_FIELDS: ReadonlySet<string> = new Set(Object.keys(CreateSessionRequest.shape));
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 
 /** Message counts and spend of a session, summed over the whole session. */
@@ -65,9 +89,12 @@ export const SessionData = z.object({
   ...SessionTotals.shape,
   createdAt: z.string(),
   callbacks: z.array(z.record(z.string(), z.unknown())).optional(),
-  /** Beyond the contract: the model chosen for this session, when one was. */
+  /** The model chosen for this session, when one was (absent: the workspace's preferences decide). */
   provider: z.string().optional(),
   modelId: z.string().optional(),
+  /** v0.11.4: the browser the session's agent works with; cdpUrl only for a remote one. */
+  browserMode: BrowserMode,
+  cdpUrl: z.string().optional(),
 });
 export type SessionData = z.infer<typeof SessionData>;
 

@@ -63,6 +63,9 @@ export class ForkService {
             // A fork goes on with the model its source was talking to.
             modelProvider: source.modelProvider,
             modelId: source.modelId,
+            // And with its browser.
+            browserMode: source.browserMode,
+            cdpUrl: source.cdpUrl,
             turnCount: turns.size,
           },
         });

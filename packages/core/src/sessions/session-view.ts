@@ -1,6 +1,6 @@
 /** Maps a stored session to the contract's SessionData. */
 import type { Session } from "@mix/db";
-import type { SessionData } from "../contracts";
+import { BrowserMode, DEFAULT_BROWSER_MODE, type SessionData } from "../contracts";
 
 export interface SessionCounts {
   userMessageCount: number;
@@ -29,5 +29,8 @@ export function toSessionData(session: Session, counts: SessionCounts): SessionD
     ...(callbacks.length ? { callbacks } : {}),
     ...(session.modelProvider ? { provider: session.modelProvider } : {}),
     ...(session.modelId ? { modelId: session.modelId } : {}),
+    // The column is constrained to the modes; a value it somehow holds otherwise reads as the default.
+    browserMode: BrowserMode.safeParse(session.browserMode).data ?? DEFAULT_BROWSER_MODE,
+    ...(session.cdpUrl ? { cdpUrl: session.cdpUrl } : {}),
   };
 }

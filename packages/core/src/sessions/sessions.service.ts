@@ -2,7 +2,7 @@
 import type { PrismaClient, Session } from "@mix/db";
 import { argumentsDigest } from "../audit/arguments-digest";
 import { SYSTEM_ACTOR, type Actor, type AuditWriter } from "../audit/audit-entry";
-import { ACTIVE_RUN_STATUSES, type Callback, type CreateSessionRequest, type SessionData } from "../contracts";
+import { ACTIVE_RUN_STATUSES, DEFAULT_BROWSER_MODE, type BrowserMode, type Callback, type CreateSessionRequest, type SessionData } from "../contracts";
 import { conflict, notFound } from "../errors/app-error";
 import type { EventLog } from "../events/event-log";
 import type { BlobStore } from "../storage/blob-store";
@@ -15,7 +15,8 @@ import { announceSessionCreated } from "./session-events";
 import { toSessionData } from "./session-view";
 import { checkCustomPrompt } from "./system-prompt";
 
-/** Defined in the contracts; re-exported for the session services that import it from here. */
+/** A checked create request; browserMode may be left out by callers inside the server (the default then). */
+export type CreateSessionInput = Omit<CreateSessionRequest, "browserMode"> & { browserMode?: BrowserMode };
 
 export interface ListSessionsOptions {
   includeSubagents: boolean;
@@ -44,7 +45,7 @@ export class SessionsService {
     private readonly gate: Pick<PlanGate, "checkSessionModel"> | null = null,
   ) {}
 
-  async create(workspaceId: string, request: CreateSessionRequest): Promise<SessionData> {
+  async create(workspaceId: string, request: CreateSessionInput): Promise<SessionData> {
     checkCustomPrompt(request.customSystemPrompt, request.promptMode);
     const model = parseSessionModel(request.provider, request.modelId);
     await this.gate?.checkSessionModel(workspaceId, model);
@@ -58,6 +59,8 @@ export class SessionsService {
           callbacks: request.callbacks ?? [],
           modelProvider: model.modelProvider,
           modelId: model.modelId,
+          browserMode: request.browserMode ?? DEFAULT_BROWSER_MODE,
+          cdpUrl: request.cdpUrl ?? null,
         },
       }),
     );
