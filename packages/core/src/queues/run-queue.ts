@@ -29,18 +29,21 @@ redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return redis.call('ZCARD', KEYS[1])`;
 
+type RedisWithCountIn = Redis & { mixCountPendingRun(key: string, runId: string, nowMs: number, horizonMs: number): Promise<number> };
+
 /** Where a run's job was when it was asked to wake: woken now, already queued or executing, or finished or gone. */
 export type WakeOutcome = "woken" | "queued" | "gone";
 
 export class RunQueue {
   private readonly queue: Queue;
   private readonly keys: ReturnType<typeof runQueueKeys>;
+  private readonly connection: RedisWithCountIn;
   onWakeRace?: (error: unknown) => void;
 
-  constructor(
-    private readonly connection: Redis,
-    prefix: string,
-  ) {
+  constructor(connection: Redis, prefix: string) {
+    // Sent by its SHA after the first call, like the project's other scripts: enqueue is the send path.
+    if (!("mixCountPendingRun" in connection)) connection.defineCommand("mixCountPendingRun", { numberOfKeys: 1, lua: COUNT_IN });
+    this.connection = connection as RedisWithCountIn;
     this.queue = new Queue(QueueName.AgentRuns, { connection, prefix });
     this.keys = runQueueKeys(prefix);
   }
@@ -52,7 +55,7 @@ export class RunQueue {
   async enqueue(payload: RunAgentJob): Promise<void> {
     const job = JobCatalog[RUN_JOB];
     const data = job.payload.parse(payload);
-    const pending = await this.connection.eval(COUNT_IN, 1, this.keys.workspacePending(data.workspaceId), data.runId, Date.now(), PENDING_HORIZON_MS);
+    const pending = await this.connection.mixCountPendingRun(this.keys.workspacePending(data.workspaceId), data.runId, Date.now(), PENDING_HORIZON_MS);
     await this.queue.add(RUN_JOB, data, {
       jobId: data.runId,
       priority: Math.min(Math.max(1, Number(pending)), MAX_PRIORITY),
