@@ -54,13 +54,36 @@ describe("before any key is stored", () => {
         brave: unauthenticated("Brave Search"),
       },
     });
-    expect((await get("/api/auth/validate").expect(200)).body).toEqual({
-      valid: false,
-      provider: "anthropic",
-      auth_method: "none",
-      message: expect.stringContaining("POST /api/auth/api-key"),
-    });
     expect(await services.credentials.resolve(workspaceA, "anthropic")).toBeNull();
+  });
+
+  it("validates the deployment's model provider for a workspace without preferences: the scripted model needs no key", async () => {
+    expect(stack.config.MODEL_PROVIDER).toBe("scripted");
+    expect((await get("/api/preferences").expect(200)).body.preferences).toBeNull();
+    expect((await get("/api/auth/validate").expect(200)).body).toEqual({
+      valid: true,
+      provider: "scripted",
+      auth_method: "none",
+      message: "Scripted (offline) needs no credentials",
+    });
+  });
+
+  it("names the deployment's provider when it is another, invalid until it has a key", async () => {
+    await withApp({ MODEL_PROVIDER: "anthropic" }, async (base) => {
+      expect((await get("/api/auth/validate", stack.key, base).expect(200)).body).toEqual({
+        valid: false,
+        provider: "anthropic",
+        auth_method: "none",
+        message: expect.stringContaining("POST /api/auth/api-key"),
+      });
+    });
+    await withApp({ MODEL_PROVIDER: "openai-compatible", OPENAI_COMPATIBLE_BASE_URL: "http://127.0.0.1:1/v1" }, async (base) => {
+      expect((await get("/api/auth/validate", stack.key, base).expect(200)).body).toMatchObject({
+        valid: true,
+        provider: "openai-compatible",
+        auth_method: "none",
+      });
+    });
   });
 });
 
@@ -80,9 +103,13 @@ describe("storing an API key", () => {
     const status = await get("/api/auth/status").expect(200);
     expect(status.body.providers.anthropic).toEqual({ authenticated: true, auth_method: "api_key", display_name: "Anthropic" });
     expect(status.body.providers.openai).toEqual(unauthenticated("OpenAI"));
-    const validate = await get("/api/auth/validate").expect(200);
-    expect(validate.body).toMatchObject({ valid: true, provider: "anthropic", auth_method: "api_key" });
-    for (const response of [stored, status, validate, await get("/api/preferences").expect(200)]) expect(response.text).not.toContain(ANTHROPIC_KEY);
+    // On a deployment whose model provider is Anthropic, the stored key is what makes it valid.
+    let validate: request.Response | undefined;
+    await withApp({ MODEL_PROVIDER: "anthropic" }, async (base) => {
+      validate = await get("/api/auth/validate", stack.key, base).expect(200);
+    });
+    expect(validate!.body).toMatchObject({ valid: true, provider: "anthropic", auth_method: "api_key" });
+    for (const response of [stored, status, validate!, await get("/api/preferences").expect(200)]) expect(response.text).not.toContain(ANTHROPIC_KEY);
 
     expect(await services.credentials.resolve(workspaceA, "anthropic")).toBe(ANTHROPIC_KEY);
     expect(await services.credentials.resolve(workspaceB, "anthropic")).toBeNull();

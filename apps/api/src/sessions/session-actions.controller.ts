@@ -1,5 +1,5 @@
 /** `/api/sessions/{id}/fork`, `/rewind` and `/export`: thin HTTP mapping onto the core services. */
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from "@nestjs/common";
+import { Body, Controller, Get, HttpCode, Param, Post, Res, UseInterceptors } from "@nestjs/common";
 import { ApiOperation, ApiResponse, ApiTags } from "@nestjs/swagger";
 import { ExportService, ExportSession, ForkService, ForkSessionRequest, RewindService, RewindSessionRequest, SessionData, type Principal } from "@mix/core";
 import type { Response } from "express";
@@ -7,6 +7,7 @@ import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse, toOpenApiSchema } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
+import { SdkSessionTypeInterceptor } from "./sdk-session-type.interceptor";
 
 @ApiTags("Sessions")
 @Controller("api/sessions/:id")
@@ -19,6 +20,7 @@ export class SessionActionsController {
 
   @Post("fork")
   @RequiresRole("member")
+  @UseInterceptors(SdkSessionTypeInterceptor)
   @ApiOperation({
     summary: "Fork a session",
     description:
@@ -35,6 +37,7 @@ export class SessionActionsController {
 
   @Post("rewind")
   @RequiresRole("member")
+  @UseInterceptors(SdkSessionTypeInterceptor)
   @HttpCode(200)
   @ApiOperation({
     summary: "Rewind a session",

@@ -1,5 +1,5 @@
 /** `/api/sessions`: thin HTTP mapping onto the core SessionsService. */
-import { Body, Controller, Delete, Get, HttpCode, Logger, Param, Patch, Post, Query, Req, Res } from "@nestjs/common";
+import { Body, Controller, Delete, Get, HttpCode, Logger, Param, Patch, Post, Query, Req, Res, UseInterceptors } from "@nestjs/common";
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from "@nestjs/swagger";
 import {
   CREATE_SESSION_FIELDS,
@@ -19,6 +19,7 @@ import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, ApiZodBody, ApiZodResponse, toOpenApiSchema } from "../common/openapi/zod-openapi";
 import { ZodPipe } from "../common/zod-validation.pipe";
+import { SdkSessionTypeInterceptor } from "./sdk-session-type.interceptor";
 
 @ApiTags("Sessions")
 @Controller("api/sessions")
@@ -29,6 +30,7 @@ export class SessionsController {
 
   @Get()
   @RequiresRole("read_only")
+  @UseInterceptors(SdkSessionTypeInterceptor)
   @ApiOperation({
     summary: "List all sessions",
     description:
@@ -70,6 +72,7 @@ export class SessionsController {
 
   @Post()
   @RequiresRole("member")
+  @UseInterceptors(SdkSessionTypeInterceptor)
   @ApiOperation({
     summary: "Create a new session",
     description:
@@ -103,6 +106,7 @@ export class SessionsController {
 
   @Get(":id")
   @RequiresRole("read_only")
+  @UseInterceptors(SdkSessionTypeInterceptor)
   @ApiOperation({ summary: "Get a specific session", operationId: "getSession" })
   @ApiZodResponse(200, SessionData, "Session details")
   @ApiErrors(401, 404)
@@ -112,6 +116,7 @@ export class SessionsController {
 
   @Patch(":id/callbacks")
   @RequiresRole("member")
+  @UseInterceptors(SdkSessionTypeInterceptor)
   @ApiOperation({
     summary: "Update session callbacks",
     description: "Replaces the session's callbacks; an empty array clears them.",

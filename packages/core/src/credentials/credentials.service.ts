@@ -182,12 +182,18 @@ export class CredentialsService {
     return { providers };
   }
 
-  /** Whether the workspace's preferred provider (default anthropic) has credentials. */
+  /** Whether the workspace's preferred provider (without stored preferences, the deployment's MODEL_PROVIDER) has credentials or needs none. */
   async validate(workspaceId: string): Promise<ValidateProviderResponse> {
     const { preferredProvider: provider } = await this.preferences.effective(workspaceId);
     const name = providerCatalog.displayName(provider);
     if (provider === SCRIPTED_PROVIDER) {
       return { valid: true, provider, auth_method: "none", message: `${name} needs no credentials` };
+    }
+    if (provider === "openai-compatible") {
+      // The deployment's own server: configured by its env (the key is optional), never by a stored credential.
+      const valid = Boolean(this.config.OPENAI_COMPATIBLE_BASE_URL);
+      const message = valid ? `${name} is configured by the server` : `${name} is not configured: the server has no OPENAI_COMPATIBLE_BASE_URL`;
+      return { valid, provider, auth_method: this.config.OPENAI_COMPATIBLE_API_KEY ? "api_key" : "none", message };
     }
     const parsed = CredentialProvider.safeParse(provider);
     const row = parsed.success

@@ -97,12 +97,13 @@ export class PreferencesService {
   }
 
   /**
-   * The settings in effect: the stored ones, or DEFAULT_PREFERENCES when none are stored (what
-   * GET /api/auth/validate checks; a run without stored preferences follows MODEL_PROVIDER).
+   * The settings in effect: the stored ones, or the deployment's defaults when none are stored
+   * (what GET /api/auth/validate checks), since a run without stored preferences follows
+   * MODEL_PROVIDER too: on a scripted stack that is the scripted model, not Anthropic.
    */
   async effective(workspaceId: string): Promise<Settings> {
     const row = await this.prisma.workspacePreferences.findUnique({ where: { workspaceId } });
-    return row ?? DEFAULT_PREFERENCES;
+    return row ?? this.defaults;
   }
 
   /** Changes only the named settings; the first update stores the defaults for the others. */
