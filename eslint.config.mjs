@@ -15,11 +15,11 @@ const root = import.meta.dirname;
 const CORE_LAYERS = [
   ["contracts"],
   ["config", "errors", "logging", "secrets", "network"],
-  ["redis", "queues", "events", "storage", "sandbox", "rate-limit", "audit"],
+  ["redis", "queues", "events", "storage", "sandbox", "rate-limit", "audit", "user-requests"],
   ["auth", "preferences", "models", "credentials", "oauth", "commands", "plans", "credits", "usage"],
   ["sessions", "messages", "members"],
   ["files"],
-  ["tools", "permissions", "mcp-servers", "callbacks"],
+  ["tools", "permissions", "notifications", "mcp-servers", "callbacks"],
   ["agent"],
   ["runs", "chat", "follow"],
   ["infrastructure", "services", "workers", "lifecycle"],

@@ -21,6 +21,7 @@ import { McpServersModule } from "./mcp-servers/mcp-servers.module";
 import { MessageHistoryModule } from "./messages/history.module";
 import { MessagesModule } from "./messages/messages.module";
 import { ModelsModule } from "./models/models.module";
+import { NotificationsModule } from "./notifications/notifications.module";
 import { PermissionsModule } from "./permissions/permissions.module";
 import { PreferencesModule } from "./preferences/preferences.module";
 import { ProviderAuthModule } from "./provider-auth/provider-auth.module";
@@ -48,6 +49,7 @@ const FEATURE_MODULES = [
   ChatModule,
   PreferencesModule,
   PermissionsModule,
+  NotificationsModule,
   ProviderAuthModule,
   FilesModule,
   SystemModule,

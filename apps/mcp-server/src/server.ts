@@ -7,8 +7,10 @@ import type { ApplicationServices, Principal } from "@mix/core";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { registerContinueSession } from "./prompts/continue-session";
 import { registerSessionTranscripts } from "./resources/session-transcripts";
+import { registerAnswerNotification } from "./tools/answer-notification";
 import { registerAnswerPermission } from "./tools/answer-permission";
 import { registerCancelRun } from "./tools/cancel-run";
+import { registerChat } from "./tools/chat";
 import { registerCreateSession } from "./tools/create-session";
 import { registerDeleteSession } from "./tools/delete-session";
 import { registerExportSession } from "./tools/export-session";
@@ -35,11 +37,13 @@ const TOOLS: RegisterTool[] = [
   registerSendMessage,
   registerWaitForReply,
   registerAnswerPermission,
+  registerAnswerNotification,
   registerForkSession,
   registerRewindSession,
   registerCancelRun,
   registerExportSession,
   registerListModels,
+  registerChat,
 ];
 
 /** `address`: the client's, when the connection came over HTTP (the audit log records it). */
@@ -48,7 +52,9 @@ export function createServer(services: ApplicationServices, principal: Principal
     instructions:
       "Agent sessions of one Mix workspace. create_session starts a conversation, send_message talks to its agent and waits for the reply, " +
       "get_messages reads a transcript. When the agent asks permission to use a tool, send_message returns 'awaiting_permission': " +
-      "answer with answer_permission (ask your user first), then wait_for_reply follows the rest. Session transcripts are also resources at mix://sessions/{id}.",
+      "answer with answer_permission (ask your user first), then wait_for_reply follows the rest; when the agent asks a question, it returns " +
+      "'awaiting_input': answer with answer_notification. Session transcripts are also resources at mix://sessions/{id}. " +
+      "chat is the simpler surface: a message in, the assistant's plain-text reply out, continued by the conversationId it returns.",
   });
   const context = { services, principal, actor: { apiKeyId: principal.apiKeyId, memberId: principal.memberId, address } };
   // Before any tool is registered: each then checks the key's role first (tools/tool-roles.ts).

@@ -64,7 +64,7 @@ describe("tool errors and send_message timeouts", () => {
     };
     await events.append(sessionId, "user_message_created", { type: "user_message_created", messageId, content: "write twice" });
     await ask("permission-answered", "call_1");
-    await store.settle("permission-answered", "granted");
+    await store.settle({ id: "permission-answered", streamSessionId: sessionId }, "granted");
 
     const wait = () => client.callTool({ name: "wait_for_reply", arguments: { session_id: sessionId, message_id: messageId, timeout_seconds: 1 } });
     // Answered: its tool is about to start, so the wait goes on (here, to the timeout).

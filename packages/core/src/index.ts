@@ -37,7 +37,7 @@ export { CancelService } from "./runs/cancel.service";
 export { ChatService, type ChatStarted } from "./chat/chat.service";
 export { RunFollower, type RunFollowerDeps } from "./follow/run-follower";
 export type { FollowHandlers, FollowOptions, FollowedRun, Following, RunOutcome, RunProgress, RunReply, RunToFollow } from "./follow/run-outcome";
-export type { PendingPermission, ToolCallStatus, ToolCallSummary } from "./follow/run-tracker";
+export type { PendingPermission, PendingQuestion, ToolCallStatus, ToolCallSummary } from "./follow/run-tracker";
 export type { RunStatusView } from "./follow/run-status";
 export { storedReply } from "./follow/stored-reply";
 export { ReplyFilter, type ReplyStep } from "./follow/reply-filter";
@@ -106,7 +106,17 @@ export { SessionFilesService, type StoredFile } from "./files/session-files.serv
 export { LocalBlobStore } from "./storage/local-blob-store";
 export type { BlobStore, BlobEntry, ByteRange } from "./storage/blob-store";
 export { ToolRegistry, BUILTIN_TOOLS, toolLimits } from "./tools/tool-registry";
-export { ToolError, type Tool, type ToolCategory, type ToolContext, type ToolLimits, type ToolResult } from "./tools/tool";
+export {
+  ToolError,
+  type Tool,
+  type ToolCategory,
+  type ToolContext,
+  type ToolLimits,
+  type ToolResult,
+  type UserNotification,
+  type UserNotifier,
+  type NotificationAnswer,
+} from "./tools/tool";
 export { ToolsCatalogService } from "./tools/tools-catalog.service";
 export { createSandbox, sandboxFileOwner } from "./sandbox/create-sandbox";
 export { SandboxStartError, type Sandbox, type SandboxCommand, type SandboxRun, type SandboxNetwork, type CapturedText } from "./sandbox/sandbox";
@@ -120,6 +130,11 @@ export { PermissionPolicies, policyRequiresPermission, MCP_TOOL_NAME_PATTERN, ty
 export { describePermission, type PermissionAction, type PermissionDescription } from "./permissions/permission-description";
 export { SETTLED_PERMISSION_TTL_MS, ALWAYS_GRANT_TTL_SECONDS } from "./permissions/permission-store";
 export { PermissionStore, type PermissionRecord, type PermissionOwner } from "./permissions/permission-store";
+export { UserRequestStore, type UserRequestKind, type UserRequestRecord, type UserRequestOwner } from "./user-requests/user-request-store";
+export { AnswerWaiter, type AnswerWaiterDeps } from "./user-requests/answer-waiter";
+export { NotificationGate, type NotificationGateDeps, type NotificationAsker } from "./notifications/notification-gate";
+export { NotificationsService, type NotificationsServiceDeps } from "./notifications/notifications.service";
+export { NOTIFY_TOOL_NAME } from "./tools/notify";
 export { McpToolSource, MCP_CALL_TIMEOUT_MS, MCP_REQUEST_TIMEOUT_MS, type McpToolSourceDeps, type McpServerCheck } from "./mcp-servers/mcp-tool-source";
 export { McpServerCatalog, resolveMcpServerSpec, type McpServerEntry, type McpServerSpec } from "./mcp-servers/mcp-servers-file";
 export { McpServersService } from "./mcp-servers/mcp-servers.service";

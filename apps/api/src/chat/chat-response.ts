@@ -80,11 +80,12 @@ function describeFailure(outcome: RunOutcome, conversationId: string): ErrorResp
         },
       };
     case "awaiting_permission":
-      // Not reached in practice: a chat run is offered no tools, so nothing in it asks permission.
+    case "awaiting_input":
+      // Not reached in practice: a chat run is offered no tools, so nothing in it asks permission or questions.
       return {
         error: {
           code: 502,
-          message: `The reply waits for permission to use ${outcome.permission.toolName}; answer it in conversation ${conversationId}`,
+          message: `The reply waits for ${outcome.kind === "awaiting_permission" ? `permission to use ${outcome.permission.toolName}` : "an answer to a question"}; answer it in conversation ${conversationId}`,
           type: "internal_error",
           reason: "upstream_failed",
         },

@@ -8,12 +8,14 @@ import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } 
 import {
   EventFanout,
   EventLog,
+  NotificationsService,
   openSessionEventStream,
   REPLAY_UNAVAILABLE,
   SessionsService,
   StreamSlots,
   validationError,
   type Config,
+  type EventPayload,
   type Principal,
   type ReplayGap,
 } from "@mix/core";
@@ -21,6 +23,7 @@ import type { Request, Response } from "express";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { RequiresRole } from "../common/auth/requires-role.decorator";
 import { ApiErrors, errorContent } from "../common/openapi/zod-openapi";
+import { knowsNotificationEvents } from "../common/mix-sdk-user-agent";
 import { CONFIG } from "../core/config.token";
 import { SseConnection } from "./sse-connection";
 import { StreamSlot } from "./stream-slot";
@@ -41,6 +44,7 @@ export class StreamController {
     private readonly events: EventLog,
     private readonly fanout: EventFanout,
     private readonly slots: StreamSlots,
+    private readonly notifications: NotificationsService,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -83,6 +87,7 @@ export class StreamController {
     connection.open(sessionId);
 
     let stream: Awaited<ReturnType<typeof openSessionEventStream>> | undefined;
+    const notifications = knowsNotificationEvents(request.headers["user-agent"]);
     let gone = false;
     const finish = () => {
       gone = true;
@@ -100,6 +105,7 @@ export class StreamController {
         sessionId,
         startId,
         (event) => {
+          if (event.event === "notification" && !notifications) return;
           connection.send(event);
           if (event.event === "session_deleted") setImmediate(finish);
         },
@@ -115,10 +121,30 @@ export class StreamController {
         },
       );
       if (gone) stream.close();
+      else await this.showPending(principal.workspaceId, sessionId, connection, { startId, notifications });
     } catch (error) {
       this.logger.error({ err: error, sessionId }, "could not open session stream");
       finish();
     }
+  }
+
+  /**
+   * What waits for the user's answer and was shown before this connection's start point is
+   * shown again, once the replay is done, so a client that connects or reconnects late still
+   * sees the question (what was shown after the start point, the replay or the live stream
+   * delivers). Sent as notices: they carry the id to resume from, not their own, so
+   * Last-Event-ID stays right.
+   */
+  private async showPending(
+    workspaceId: string,
+    sessionId: string,
+    connection: SseConnection,
+    options: { startId: number; notifications: boolean },
+  ): Promise<void> {
+    const pending = await this.notifications.pending(workspaceId, sessionId, options.startId);
+    for (const payload of pending.permissions) connection.notice("permission", payload as EventPayload<"permission">);
+    if (!options.notifications) return;
+    for (const payload of pending.notifications) connection.notice("notification", payload as EventPayload<"notification">);
   }
 }
 

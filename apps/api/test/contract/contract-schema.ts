@@ -1,6 +1,6 @@
 /**
- * The Mix contract (shared/contract/mix-openapi.yaml) as a JSON-schema validator, so tests can
- * check our answers against the document clients' SDKs were generated from.
+ * A Mix contract (shared/contract/mix-openapi.yaml, or mix-openapi-v0.11.4.yaml) as a JSON-schema
+ * validator, so tests can check our answers against the document clients' SDKs were generated from.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -69,6 +69,10 @@ export class ContractSchema {
   declaredStatuses(method: string, path: string): number[] {
     const operation = this.operations().find((op) => op.method === method && op.path === path);
     return Object.keys(operation?.responses ?? {}).map(Number);
+  }
+
+  hasSchema(name: string): boolean {
+    return Boolean((this.document.components as { schemas?: Json } | undefined)?.schemas?.[name]);
   }
 
   schema(name: string): ValidateFunction {

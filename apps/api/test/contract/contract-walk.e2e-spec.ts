@@ -1,28 +1,28 @@
 /**
- * Walks the contract: calls every operation this service implements, on its happy path and its
- * error paths, and validates each answer against the schema that mix-openapi.yaml declares
- * for that status (error answers against ErrorResponse). SSE events are validated against
- * their SSE*Event schemas. Operations not built yet are listed with the issue that builds them,
- * and a test fails when the list and the contract drift apart.
+ * Walks both contracts on one stack: calls every operation this service implements, on its happy
+ * path and its error paths, and validates each answer against the schema that each document
+ * declaring the operation (mix-openapi.yaml, the seeds'; mix-openapi-v0.11.4.yaml, today's SDK's)
+ * has for that status (error answers against ErrorResponse). SSE events are validated against
+ * each document's SSE*Event schemas. Operations not built yet are listed with the issue that
+ * builds them, and a test fails when the list and either contract drift apart.
  */
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import request, { type Response } from "supertest";
-import { BUILTIN_TOOLS, createLogger, createRedis, EventLog, PermissionGate, PostgresEventIds, RedisKeys } from "@mix/core";
+import request from "supertest";
+import { BUILTIN_TOOLS, createLogger, createRedis, EventLog, NOTIFY_TOOL_NAME, PermissionGate, PostgresEventIds, RedisKeys } from "@mix/core";
 import { McpStatusCache, McpToolSource, refreshMcpServerStatus } from "@mix/core";
 import { mcpFixtureStdioServer } from "@mix/testing";
 import { fakeOAuthEnv, startFakeOAuthServer, type FakeOAuthServer } from "../helpers/fake-oauth-server";
 import { createSession, isComplete, openStream, sendMessage } from "../helpers/session-fixtures";
 import { bearer, startTestStack, type TestStack } from "../helpers/test-stack";
-import { ContractSchema, describeErrors } from "./contract-schema";
-import { PENDING_OPERATIONS } from "./pending-operations";
+import { CONTRACT_NAMES, CONTRACTS, ContractWalker, pendingOutsideContracts, V0114_SDK_USER_AGENT } from "./contract-check";
 
-const contract = new ContractSchema();
+const walker = new ContractWalker();
+const check: ContractWalker["check"] = (...args) => walker.check(...args);
 let stack: TestStack;
 let url: string;
-const walked = new Set<string>();
 let oauthServer: FakeOAuthServer;
 
 const storageDir = mkdtempSync(join(tmpdir(), "mix-contract-"));
@@ -53,34 +53,12 @@ afterAll(async () => {
   rmSync(storageDir, { recursive: true, force: true });
 });
 
-/** Asserts the answer's status is declared (or a documented extra) and its body matches. */
-function check(method: string, path: string, response: Response, expectedStatus: number): void {
-  walked.add(`${method} ${path}`);
-  expect({ op: `${method} ${path}`, status: response.status }).toEqual({ op: `${method} ${path}`, status: expectedStatus });
-  if (response.status === 204) return;
-  const declared = contract.declaredStatuses(method, path).includes(response.status);
-  const validate = contract.responseValidator(method, path, response.status) ?? (response.status >= 400 ? contract.schema("ErrorResponse") : undefined);
-  if (!validate) {
-    // A declared answer without a JSON body (a file's bytes) has nothing to validate.
-    if (declared) return;
-    throw new Error(`${method} ${path} answered ${response.status}, which the contract does not declare`);
-  }
-  const valid = validate(response.body);
-  expect({ op: `${method} ${path} ${response.status}`, errors: valid ? "" : describeErrors(validate) }).toEqual({
-    op: `${method} ${path} ${response.status}`,
-    errors: "",
-  });
-}
-
 const get = (path: string) => request(url).get(path).set(bearer(stack.key));
 const post = (path: string, body?: object) => request(url).post(path).set(bearer(stack.key)).send(body);
 
-it("covers every operation of the contract, walked here or pending with a reason", () => {
-  const all = contract.operations().map((op) => `${op.method} ${op.path}`);
-  const pending = Object.keys(PENDING_OPERATIONS);
-  expect(pending.filter((op) => !all.includes(op))).toEqual([]);
-  const walkedHere = all.filter((op) => !pending.includes(op));
-  expect(walkedHere.length).toBeGreaterThan(10);
+it("lists as pending only operations of the contracts", () => {
+  expect(pendingOutsideContracts()).toEqual([]);
+  for (const name of CONTRACT_NAMES) expect(CONTRACTS[name].operations().length).toBeGreaterThan(10);
 });
 
 describe("sessions and messages", () => {
@@ -95,11 +73,21 @@ describe("sessions and messages", () => {
       201,
     );
     check("POST", "/api/sessions", await post("/api/sessions", {}), 400);
+    // What the v0.11.4 SDK sends: browserMode is required there, cdpUrl with a remote browser, a provider with its model.
+    check("POST", "/api/sessions", await post("/api/sessions", { title: "walk v0.11.4", browserMode: "local-browser-service" }), 201);
+    const remote = { title: "remote", browserMode: "remote-cdp-websocket", cdpUrl: "wss://cdp.example/s/1", provider: "scripted", modelId: "scripted-1" };
+    check("POST", "/api/sessions", await post("/api/sessions", remote), 201);
+    check("POST", "/api/sessions", await post("/api/sessions", { title: "x", browserMode: "remote-cdp-websocket" }), 400);
+    check("POST", "/api/sessions", await post("/api/sessions", { title: "x", browserMode: "firefox" }), 400);
 
     const sessionId = await createSession(url, stack.key, { title: "walked" });
     const stream = await openStream(url, stack.key, sessionId);
     check("POST", "/api/sessions/{id}/messages", await post(`/api/sessions/${sessionId}/messages`, { text: "walk the contract" }), 202);
     await stream.waitForEvent(isComplete);
+    const maxSteps = { text: "walk with a step limit", plan_mode: false, thinking_level: "off", max_steps: 5 };
+    check("POST", "/api/sessions/{id}/messages", await post(`/api/sessions/${sessionId}/messages`, maxSteps), 202);
+    await stream.waitForCount(isComplete, 2);
+    check("POST", "/api/sessions/{id}/messages", await post(`/api/sessions/${sessionId}/messages`, { max_steps: 0, text: "x" }), 400);
     check("POST", "/api/sessions/{id}/messages", await post(`/api/sessions/${sessionId}/messages`, { text: "" }), 400);
     check("POST", "/api/sessions/{id}/messages", await post("/api/sessions/missing/messages", { text: "x" }), 404);
     check("GET", "/api/sessions/{id}/messages", await get(`/api/sessions/${sessionId}/messages`), 200);
@@ -115,6 +103,12 @@ describe("sessions and messages", () => {
     check("GET", "/api/sessions/{id}/export", await get("/api/sessions/missing/export"), 404);
     const fork = await post(`/api/sessions/${sessionId}/fork`, { messageIndex: 1, title: "walked fork" });
     check("POST", "/api/sessions/{id}/fork", fork, 201);
+    // A fork is "forked" in the seeds' contract, which v0.11.4's SessionData lacks: its SDK is shown "main" instead.
+    check("GET", "/api/sessions", await get("/api/sessions"), 200, ["seeds"]);
+    check("GET", "/api/sessions/{id}", await get(`/api/sessions/${fork.body.id}`), 200, ["seeds"]);
+    const asV0114 = (path: string) => get(path).set("User-Agent", V0114_SDK_USER_AGENT);
+    check("GET", "/api/sessions", await asV0114("/api/sessions"), 200);
+    check("GET", "/api/sessions/{id}", await asV0114(`/api/sessions/${fork.body.id}`), 200);
     check("POST", "/api/sessions/{id}/fork", await post(`/api/sessions/${sessionId}/fork`, { messageIndex: 99 }), 400);
     check("POST", "/api/sessions/{id}/fork", await post("/api/sessions/missing/fork", { messageIndex: 0 }), 404);
     const messages = (await get(`/api/sessions/${sessionId}/messages`)).body as { id: string }[];
@@ -138,16 +132,10 @@ describe("the SSE stream", () => {
     const asked = await stream.waitForEvent((event) => event.event === "permission");
     await request(url).post(`/api/permissions/${asked.data.id}/grant`).set(bearer(stack.key)).expect(200);
     await stream.waitForEvent(isComplete);
-    walked.add("GET /stream");
+    walker.walkedOperation("GET", "/stream");
     const names = new Set<string>();
     for (const event of stream.events) {
-      const name = event.event
-        .split("_")
-        .map((word) => word[0]!.toUpperCase() + word.slice(1))
-        .join("");
-      const validate = contract.schema(`SSE${name}Event`);
-      const valid = validate({ id: event.id, event: event.event, data: event.data });
-      expect({ event: event.event, errors: valid ? "" : describeErrors(validate) }).toEqual({ event: event.event, errors: "" });
+      walker.checkEvent(event);
       names.add(event.event);
     }
     expect([...names].sort()).toEqual([
@@ -287,8 +275,7 @@ describe("permissions", () => {
       ] as const) {
         const outcome = gate.ask({ ...ask, toolCallId: `call-${verdict}`, input: { command: `echo ${verdict}` } }, signal);
         const [event] = (await stream.waitForCount((candidate) => candidate.event === "permission", n)).slice(n - 1);
-        const validate = contract.schema("SSEPermissionEvent");
-        expect(validate({ id: event!.id, event: event!.event, data: event!.data }) ? "" : describeErrors(validate)).toBe("");
+        walker.checkEvent(event!);
         const path = `/api/permissions/{id}/${verdict}`;
         check("POST", path, await post(`/api/permissions/${event!.data.id as string}/${verdict}`), 200);
         expect((await outcome).granted).toBe(verdict === "grant");
@@ -299,6 +286,31 @@ describe("permissions", () => {
       stream.close();
       redis.disconnect();
       subscriber.disconnect();
+    }
+  });
+});
+
+describe("notifications", () => {
+  it("answer in the contract's shapes, with the notification event on the stream", async () => {
+    const sessionId = await createSession(url, stack.key);
+    const stream = await openStream(url, stack.key, sessionId);
+    try {
+      const ask = { type: "question", title: "Theme", message: "Which colour?", responseType: "choice", choices: ["red", "blue"] };
+      await sendMessage(url, stack.key, sessionId, `@tool ${NOTIFY_TOOL_NAME} ${JSON.stringify(ask)}`);
+      const asked = await stream.waitForEvent((event) => event.event === "notification");
+      walker.checkEvent(asked);
+      const path = "/api/notifications/{id}/respond";
+      const respond = (id: string, body: object) => post(`/api/notifications/${id}/respond`, body);
+      check("POST", path, await respond(asked.data.id as string, { type: "text", value: "red" }), 400);
+      check("POST", path, await respond(asked.data.id as string, { type: "choice", value: "green" }), 400);
+      check("POST", path, await respond(asked.data.id as string, { type: "choice", value: "blue" }), 204);
+      check("POST", path, await respond(asked.data.id as string, { type: "choice", value: "blue" }), 404);
+      check("POST", path, await respond("missing", { type: "acknowledge" }), 404);
+      check("POST", path, await request(url).post("/api/notifications/missing/respond").send({ type: "acknowledge" }), 401);
+      await stream.waitForEvent(isComplete);
+      for (const event of stream.events) walker.checkEvent(event);
+    } finally {
+      stream.close();
     }
   });
 });
@@ -324,17 +336,12 @@ describe("MCP servers", () => {
   });
 });
 
-it("names every built-in tool as the contract's ToolName allows, so tool events and tool calls validate", () => {
-  const toolName = contract.schema("ToolName");
-  const invalid = BUILTIN_TOOLS.map((tool) => tool.name).filter((name) => !toolName(name));
+it.each(CONTRACT_NAMES)("names every built-in tool as the %s contract's ToolName allows, so tool events and tool calls validate", (name) => {
+  const toolName = CONTRACTS[name].schema("ToolName");
+  const invalid = BUILTIN_TOOLS.map((tool) => tool.name).filter((tool) => !toolName(tool));
   expect(invalid).toEqual([]);
 });
 
-it("walked every operation that is not pending", () => {
-  const pending = Object.keys(PENDING_OPERATIONS);
-  const expected = contract
-    .operations()
-    .map((op) => `${op.method} ${op.path}`)
-    .filter((op) => !pending.includes(op));
-  expect([...walked].sort()).toEqual(expected.sort());
+it.each(CONTRACT_NAMES)("walked every operation of the %s contract that is not pending", (name) => {
+  expect(walker.coverage(name)).toEqual({ notWalked: [], notInContract: [] });
 });

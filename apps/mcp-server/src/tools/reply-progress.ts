@@ -1,7 +1,7 @@
 /**
  * MCP progress notifications for a followed reply: one per text delta (its text as the message,
  * so the deltas together spell the answer), one per tool start and end, and one for a
- * permission request. A step that is abandoned after its text went out (its worker was lost,
+ * permission request or a question. A step that is abandoned after its text went out (its worker was lost,
  * or the model call is retried) gets one too: that step's text so far is void, and the result's
  * answer leaves it out. Sent only when the caller asked for progress (a progressToken).
  */
@@ -46,6 +46,8 @@ function progressMessage(step: RunProgress): string {
       return `[tool ${step.call.name} ${step.call.status}]`;
     case "permission":
       return `[waiting for permission ${step.permission.permissionId}: ${step.permission.description}]`;
+    case "question":
+      return `[waiting for an answer to question ${step.question.notificationId}: ${step.question.title}]`;
     case "restarted":
       return `[step restarted, its text so far is dropped: ${step.error}]`;
   }

@@ -1,6 +1,6 @@
 /**
  * The result of send_message and wait_for_reply: where the reply got to, and, when it is not
- * finished, what the caller does next (answer a permission, or wait again).
+ * finished, what the caller does next (answer a permission or a question, or wait again).
  */
 import type { FollowedRun } from "@mix/core";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -35,13 +35,25 @@ const PendingPermission = z.object({
   bySubagent: z.boolean().describe("Asked by a subagent the agent started"),
 });
 
+const PendingQuestion = z.object({
+  notificationId: z.string().describe("Pass it to answer_notification"),
+  title: z.string(),
+  message: z.string().describe("What the agent asks"),
+  responseType: z.enum(["acknowledge", "text", "choice"]).describe("The answer it takes"),
+  choices: z.array(z.string()).optional().describe("With 'choice': the options, answer one of them exactly"),
+  timeout: z.number().int().describe("Seconds the agent waits from when it asked"),
+  defaultValue: z.string().optional().describe("What the agent goes with if nobody answers in time"),
+  bySubagent: z.boolean().describe("Asked by a subagent the agent started"),
+});
+
 export const ReplyOutput = {
   sessionId: z.string(),
   messageId: z.string().describe("The user message; wait_for_reply takes it to follow the reply further"),
-  status: z.enum(["completed", "cancelled", "failed", "awaiting_permission", "timeout"]),
+  status: z.enum(["completed", "cancelled", "failed", "awaiting_permission", "awaiting_input", "timeout"]),
   answer: z.string().describe("The agent's reply text (so far, unless completed)"),
   toolCalls: z.array(ToolCallSummary).describe("The tools the agent called in this reply, in order"),
   pendingPermission: PendingPermission.optional().describe("Set when status is 'awaiting_permission'"),
+  pendingQuestion: PendingQuestion.optional().describe("Set when status is 'awaiting_input'"),
   note: z.string().optional().describe("What happened and what to do next, when the reply is not completed"),
 };
 
@@ -83,6 +95,22 @@ export function replyResult(reply: ReplyOf, followed: FollowedRun): CallToolResu
             `then ${waitAgain} to follow the rest of the reply.`,
         },
         `Waiting for permission ${permission.permissionId} (${permission.toolName}).`,
+      );
+    }
+    case "awaiting_input": {
+      const { question } = outcome;
+      const how = question.responseType === "choice" ? `one of ${JSON.stringify(question.choices ?? [])}` : question.responseType;
+      return dataResult<Reply>(
+        {
+          ...base,
+          status: "awaiting_input",
+          pendingQuestion: question,
+          note:
+            `The agent asks: ${question.title}: ${question.message} ` +
+            `Ask the user if you cannot answer for them, then call answer_notification with notification_id ${question.notificationId} ` +
+            `and response_type '${question.responseType}' (${how}) within ${question.timeout} s of the question; then ${waitAgain} to follow the rest of the reply.`,
+        },
+        `Waiting for an answer to question ${question.notificationId}: ${question.title}`,
       );
     }
     case "timeout":

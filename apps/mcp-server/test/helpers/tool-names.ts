@@ -1,7 +1,9 @@
 /** Every tool the server registers, sorted: what a client listing its tools must see. */
 export const MCP_TOOL_NAMES = [
+  "answer_notification",
   "answer_permission",
   "cancel_run",
+  "chat",
   "create_session",
   "delete_session",
   "export_session",

@@ -4,6 +4,7 @@
  * session's callbacks for that tool. A cancel stops the running tool and reports it, and every
  * call after it, as interrupted, so the transcript never holds a call without a result.
  */
+import type { NotificationGate } from "../notifications/notification-gate";
 import type { PermissionGate } from "../permissions/permission-gate";
 import type { CallbackEffects } from "../callbacks/callback-invocation";
 import { matchingCallbacks } from "../callbacks/matching-callbacks";
@@ -16,6 +17,8 @@ import { INTERRUPTED_RESULT, callbackContextText } from "./result-text";
 
 export interface ToolCallEnv {
   permissions?: PermissionGate;
+  /** Gives each call a notifier bound to it (the notify_user tool); absent, nobody can be asked. */
+  notifications?: NotificationGate;
   /** How callbacks of a call start subagents and queue messages; null turns callbacks off (subagents). */
   callbackEffects: ((call: ToolCallRequest) => CallbackEffects) | null;
   callbackTimeoutMs: number;
@@ -90,18 +93,21 @@ async function checkAndRun(call: ToolCallRequest, scope: LoopScope, services: Lo
   }
   const parsed = parseToolInput(call.name, call.input);
   if (!parsed.ok) return refuse(parsed.error);
+  const asker = {
+    workspaceId: scope.workspaceId,
+    sessionId: scope.sessionId,
+    streamSessionId: scope.streamSessionId,
+    runId: scope.runId,
+    toolCallId: call.id,
+    ...(scope.parentToolCallId ? { parentToolCallId: scope.parentToolCallId } : {}),
+  };
   if (env.permissions) {
     const outcome = await env.permissions.ask(
       {
-        workspaceId: scope.workspaceId,
-        sessionId: scope.sessionId,
-        streamSessionId: scope.streamSessionId,
-        runId: scope.runId,
-        toolCallId: call.id,
+        ...asker,
         toolName: call.name,
         input: parsed.input,
         defaultRequired: tool.requiresPermission,
-        ...(scope.parentToolCallId ? { parentToolCallId: scope.parentToolCallId } : {}),
       },
       signal,
     );
@@ -115,6 +121,7 @@ async function checkAndRun(call: ToolCallRequest, scope: LoopScope, services: Lo
     sandbox: services.sandbox,
     network: scope.network,
     toolCallId: call.id,
+    ...(env.notifications ? { notifier: env.notifications.notifierFor(asker) } : {}),
   });
 }
 

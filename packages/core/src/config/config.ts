@@ -78,6 +78,10 @@ export const ConfigSchema = z.object({
   MODEL_PRICES_JSON: z.string().optional(),
   /** How long a tool waits for a permission answer before it counts as denied. */
   PERMISSION_TIMEOUT_MS: int(100, 24 * 3_600_000).default(300_000),
+  /** How long the agent's question waits for the user's answer when it states no time of its own. */
+  NOTIFICATION_TIMEOUT_MS: int(5_000, 24 * 3_600_000).default(300_000),
+  /** The longest wait a question may state: the run holds its worker meanwhile. */
+  NOTIFICATION_MAX_TIMEOUT_MS: int(5_000, 24 * 3_600_000).default(3_600_000),
   /** Default time limit of a bash_script callback without its own bashTimeout. */
   CALLBACK_TIMEOUT_MS: int(100, 600_000).default(60_000),
   /** How often workers look for runs whose worker died (BullMQ stalled-job check). */

@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   "credentials.deleted",
   "permission.granted",
   "permission.denied",
+  "notification.answered",
   "session.deleted",
   "session.callbacks_changed",
   "credits.changed",

@@ -74,6 +74,23 @@ export const EventPayloads = {
     params: z.record(z.string(), z.unknown()).optional(),
     ...nested,
   }),
+  notification: z.object({
+    type: z.string(),
+    id: z.string(),
+    sessionId: z.string(),
+    notificationType: z.enum(["info", "warning", "error", "question"]),
+    title: z.string(),
+    message: z.string(),
+    responseType: z.enum(["acknowledge", "text", "choice"]),
+    /** Seconds the answer is waited for; after that the stated default (or no answer) goes back to the agent. */
+    timeout: z.number().int(),
+    /** Unix seconds, like session_created's. */
+    createdAt: z.number().int(),
+    choices: z.array(z.string()).optional(),
+    /** Beyond the contract: the answer taken when none comes in time. */
+    defaultValue: z.string().optional(),
+    ...nested,
+  }),
   user_message_created: z.object({ type: z.string(), messageId: z.string(), content: z.string(), ...nested }),
   session_created: z.object({ type: z.string(), sessionId: z.string(), title: z.string(), createdAt: z.number().int() }),
   session_deleted: z.object({ type: z.string(), sessionId: z.string() }),

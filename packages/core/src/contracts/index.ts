@@ -9,6 +9,7 @@ export * from "./browser-mode";
 export * from "./sessions";
 export * from "./messages";
 export * from "./events";
+export * from "./notifications";
 export * from "./jobs";
 export * from "./run-status";
 export * from "./roles";

@@ -131,7 +131,7 @@ describe("following to the end, as the MCP tools do", () => {
     };
     await log.append("m2", "user_message_created", userMessage);
     await ask("m2", "p-answered");
-    await store.settle("p-answered", "granted");
+    await store.settle({ id: "p-answered", streamSessionId: "m2" }, "granted");
     const outcomes: RunOutcome[] = [];
     const progress: string[] = [];
     await follower.follow(started("m2", 0), { progress: (step) => progress.push(step.kind), end: (outcome) => outcomes.push(outcome) }, { timeoutMs: 5_000 });

@@ -7,10 +7,9 @@ import type { PrismaClient } from "@mix/db";
 import type { Redis } from "ioredis";
 import type { EventFanout } from "../events/event-fanout";
 import type { EventLog } from "../events/event-log";
-import { PermissionStore } from "../permissions/permission-store";
 import type { RedisKeys } from "../redis/keys";
+import { UserRequestStore } from "../user-requests/user-request-store";
 import { followRun } from "./follow-run";
-import { isPermissionPending } from "./pending-permission";
 import type { FollowHandlers, FollowOptions, FollowedRun, Following, RunToFollow } from "./run-outcome";
 import { findRunStatus, type RunStatusView } from "./run-status";
 
@@ -25,10 +24,10 @@ export interface RunFollowerDeps {
 }
 
 export class RunFollower {
-  private readonly permissions: PermissionStore;
+  private readonly requests: UserRequestStore;
 
   constructor(private readonly deps: RunFollowerDeps) {
-    this.permissions = new PermissionStore(deps.redis, deps.keys);
+    this.requests = new UserRequestStore(deps.redis, deps.keys);
   }
 
   /** Where to follow a run from that is sent after this call: its events come after the id returned. */
@@ -44,7 +43,8 @@ export class RunFollower {
   /** Starts following; resolves once the replay is done, and `handlers.end` reports how it ended. */
   follow(run: RunToFollow, handlers: FollowHandlers, options: FollowOptions): Promise<Following> {
     const { events, fanout } = this.deps;
-    return followRun({ events, fanout, isPermissionPending: (id) => isPermissionPending(this.permissions, id) }, run, handlers, options);
+    const isPending = async (kind: "permission" | "notification", id: string) => (await this.requests.get(kind, id))?.status === "pending";
+    return followRun({ events, fanout, isPending }, run, handlers, options);
   }
 
   /** Follows to the end and resolves with the outcome and the reply (stop it with `options.signal`). */

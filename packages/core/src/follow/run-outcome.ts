@@ -1,5 +1,5 @@
 /** What following a run hands on while it goes, and the one outcome it ends with. */
-import type { PendingPermission, RunStep, ToolCallSummary } from "./run-tracker";
+import type { PendingPermission, PendingQuestion, RunStep, ToolCallSummary } from "./run-tracker";
 
 export type RunOutcome =
   /** `reason`: the `complete` event's type ("complete", "cancelled", "max_steps_reached"); none when the next run's start ended it. */
@@ -8,6 +8,8 @@ export type RunOutcome =
   | { kind: "failed"; error: string; type?: "credits_exhausted" }
   /** The run waits for the caller's answer to a permission request: following on would only wait too. */
   | { kind: "awaiting_permission"; permission: PendingPermission }
+  /** The run waits for the caller's answer to the agent's question (its notify_user tool). */
+  | { kind: "awaiting_input"; question: PendingQuestion }
   | { kind: "timeout" }
   /** The caller's signal aborted (its request was cancelled). */
   | { kind: "stopped" }
@@ -37,7 +39,7 @@ export interface RunToFollow {
   afterEventId: number;
 }
 
-/** Tool starts and ends, the permission request the run waits on, and a step whose reported text or calls are void. */
+/** Tool starts and ends, the permission request or question the run waits on, and a step whose reported text or calls are void. */
 export type RunProgress = Exclude<RunStep, { kind: "text" } | { kind: "end" }>;
 
 /** Each caller takes the parts it reports: the chat its text, the MCP tools text and progress. */

@@ -1,12 +1,13 @@
 /**
  * What a follower learns about one run from its session's events: the reply text, the tool
- * calls and how they went, and the permission request the run is waiting on. Where the run
+ * calls and how they went, and the permission request or question the run is waiting on. Where the run
  * starts and ends, and which text is the reply, is the ReplyFilter's call; this adds the
  * tool and permission events that the filter leaves out. Text and tool calls are kept per step
  * (assistant message id), so a step announced as abandoned (`step_restarted`) is dropped whole.
  */
 import { ReplyFilter } from "./reply-filter";
 import type { EventPayload, LoggedEvent } from "../contracts";
+import { NOTIFY_TOOL_NAME } from "../tools/notify";
 
 export type ToolCallStatus = "requested" | "awaiting_permission" | "running" | "succeeded" | "failed";
 
@@ -26,6 +27,19 @@ export interface PendingPermission {
   bySubagent: boolean;
 }
 
+/** A question the agent asked (its notify_user tool) that waits for the user's answer. */
+export interface PendingQuestion {
+  notificationId: string;
+  title: string;
+  message: string;
+  responseType: "acknowledge" | "text" | "choice";
+  choices?: string[];
+  /** Seconds the question waits from when it was asked. */
+  timeout: number;
+  defaultValue?: string;
+  bySubagent: boolean;
+}
+
 export type ReplyEnd = { kind: "complete"; reason?: string } | { kind: "failed"; error: string; type?: "credits_exhausted" };
 
 export type RunStep =
@@ -33,6 +47,7 @@ export type RunStep =
   | { kind: "tool_started"; call: ToolCallSummary }
   | { kind: "tool_finished"; call: ToolCallSummary }
   | { kind: "permission"; permission: PendingPermission }
+  | { kind: "question"; question: PendingQuestion }
   /** A step whose text or tool calls were reported was abandoned: what it had said is void. `droppedText`: its text so far. */
   | { kind: "restarted"; error: string; droppedText: string }
   | { kind: "end"; end: ReplyEnd };
@@ -44,6 +59,8 @@ export class RunTracker {
   private readonly callSteps = new Map<string, string | undefined>();
   /** The request the run waits on: set by its `permission` event, cleared once the tool starts or fails. */
   pending: PendingPermission | null = null;
+  /** The question the run waits on: set by its `notification` event, cleared once its notify_user call ends. */
+  question: PendingQuestion | null = null;
   private started = false;
   private readonly calls = new Map<string, ToolCallSummary>();
   private readonly filter: ReplyFilter;
@@ -75,6 +92,11 @@ export class RunTracker {
     this.pending = null;
   }
 
+  /** The pending question was answered (or timed out), though its call's end is still to come. */
+  questionAnswered(): void {
+    this.question = null;
+  }
+
   accept(event: LoggedEvent): RunStep | null {
     const step = this.filter.accept(event);
     if (step?.kind === "text") {
@@ -84,6 +106,7 @@ export class RunTracker {
     if (step?.kind === "restarted") return this.dropStep(step.assistantMessageId, step.error);
     if (step) {
       this.pending = null;
+      this.question = null;
       return { kind: "end", end: step };
     }
     if (!this.started) {
@@ -126,6 +149,22 @@ export class RunTracker {
         if (call) call.status = "awaiting_permission";
         return { kind: "permission", permission: this.pending };
       }
+      case "notification": {
+        const data = event.data as EventPayload<"notification">;
+        // A notice asks nothing: only a question holds the run.
+        if (data.notificationType !== "question") return null;
+        this.question = {
+          notificationId: data.id,
+          title: data.title,
+          message: data.message,
+          responseType: data.responseType,
+          timeout: data.timeout,
+          ...(data.choices ? { choices: data.choices } : {}),
+          ...(data.defaultValue !== undefined ? { defaultValue: data.defaultValue } : {}),
+          bySubagent,
+        };
+        return { kind: "question", question: this.question };
+      }
       case "tool_use_start": {
         if (bySubagent) return null;
         const data = event.data as EventPayload<"tool_use_start">;
@@ -138,6 +177,8 @@ export class RunTracker {
         const data = event.data as EventPayload<"tool_execution_start"> & Partial<EventPayload<"tool_execution_complete">>;
         // A tool that starts or ends (a refusal ends without running) is no longer waiting.
         if (this.pending?.toolName === data.toolName && this.pending.bySubagent === bySubagent) this.pending = null;
+        // A question is asked inside its call: the call's end (answered, or timed out) ends the wait.
+        if (finishedEvent(event) && this.question && this.question.bySubagent === bySubagent && data.toolName === NOTIFY_TOOL_NAME) this.question = null;
         if (bySubagent) return null;
         const finished = event.event === "tool_execution_complete";
         const status: ToolCallStatus = !finished ? "running" : data.success ? "succeeded" : "failed";
@@ -151,6 +192,8 @@ export class RunTracker {
     }
   }
 }
+
+const finishedEvent = (event: LoggedEvent) => event.event === "tool_execution_complete";
 
 function isRunStart(event: LoggedEvent, messageId: string): boolean {
   if (event.event !== "user_message_created") return false;

@@ -4,10 +4,10 @@ import { createPrismaClient, type PrismaClient } from "@mix/db";
 import { Redis } from "ioredis";
 import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from "@mix/testing";
 import type { LoggedEvent } from "../contracts";
-import { AppError } from "../errors/app-error";
 import { PostgresEventIds } from "../events/event-ids";
 import { EventLog } from "../events/event-log";
 import { createLogger } from "../logging/logger";
+import { expectAppError } from "../../test/helpers/expect-app-error";
 import { PermissionGate, type PermissionAsk, type PermissionOutcome } from "./permission-gate";
 import { PermissionsService } from "./permissions.service";
 import { RedisKeys } from "../redis/keys";
@@ -81,15 +81,6 @@ function startAsk(ask: PermissionAsk, signal = new AbortController().signal, on 
     (error: unknown) => (result.error = error),
   );
   return { result, promise };
-}
-
-async function expectAppError(promise: Promise<unknown>, status: number, message: RegExp) {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  expect({ status: (error as AppError).status, message: (error as AppError).message }).toEqual({ status, message: expect.stringMatching(message) });
 }
 
 describe("the default policy", () => {
@@ -170,7 +161,7 @@ describe("answers that cannot apply", () => {
     controller.abort(reason);
     await promise;
     expect(result.error).toBe(reason);
-    await waitFor(async () => (await redis.hget(keys.permission(event.data.id), "status")) === "cancelled", {
+    await waitFor(async () => (await redis.hget(keys.userRequest("permission", event.data.id), "status")) === "cancelled", {
       timeoutMs: 2_000,
       what: "the cancel to be recorded",
     });
@@ -191,7 +182,7 @@ describe("the decision kept on the request", () => {
   it("is found when the answer's message never reached this gate", async () => {
     const { gate: deaf, subscriber } = await startGate({ recheckMs: 50 });
     // As if the subscriber were reconnecting when the answer was published.
-    await subscriber.unsubscribe(keys.permissionAnswersChannel());
+    await subscriber.unsubscribe(keys.userRequestAnswersChannel());
     const ask = bashAsk();
     const { result, promise } = startAsk(ask, new AbortController().signal, deaf);
     const event = await nthPermission(ask.streamSessionId);
@@ -201,13 +192,13 @@ describe("the decision kept on the request", () => {
   });
 
   it("ignores answers for requests this gate does not hold, and malformed messages", async () => {
-    await redis.publish(keys.permissionAnswersChannel(), "not json");
-    await redis.publish(keys.permissionAnswersChannel(), JSON.stringify({ id: "someone-else", status: "granted" }));
+    await redis.publish(keys.userRequestAnswersChannel(), "not json");
+    await redis.publish(keys.userRequestAnswersChannel(), JSON.stringify({ id: "someone-else", status: "granted" }));
     const ask = bashAsk();
     const { result, promise } = startAsk(ask);
     const event = await nthPermission(ask.streamSessionId);
     // A forged message for this id with an unknown status changes nothing either.
-    await redis.publish(keys.permissionAnswersChannel(), JSON.stringify({ id: event.data.id, status: "maybe" }));
+    await redis.publish(keys.userRequestAnswersChannel(), JSON.stringify({ id: event.data.id, status: "maybe" }));
     await service.deny(workspaceId, event.data.id);
     await promise;
     expect(result.outcome?.via).toBe("denied");

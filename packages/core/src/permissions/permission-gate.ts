@@ -1,9 +1,8 @@
 /**
  * The worker side of permissions: before a tool runs, decides whether the user must be asked,
  * asks through a `permission` event on the top-level session's stream, and waits for the answer
- * from any API instance. Answers arrive on one channel that every gate subscribes to once (one
- * connection per process, routed here by permission id); the decision is also kept on the
- * request itself, so an answer whose message this process missed is still found.
+ * from any API instance, through the process's AnswerWaiter (user-requests/), which every kind
+ * of request a run makes shares.
  */
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@mix/db";
@@ -14,16 +13,10 @@ import type { EventPayload } from "../contracts";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
 import type { RedisKeys } from "../redis/keys";
+import { AnswerWaiter } from "../user-requests/answer-waiter";
 import { describePermission, permissionParams } from "./permission-description";
 import { PermissionPolicies } from "./permission-policy";
-import {
-  PENDING_TTL_MARGIN_MS,
-  PermissionAnswerMessage,
-  PermissionStore,
-  type PermissionOwner,
-  type PermissionRecord,
-  type PermissionStatus,
-} from "./permission-store";
+import { permissionRequest, PermissionStore, toPermission, type PermissionOwner, type PermissionStatus } from "./permission-store";
 
 /** Who asks (see PermissionOwner: the asking session, the stream that shows it, the run, the call). */
 export interface PermissionAsk extends PermissionOwner {
@@ -50,44 +43,35 @@ export interface PermissionGateDeps {
   /** No answer within this long counts as a denial. */
   timeoutMs: number;
   logger: Logger;
-  /**
-   * How often a waiting request re-reads its decision (default 5 s). Pub/sub delivers at most
-   * once: a message lost while the subscriber reconnects would otherwise leave the tool waiting
-   * until the timeout.
-   */
+  /** How often a waiting request re-reads its decision (see AnswerWaiterDeps; default 5 s). */
   recheckMs?: number;
+  /** The process's waiter, shared with the other requests its runs make (default: one of the gate's own). */
+  waiter?: AnswerWaiter;
   /** Records a request the timeout denied (nobody answered); answers given are recorded where they are given. */
   audit?: AuditWriter;
 }
-
-const DEFAULT_RECHECK_MS = 5_000;
 
 type Settled = Exclude<PermissionStatus, "pending">;
 
 export class PermissionGate {
   private readonly store: PermissionStore;
   private readonly policies: PermissionPolicies;
-  /** Requests this process waits for, by permission id. */
-  private readonly waiting = new Map<string, (status: Settled) => void>();
-  private started = false;
+  private readonly waiter: AnswerWaiter;
 
   constructor(private readonly deps: PermissionGateDeps) {
     this.store = new PermissionStore(deps.redis, deps.keys);
     this.policies = new PermissionPolicies(deps.prisma, undefined, deps.logger);
+    this.waiter = deps.waiter ?? new AnswerWaiter(deps);
   }
 
-  async start(): Promise<void> {
-    const channel = this.deps.keys.permissionAnswersChannel();
-    this.deps.subscriber.on("message", (from: string, message: string) => {
-      if (from === channel) this.handle(message);
-    });
-    await this.deps.subscriber.subscribe(channel);
-    this.started = true;
+  /** Subscribes to the answers (once per waiter). */
+  start(): Promise<void> {
+    return this.waiter.start();
   }
 
   /** Resolves once the call may run or must not; rejects with `signal.reason` when the run is cancelled. */
   async ask(request: PermissionAsk, signal: AbortSignal): Promise<PermissionOutcome> {
-    if (!this.started) throw new Error("PermissionGate.start() must finish before ask()");
+    if (!this.waiter.isStarted) throw new Error("PermissionGate.start() must finish before ask()");
     signal.throwIfAborted();
     const required = await this.policies.requiresPermission(request.workspaceId, request.toolName, request.defaultRequired);
     if (!required) return { granted: true, via: "not_required" };
@@ -95,63 +79,16 @@ export class PermissionGate {
     signal.throwIfAborted();
 
     const id = randomUUID();
-    // Listening starts before the request exists, so no answer to it can come unheard.
-    const answered = new Promise<Settled>((resolve) => this.waiting.set(id, resolve));
-    try {
-      await this.store.create(id, ownerOf(request), this.deps.timeoutMs + PENDING_TTL_MARGIN_MS);
-      await this.deps.events.append(request.streamSessionId, "permission", permissionEvent(id, request));
-      const status = await this.waitForDecision(id, answered, signal);
-      if (status === "timeout") await this.recordTimeout(id, request);
-      return outcome(status, request.toolName, this.deps.timeoutMs);
-    } finally {
-      this.waiting.delete(id);
-    }
-  }
-
-  private waitForDecision(id: string, answered: Promise<Settled>, signal: AbortSignal): Promise<Settled> {
-    return new Promise<Settled>((resolve, reject) => {
-      let done = false;
-      const finish = (status: Settled) => {
-        if (done) return;
-        done = true;
-        cleanup();
-        resolve(status);
-      };
-      const fail = (error: unknown) => {
-        if (done) return;
-        done = true;
-        cleanup();
-        reject(error);
-      };
-      const recheck = () =>
-        this.store.get(id).then((record) => {
-          if (record && record.status !== "pending") finish(record.status);
-        }, fail);
-
-      const onAbort = () => {
-        done = true;
-        cleanup();
-        // Settled so a late answer learns the run moved on; the cancel itself must not wait on Redis.
-        this.store.settle(id, "cancelled").catch((error: unknown) => this.deps.logger.warn({ err: error, id }, "could not mark a permission cancelled"));
-        reject(signal.reason);
-      };
-      const timer = setTimeout(() => {
-        // Whoever settles first wins: an answer that landed just now still counts.
-        this.store.settle(id, "timeout").then(({ settled, record }) => finish(settled || !record ? "timeout" : settledStatus(record)), fail);
-      }, this.deps.timeoutMs);
-      const poll = setInterval(() => void recheck(), this.deps.recheckMs ?? DEFAULT_RECHECK_MS);
-      const cleanup = () => {
-        clearTimeout(timer);
-        clearInterval(poll);
-        signal.removeEventListener("abort", onAbort);
-      };
-
-      signal.addEventListener("abort", onAbort, { once: true });
-      if (signal.aborted) return onAbort();
-      answered.then(finish, fail);
-      // An answer given before this process was subscribed (or while it reconnected) is on the request.
-      void recheck();
+    const event = permissionEvent(id, request);
+    const record = await this.waiter.ask({
+      request: permissionRequest(id, ownerOf(request), event),
+      show: async () => Number((await this.deps.events.append(request.streamSessionId, "permission", event)).id),
+      timeoutMs: this.deps.timeoutMs,
+      signal,
     });
+    const status = settledStatus(toPermission(record)?.status);
+    if (status === "timeout") await this.recordTimeout(id, request);
+    return outcome(status, request.toolName, this.deps.timeoutMs);
   }
 
   /** The denial nobody gave: recorded as the system's. A failure to record never fails the run. */
@@ -168,15 +105,6 @@ export class PermissionGate {
     } catch (error) {
       this.deps.logger.error({ err: error, id }, "could not record a permission timeout in the audit log");
     }
-  }
-
-  private handle(raw: string): void {
-    const parsed = PermissionAnswerMessage.safeParse(safeJson(raw));
-    if (!parsed.success) {
-      this.deps.logger.warn({ raw: raw.slice(0, 200) }, "ignoring malformed permission answer");
-      return;
-    }
-    this.waiting.get(parsed.data.id)?.(parsed.data.status);
   }
 }
 
@@ -202,8 +130,9 @@ function permissionEvent(id: string, request: PermissionAsk): EventPayload<"perm
   return payload;
 }
 
-function settledStatus(record: PermissionRecord): Settled {
-  return record.status === "pending" ? "timeout" : record.status;
+/** A record that vanished or holds no known outcome counts as unanswered. */
+function settledStatus(status: PermissionStatus | undefined): Settled {
+  return !status || status === "pending" ? "timeout" : status;
 }
 
 function outcome(status: Settled, toolName: string, timeoutMs: number): PermissionOutcome {
@@ -226,12 +155,4 @@ function formatDuration(ms: number): string {
   if (ms < 1_000) return `${ms} ms`;
   const seconds = Math.round(ms / 1_000);
   return seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? "" : "s"}` : `${seconds} seconds`;
-}
-
-function safeJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined; // reported by the schema check that follows
-  }
 }

@@ -1,35 +1,29 @@
 /**
- * Permission requests in Redis, shared by the gate (worker side) and the answering service (API
- * side), so the rules of a request's life are written once. A request is a hash holding its
- * owner and its status; the status changes once, from "pending" to its outcome, in one atomic
- * step, so an answer and the timeout can never both win.
+ * Permission requests, as one kind of the requests a run waits on (user-requests/): the fields a
+ * permission adds (its tool, the arguments' digest, "always"), its outcomes, and the session's
+ * "always" grants. Shared by the gate (worker side) and the answering service (API side).
  */
 import type { Redis } from "ioredis";
-import { z } from "zod";
 import type { RedisKeys } from "../redis/keys";
+import {
+  requestOwner,
+  SETTLED_REQUEST_TTL_MS,
+  UserRequestStore,
+  type CreateUserRequest,
+  type UserRequestOwner,
+  type UserRequestRecord,
+} from "../user-requests/user-request-store";
 
 export const PERMISSION_OUTCOMES = ["granted", "denied", "timeout", "cancelled"] as const;
 export type PermissionSettledStatus = (typeof PERMISSION_OUTCOMES)[number];
 export type PermissionStatus = "pending" | PermissionSettledStatus;
 
-/**
- * How long a settled request stays readable: a repeated answer is recognised (idempotent), and
- * an answer after the timeout or a cancel gets a clear 409 instead of a bare 404.
- */
-export const SETTLED_PERMISSION_TTL_MS = 3_600_000;
-/** A pending request outlives the gate's timeout by this much, so the timeout finds it to settle. */
-export const PENDING_TTL_MARGIN_MS = 60_000;
+/** How long a settled request stays readable (a repeated answer is recognised, a late one gets a clear 409). */
+export const SETTLED_PERMISSION_TTL_MS = SETTLED_REQUEST_TTL_MS;
 /** "Always" grants of a session are forgotten after this long without a new one. */
 export const ALWAYS_GRANT_TTL_SECONDS = 30 * 24 * 3_600;
 
-export interface PermissionOwner {
-  workspaceId: string;
-  /** The session whose tool asks (a subagent's own session). */
-  sessionId: string;
-  /** The top-level session: its stream shows the request and its "always" grants apply. */
-  streamSessionId: string;
-  runId: string;
-  toolCallId: string;
+export interface PermissionOwner extends UserRequestOwner {
   toolName: string;
   /** SHA-256 of the call's canonical arguments (audit/arguments-digest.ts), for the audit entry of the answer. */
   argumentsDigest?: string;
@@ -42,65 +36,42 @@ export interface PermissionRecord extends PermissionOwner {
   always: boolean;
 }
 
-/** What travels on the answers channel; the hash stays the truth. */
-export const PermissionAnswerMessage = z.object({ id: z.string(), status: z.enum(PERMISSION_OUTCOMES) });
-export type PermissionAnswerMessage = z.infer<typeof PermissionAnswerMessage>;
-
 export type SettleResult = { settled: true; record: PermissionRecord } | { settled: false; record: PermissionRecord | null };
 
-// KEYS: the request hash. ARGV: new status, always ("1"/"0"), settled ttl (ms).
-// Returns the status before the call (nil when the request does not exist).
-const SETTLE_SCRIPT = `
-local current = redis.call('HGET', KEYS[1], 'status')
-if not current then return nil end
-if current == 'pending' then
-  redis.call('HSET', KEYS[1], 'status', ARGV[1], 'always', ARGV[2])
-  redis.call('PEXPIRE', KEYS[1], ARGV[3])
-end
-return current
-`;
-
-type RedisWithSettle = Redis & {
-  mixSettlePermission(key: string, status: string, always: string, ttlMs: number): Promise<string | null>;
-};
-
 export class PermissionStore {
-  private readonly redis: RedisWithSettle;
+  private readonly requests: UserRequestStore;
 
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly keys: RedisKeys,
   ) {
-    if (!("mixSettlePermission" in redis)) redis.defineCommand("mixSettlePermission", { numberOfKeys: 1, lua: SETTLE_SCRIPT });
-    this.redis = redis as RedisWithSettle;
+    this.requests = new UserRequestStore(redis, keys);
   }
 
-  async create(id: string, owner: PermissionOwner, ttlMs: number): Promise<void> {
-    const key = this.keys.permission(id);
-    const { argumentsDigest, ...fields } = owner;
-    await this.redis
-      .multi()
-      .hset(key, { ...fields, ...(argumentsDigest ? { argumentsDigest } : {}), status: "pending", always: "0", createdAt: String(Date.now()) })
-      .pexpire(key, ttlMs)
-      .exec();
+  /** Stores a pending request; `event` is the payload of the `permission` event that shows it. */
+  async create(id: string, owner: PermissionOwner, ttlMs: number, event: unknown = null): Promise<void> {
+    await this.requests.create({ ...permissionRequest(id, owner, event), ttlMs });
   }
 
   async get(id: string): Promise<PermissionRecord | null> {
-    const hash = await this.redis.hgetall(this.keys.permission(id));
-    return toRecord(id, hash);
+    return toPermission(await this.requests.get("permission", id));
   }
 
   /** Moves a pending request to `status`; a request already settled (or gone) is left alone. */
-  async settle(id: string, status: PermissionSettledStatus, options: { always?: boolean } = {}): Promise<SettleResult> {
-    const before = await this.redis.mixSettlePermission(this.keys.permission(id), status, options.always ? "1" : "0", SETTLED_PERMISSION_TTL_MS);
-    const record = await this.get(id);
-    if (before === "pending" && record) return { settled: true, record };
-    return { settled: false, record };
+  async settle(
+    request: Pick<PermissionRecord, "id" | "streamSessionId">,
+    status: PermissionSettledStatus,
+    options: { always?: boolean } = {},
+  ): Promise<SettleResult> {
+    const ref = { kind: "permission" as const, id: request.id, streamSessionId: request.streamSessionId };
+    const { settled, record } = await this.requests.settle(ref, status, { always: options.always ? "1" : "0" });
+    const permission = toPermission(record);
+    return settled && permission ? { settled: true, record: permission } : { settled: false, record: permission };
   }
 
-  /** Tells every gate that `id` was answered (only the one waiting for it acts). */
-  async publishAnswer(message: PermissionAnswerMessage): Promise<void> {
-    await this.redis.publish(this.keys.permissionAnswersChannel(), JSON.stringify(message));
+  /** Tells every waiting gate that `id` was answered (only the one waiting for it acts). */
+  async publishAnswer(message: { id: string; status: PermissionSettledStatus }): Promise<void> {
+    await this.requests.publishAnswer(message);
   }
 
   async addAlways(streamSessionId: string, toolName: string): Promise<void> {
@@ -113,21 +84,25 @@ export class PermissionStore {
   }
 }
 
+/** A permission request as the request store keeps it; listed, since the run waits for its answer. */
+export function permissionRequest(id: string, owner: PermissionOwner, event: unknown): Omit<CreateUserRequest, "ttlMs"> {
+  const { toolName, argumentsDigest, ...requestOwner } = owner;
+  const fields = { toolName, always: "0", ...(argumentsDigest ? { argumentsDigest } : {}) };
+  return { kind: "permission", id, owner: requestOwner, fields, event, listed: true };
+}
+
 const STATUSES: readonly string[] = ["pending", ...PERMISSION_OUTCOMES];
 
-function toRecord(id: string, hash: Record<string, string>): PermissionRecord | null {
-  const { workspaceId, sessionId, streamSessionId, runId, toolCallId, toolName, status, always, argumentsDigest } = hash;
-  // A hash missing its fields is one that expired between two reads: treat it as gone.
-  if (!workspaceId || !sessionId || !streamSessionId || !runId || !toolName || !status || !STATUSES.includes(status)) return null;
+/** The permission a stored request is; one missing its fields is one that expired between two reads. */
+export function toPermission(record: UserRequestRecord | null): PermissionRecord | null {
+  if (!record || record.kind !== "permission") return null;
+  const { toolName, always, argumentsDigest } = record.fields;
+  if (!toolName || !STATUSES.includes(record.status)) return null;
   return {
-    id,
-    workspaceId,
-    sessionId,
-    streamSessionId,
-    runId,
-    toolCallId: toolCallId ?? "",
+    id: record.id,
+    ...requestOwner(record),
     toolName,
-    status: status as PermissionStatus,
+    status: record.status as PermissionStatus,
     always: always === "1",
     ...(argumentsDigest ? { argumentsDigest } : {}),
   };

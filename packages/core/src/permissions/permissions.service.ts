@@ -110,7 +110,7 @@ export class PermissionsService {
     const existing = await this.store.get(permissionId);
     // Another workspace's request is reported exactly like a missing one: ids reveal nothing.
     if (!existing || existing.workspaceId !== workspaceId) throw notFound(`Permission ${permissionId}`);
-    const { settled, record } = await this.store.settle(permissionId, answer, { always });
+    const { settled, record } = await this.store.settle(existing, answer, { always });
     if (!record) throw notFound(`Permission ${permissionId}`);
     if (settled || record.status === answer) return { record, settled };
     throw conflict(alreadySettledMessage(permissionId, record));

@@ -26,14 +26,17 @@ export class RedisKeys {
   /** A pending OAuth flow (PKCE verifier, workspace, provider); expires, and is taken once with GETDEL. */
   oauthState = (state: string) => `${this.prefix}:oauth:state:${state}`;
   /**
-   * A permission request and its answer (a hash): the decision lives here, so a gate that missed
-   * the answers channel still finds it. Keyed by permission id alone: answers only know the id.
+   * A request a run waits on (a permission request, a notification) and its answer (a hash): the
+   * decision lives here, so a waiter that missed the answers channel still finds it. Keyed by id
+   * alone: answers only know the id. Permissions keep the key they always had.
    */
-  permission = (permissionId: string) => `${this.prefix}:perm:${permissionId}`;
+  userRequest = (kind: "permission" | "notification", id: string) => `${this.prefix}:${kind === "permission" ? "perm" : "notif"}:${id}`;
+  /** The requests that wait for an answer in a top-level session (a sorted set of kind:id by creation). */
+  pendingUserRequests = (sessionId: string) => `${this.prefix}:sess:{${sessionId}}:pending`;
   /** Tools granted "always" in a top-level session (a set of tool names); expires. */
   permissionAlways = (sessionId: string) => `${this.prefix}:sess:{${sessionId}}:perm-always`;
-  /** Answers to permission requests, from API instances to the gate of whichever worker waits. */
-  permissionAnswersChannel = () => `${this.prefix}:permission-answers`;
+  /** Answers to requests, from API instances to whichever worker waits; the channel's name predates notifications. */
+  userRequestAnswersChannel = () => `${this.prefix}:permission-answers`;
   /** The MCP servers' last checks (a hash by server fingerprint), replaced by each background refresh; expires. */
   mcpServerChecks = () => `${this.prefix}:mcp:checks`;
   /** BullMQ's own prefix; the run queue keeps its per-workspace counts under it too (runQueueKeys below). */

@@ -43,7 +43,11 @@ export function wireLoop(deps: LoopWiringDeps, run: LoadedRun, started: StartedR
     logger: deps.logger,
     emit,
   };
-  const sharedEnv: Omit<ToolCallEnv, "callbackEffects"> = { permissions: deps.permissions, callbackTimeoutMs: deps.callbackTimeoutMs };
+  const sharedEnv: Omit<ToolCallEnv, "callbackEffects"> = {
+    permissions: deps.permissions,
+    notifications: deps.notifications,
+    callbackTimeoutMs: deps.callbackTimeoutMs,
+  };
   // Subagents cannot start subagents: they get every tool but Task.
   const withoutTask = started.tools.filter((tool) => tool.name !== TASK_TOOL_NAME);
   const subagentDeps: SubagentDeps = {

@@ -6,6 +6,7 @@ import type { ModelChoice } from "../models/selection/model-selector";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
 import type { UserMessageSender } from "../messages/user-message-sender";
+import type { NotificationGate } from "../notifications/notification-gate";
 import type { PermissionGate } from "../permissions/permission-gate";
 import type { Sandbox } from "../sandbox/sandbox";
 import type { Tool, ToolLimits } from "../tools/tool";
@@ -42,6 +43,8 @@ export interface RunProcessorDeps {
   tools(workspaceId: string): Promise<Tool[]>;
   /** Absent: no tool asks permission (tests of other parts, benchmarks). */
   permissions?: PermissionGate;
+  /** What the notify_user tool shows and asks; absent, notify_user answers that nobody can be asked. */
+  notifications?: NotificationGate;
   prices: PriceLookup;
   /** Asked before every model call (credits/); absent: every call goes ahead (tests of other parts). */
   credits?: CreditCheck;

@@ -29,6 +29,7 @@ import { ModelCatalog } from "../models/catalog/model-catalog";
 import { RequestLimits } from "../plans/request-limits";
 import { WorkspacePlans } from "../plans/workspace-plans";
 import { ProviderOAuthService } from "../oauth/provider-oauth.service";
+import { NotificationsService } from "../notifications/notifications.service";
 import { PermissionsService } from "../permissions/permissions.service";
 import type { PreferencesService } from "../preferences/preferences.service";
 import { TokenBucket } from "../rate-limit/token-bucket";
@@ -91,6 +92,7 @@ export interface ApplicationServices {
   mcp: McpServersService;
   /** Answers to permission requests (from any instance to the waiting worker) and the workspace policy. */
   permissions: PermissionsService;
+  notifications: NotificationsService;
   /** The workspace's sandbox: driver and limits of the deployment, and whether its commands may reach public hosts. */
   sandbox: SandboxSettingsService;
   /** Follows one run's events (the chat's streamed reply, the MCP tools' progress), with the lookups around it. */
@@ -152,6 +154,7 @@ export function createApplicationServices(infra: Infrastructure, mcpCatalog = Mc
     tools: new ToolsCatalogService(new ToolRegistry()),
     mcp: new McpServersService(mcpCatalog, new McpStatusCache(redis, keys, McpStatusCache.ttlFor(config.MCP_REFRESH_MS))),
     permissions: new PermissionsService({ prisma, redis, keys, logger, audit }),
+    notifications: new NotificationsService({ redis, keys, audit }),
     sandbox: new SandboxSettingsService(prisma, config),
     follow,
   };

@@ -24,6 +24,8 @@ describe("ToolRegistry", () => {
       web_fetch: { readOnly: true, permission: true },
       TodoWrite: { readOnly: true, permission: false },
       ExitPlanMode: { readOnly: true, permission: false },
+      // It changes nothing the session holds: a question is fine in plan mode.
+      notify_user: { readOnly: true, permission: false },
       // Its subagent asks for permission itself, and obeys plan mode.
       Task: { readOnly: true, permission: false },
     });
@@ -38,7 +40,7 @@ describe("ToolRegistry", () => {
   it("offers only read-only tools in plan mode", () => {
     const names = (planMode: boolean) => registry.definitions({ planMode }).map((definition) => definition.name);
     expect(names(false)).toHaveLength(BUILTIN_TOOLS.length);
-    expect(names(true).sort()).toEqual(["ExitPlanMode", "Glob", "Grep", "ReadText", "Task", "TodoWrite", "list_directory", "web_fetch"]);
+    expect(names(true).sort()).toEqual(["ExitPlanMode", "Glob", "Grep", "ReadText", "Task", "TodoWrite", "list_directory", "notify_user", "web_fetch"]);
     for (const name of names(true)) expect(registry.get(name)?.readOnly).toBe(true);
   });
 

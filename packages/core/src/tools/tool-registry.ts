@@ -7,6 +7,7 @@ import { exitPlanModeTool } from "./exit-plan-mode";
 import { globTool } from "./glob";
 import { grepTool } from "./grep";
 import { lsTool } from "./ls";
+import { notifyTool } from "./notify";
 import { pythonExecutionTool } from "./python-execution";
 import { readTextTool } from "./read-text";
 import { createTaskTool } from "./task";
@@ -33,6 +34,7 @@ export const BUILTIN_TOOLS: readonly Tool[] = [
   webFetchTool,
   todoWriteTool,
   exitPlanModeTool,
+  notifyTool,
   UNBOUND_TASK_TOOL,
 ];
 

@@ -4,6 +4,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { z } from "zod";
+import type { NotificationResponseType, NotificationType } from "../contracts";
 import { AppError } from "../errors/app-error";
 import { describeZodError } from "../errors/zod-message";
 import { SandboxStartError, type Sandbox, type SandboxNetwork } from "../sandbox/sandbox";
@@ -19,6 +20,30 @@ export interface ToolLimits {
   allowPrivateNetworks: boolean;
 }
 
+/** What the notify_user tool shows the user (see notifications/notification-gate.ts). */
+export interface UserNotification {
+  notificationType: NotificationType;
+  title: string;
+  message: string;
+  responseType: NotificationResponseType;
+  choices?: string[];
+  timeoutSeconds: number;
+  /** Taken as the answer when none comes in time. */
+  defaultValue?: string;
+}
+
+/** A question's outcome: the user's answer, or none within the timeout. */
+export type NotificationAnswer = { answered: true; type: NotificationResponseType; value?: string } | { answered: false };
+
+/** How a tool reaches the user of the run it serves; bound to the run and the call by the loop. */
+export interface UserNotifier {
+  /** Shows a notice (resolves once shown, with null) or asks a question (resolves with its outcome). */
+  notify(notification: UserNotification, signal: AbortSignal): Promise<NotificationAnswer | null>;
+  /** The longest a question may wait, in seconds (NOTIFICATION_MAX_TIMEOUT_MS), and the default wait. */
+  readonly maxTimeoutSeconds: number;
+  readonly defaultTimeoutSeconds: number;
+}
+
 export interface ToolContext {
   /** Absolute path of the session's folder; the tool creates it when missing. */
   sessionDir: string;
@@ -31,10 +56,12 @@ export interface ToolContext {
   network: SandboxNetwork;
   /** The model's id for this call (the Task tool tags its subagent's events with it). */
   toolCallId?: string;
+  /** Absent where nobody can be asked (a run without a user's stream, tests of other parts). */
+  notifier?: UserNotifier;
 }
 
 /** "mcp": a tool of a configured MCP server (mcp-servers/), named `<server>_<tool>`. */
-export type ToolCategory = "shell" | "files" | "search" | "web" | "planning" | "mcp";
+export type ToolCategory = "shell" | "files" | "search" | "web" | "planning" | "interaction" | "mcp";
 
 export interface Tool<Schema extends z.ZodType = z.ZodType> {
   /** The contract's CoreToolName spelling where there is one. */

@@ -13,6 +13,7 @@ const CATEGORY_NAMES: Record<ToolCategory, string> = {
   search: "Search",
   web: "Web",
   planning: "Planning",
+  interaction: "Interaction",
   mcp: "MCP servers",
 };
 

@@ -3,6 +3,7 @@
  * listener for cancels. Starts consuming only when everything it needs is connected, and on
  * close stops taking jobs and lets the active runs finish (up to the grace period).
  */
+import { AnswerWaiter } from "../user-requests/answer-waiter";
 import { UnrecoverableError, Worker } from "bullmq";
 import { QueueName } from "../contracts";
 import type { Config } from "../config/config";
@@ -15,6 +16,7 @@ import type { Logger } from "../logging/logger";
 import { McpToolSource } from "../mcp-servers/mcp-tool-source";
 import { UserMessageSender } from "../messages/user-message-sender";
 import { PriceTable } from "../models/catalog/model-prices";
+import { NotificationGate } from "../notifications/notification-gate";
 import { PermissionGate } from "../permissions/permission-gate";
 import { isRedisUnavailable } from "../redis/connection";
 import { LeaseLostError } from "../agent/loop-types";
@@ -71,8 +73,9 @@ async function consumeRuns(infrastructure: Infrastructure, config: Config, logge
   const sandbox = options.sandbox ?? createSandbox(config, logger);
   await sandbox.start();
   queue.onWakeRace = (error) => logger.debug({ err: error }, "run to wake had already moved");
-  // One subscriber connection carries both cancels and permission answers.
+  // One subscriber connection carries cancels and the answers to what runs ask (permissions, questions).
   const controlListener = new RunControlListener(subscriber, keys, logger);
+  const waiter = new AnswerWaiter({ redis, subscriber, keys, logger });
   const permissions = new PermissionGate({
     redis,
     subscriber,
@@ -82,8 +85,15 @@ async function consumeRuns(infrastructure: Infrastructure, config: Config, logge
     timeoutMs: config.PERMISSION_TIMEOUT_MS,
     logger,
     audit: infrastructure.audit,
+    waiter,
   });
-  await Promise.all([controlListener.start(), permissions.start()]);
+  const notifications = new NotificationGate({
+    waiter,
+    events,
+    defaultTimeoutMs: config.NOTIFICATION_TIMEOUT_MS,
+    maxTimeoutMs: config.NOTIFICATION_MAX_TIMEOUT_MS,
+  });
+  await Promise.all([controlListener.start(), waiter.start()]);
   const models = new ModelSelector({
     prisma,
     config,
@@ -115,6 +125,7 @@ async function consumeRuns(infrastructure: Infrastructure, config: Config, logge
     models,
     tools: async (workspaceId) => [...BUILTIN_TOOLS, ...(await mcpTools.tools(workspaceId))],
     permissions,
+    notifications,
     prices,
     credits: infrastructure.credits,
     retry: { maxAttempts: config.MODEL_MAX_ATTEMPTS, baseDelayMs: config.MODEL_RETRY_BASE_MS, maxDelayMs: config.MODEL_RETRY_MAX_MS },
