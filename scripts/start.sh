@@ -5,6 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/prepare.sh"
 prepare
 ensure_sandbox_tools
+ensure_chromium
 cd "$ROOT"
 # Settings: .env if present (see .env.example), else local defaults.
 exec node --env-file-if-exists=.env scripts/start-stack.mjs "$@"

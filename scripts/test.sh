@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib/prepare.sh"
 prepare
 ensure_ffmpeg
 ensure_sandbox_tools required
+ensure_chromium required
 cd "$ROOT"
 export JEST_SUMMARY_DIR="$ROOT/.turbo/jest-summary"
 rm -rf "$JEST_SUMMARY_DIR" && mkdir -p "$JEST_SUMMARY_DIR"

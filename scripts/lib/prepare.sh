@@ -79,13 +79,15 @@ ensure_ffmpeg() {
 }
 
 # The agent's sandbox: bubblewrap confines every command it runs, prlimit (util-linux) applies the
-# limits, python3 runs python_execution. Installed where apt-get can; `required` makes a missing
-# bwrap fatal (the test suite runs real sandboxes), otherwise the stack says what it falls back to.
+# limits, python3 runs python_execution, pdftotext (poppler-utils) gives ReadMedia a PDF's text for
+# models that take no documents. Installed where apt-get can; `required` makes a missing bwrap and
+# pdftotext fatal (the test suite runs real sandboxes), otherwise the stack says what it falls back to.
 ensure_sandbox_tools() {
   local required="${1:-}" missing=()
   command -v bwrap >/dev/null || missing+=(bubblewrap)
   command -v prlimit >/dev/null || missing+=(util-linux)
   [ -x /usr/bin/python3 ] || [ -x /usr/local/bin/python3 ] || missing+=(python3)
+  command -v pdftotext >/dev/null || missing+=(poppler-utils)
   if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     log "Installing ${missing[*]} (Debian packages) for the agent's sandbox"
     (apt-get update -qq && apt-get install -y -qq "${missing[@]}") >/dev/null 2>&1 || log "Could not install ${missing[*]} with apt-get"
@@ -93,6 +95,23 @@ ensure_sandbox_tools() {
   if [ -n "$required" ]; then
     command -v bwrap >/dev/null || die "bubblewrap is required for the sandbox tests: install it (apt-get install bubblewrap)"
     [ -x /usr/bin/python3 ] || [ -x /usr/local/bin/python3 ] || die "python3 is required for the python_execution tests: install it (apt-get install python3)"
+    command -v pdftotext >/dev/null || die "pdftotext is required for the ReadMedia tests: install it (apt-get install poppler-utils)"
+  fi
+  return 0
+}
+
+# The agent's browser (browser_* tools): Debian's Chromium, driven headless by playwright-core.
+# `required` makes a missing browser fatal (the test suite drives a real one); otherwise the
+# stack starts and the browser tools say no browser is installed.
+ensure_chromium() {
+  local required="${1:-}"
+  command -v chromium >/dev/null && return
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    log "Installing chromium (Debian package) for the agent's browser"
+    (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || log "Could not install chromium with apt-get"
+  fi
+  if [ -n "$required" ]; then
+    command -v chromium >/dev/null || die "chromium is required for the browser tests: install it (apt-get install chromium)"
   fi
   return 0
 }

@@ -208,7 +208,23 @@ describe("the permission policy", () => {
       .put("/api/permissions/policy")
       .set(bearer(stack.key))
       .send(body as object);
-  const DEFAULT = { tools: ["Bash", "python_execution", "Write", "Edit", "web_fetch"], isDefault: true };
+  // The built-in tools that ask by default: the shell, file writes, fetching, and the browser tools that change a page.
+  const DEFAULT = {
+    tools: [
+      "Bash",
+      "python_execution",
+      "Write",
+      "Edit",
+      "web_fetch",
+      "browser_navigate",
+      "browser_click",
+      "browser_type",
+      "browser_select",
+      "browser_download",
+      "browser_evaluate",
+    ],
+    isDefault: true,
+  };
 
   it("starts at the default, is set per workspace, and resets", async () => {
     await policy().expect(200, DEFAULT);

@@ -153,3 +153,4 @@ export { usdToMicros, microsToUsd, creditPeriodOf } from "./credits/credit-units
 export { UsageService, usageRange } from "./usage/usage.service";
 export { SessionQuota, sessionQuotaExceeded, type SessionCap } from "./sessions/session-quota";
 export { AUDIT_ACTIONS, SYSTEM_ACTOR, type Actor, type AuditAction, type AuditRecord, type AuditWriter } from "./audit/audit-entry";
+export { StreamTokens, STREAM_TOKEN_PREFIX, type MintedStreamToken, type StreamTokenPrincipal } from "./auth/stream-tokens";

@@ -10,3 +10,4 @@ export { hostProcessesMatching, type HostProcess } from "./host-processes";
 export { createStorageDir } from "./storage-dir";
 export { streamedText } from "./streamed-text";
 export { startOwnRedisServer, type OwnRedisServer } from "./redis-server";
+export * from "./fake-search";

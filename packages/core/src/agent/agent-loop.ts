@@ -7,6 +7,7 @@
  */
 import { EXIT_PLAN_MODE } from "../tools/exit-plan-mode";
 import type { ModelMessage } from "../models/model-provider";
+import { replayMedia } from "./media-replay";
 import { assistantMessageOf } from "./model-step";
 import { streamStep } from "./step-attempt";
 import { throwIfLeaseLost, type LoopOutcome, type LoopScope, type LoopServices, type LoopSignals } from "./loop-types";
@@ -23,6 +24,8 @@ export async function runAgentLoop(
   const { model } = scope;
   const outcome: LoopOutcome = { status: "completed", text: "", reasoning: "", reasoningDurationMs: 0, steps: scope.stepsTaken };
   const tools = services.tools.definitions({ planMode: scope.planMode });
+  // Stored tool results keep their media as file paths; the model gets the files again.
+  await replayMedia(history, scope.sessionDir, { provider: model.providerName, modelId: model.modelId });
 
   for (;;) {
     if (outcome.steps >= scope.maxSteps) return { ...outcome, status: "max_steps" };

@@ -12,6 +12,8 @@ import { runCallback } from "../callbacks/run-callback";
 import { failed, type ToolResult } from "../tools/tool";
 import { parseToolInput } from "../tools/tool-registry";
 import type { ToolCallRequest, ToolResultMessage } from "../models/model-provider";
+import type { RunSearch } from "../search/search-service";
+import type { BrowserAccess } from "../browser/browser-access";
 import { throwIfLeaseLost, type LoopScope, type LoopServices, type LoopSignals } from "./loop-types";
 import { INTERRUPTED_RESULT, callbackContextText } from "./result-text";
 
@@ -22,6 +24,10 @@ export interface ToolCallEnv {
   /** How callbacks of a call start subagents and queue messages; null turns callbacks off (subagents). */
   callbackEffects: ((call: ToolCallRequest) => CallbackEffects) | null;
   callbackTimeoutMs: number;
+  /** The deployment's web search bound to the run (the Search tool); absent, Search reports none. */
+  search?: RunSearch;
+  /** The run's session's browser (the browser_* tools; a subagent shares its parent's); absent, they report none. */
+  browser?: BrowserAccess;
 }
 
 export interface ToolCallsOutcome {
@@ -41,8 +47,17 @@ export async function runToolCalls(
   let index = step.nextIndex;
   const save = async (call: ToolCallRequest, result: ToolResult) => {
     throwIfLeaseLost(scope, signals);
-    await services.store.appendPart(step.messageId, index++, { type: "tool_result", toolCallId: call.id, result: result.output, isError: result.isError });
-    const message: ToolResultMessage = { toolCallId: call.id, toolName: call.name, result: result.output, isError: result.isError };
+    // Media is stored as the files it came from: a later run reads them again (media-replay.ts).
+    const media = result.media?.length ? { media: result.media } : {};
+    const refs = result.media?.length ? { media: result.media.map(({ path, mediaType }) => ({ path, mediaType })) } : {};
+    await services.store.appendPart(step.messageId, index++, {
+      type: "tool_result",
+      toolCallId: call.id,
+      result: result.output,
+      isError: result.isError,
+      ...refs,
+    });
+    const message: ToolResultMessage = { toolCallId: call.id, toolName: call.name, result: result.output, isError: result.isError, ...media };
     results.push(message);
     return message;
   };
@@ -122,6 +137,10 @@ async function checkAndRun(call: ToolCallRequest, scope: LoopScope, services: Lo
     network: scope.network,
     toolCallId: call.id,
     ...(env.notifications ? { notifier: env.notifications.notifierFor(asker) } : {}),
+    sessionId: scope.streamSessionId,
+    model: { provider: scope.model.providerName, modelId: scope.model.modelId },
+    ...(env.search ? { search: env.search } : {}),
+    ...(env.browser ? { browser: env.browser } : {}),
   });
 }
 

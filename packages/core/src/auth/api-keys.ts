@@ -119,6 +119,19 @@ export class ApiKeyService {
     return principal;
   }
 
+  /**
+   * The principal of a key known by id (what a stream token names), read from Postgres every
+   * time: null once it is revoked or expired, with its role as it is now.
+   */
+  async principalOf(apiKeyId: string): Promise<Principal | null> {
+    const key = await this.prisma.apiKey.findUnique({
+      where: { id: apiKeyId },
+      select: { id: true, workspaceId: true, revokedAt: true, expiresAt: true, role: true, memberId: true },
+    });
+    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= Date.now())) return null;
+    return { workspaceId: key.workspaceId, apiKeyId: key.id, role: key.role, memberId: key.memberId };
+  }
+
   /** Revokes one key, at once on every process; revoking it again announces it again. */
   async revokeKey(apiKeyId: string): Promise<void> {
     await this.prisma.apiKey.updateMany({ where: { id: apiKeyId, revokedAt: null }, data: { revokedAt: new Date() } });

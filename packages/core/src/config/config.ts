@@ -5,6 +5,8 @@
 import { z } from "zod";
 import { MAX_MESSAGE_TEXT_LENGTH } from "../contracts/messages";
 import { parseEncryptionKey, parseEncryptionKeys } from "../secrets/secret-box";
+import { BROWSER_CLIENT_SETTINGS } from "./browser-client-settings";
+import { SEARCH_SETTINGS } from "./search-settings";
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -129,6 +131,9 @@ export const ConfigSchema = z.object({
   STORAGE_DIR: z.string().min(1).default(".data/storage"),
   /** Lets the agent's web_fetch reach loopback, private and link-local addresses (off: SSRF guard). */
   FETCH_ALLOW_PRIVATE_NETWORKS: z.stringbool().default(false),
+  /** The agent's Search tool (search-settings.ts). */
+  ...SEARCH_SETTINGS,
+  ...BROWSER_CLIENT_SETTINGS,
 
   /**
    * How agent commands (Bash, bash_script callbacks, python_execution) are confined.
@@ -162,6 +167,11 @@ export const ConfigSchema = z.object({
     .transform((value) => value.split(",").map(Number))
     .refine((ports) => ports.every((port) => port >= 1 && port <= 65_535), "ports must be 1..65535")
     .default([80, 443]),
+  /** The agent's browser (browser/): Chromium by name on PATH or absolute path; idle close; browsers per worker; private cdpUrl hosts allowed. */
+  BROWSER_EXECUTABLE: z.string().min(1).default("chromium"),
+  BROWSER_IDLE_MS: int(1_000, 24 * 3_600_000).default(300_000),
+  BROWSER_MAX_SESSIONS: int(1, 1_000).default(4),
+  BROWSER_ALLOW_PRIVATE_CDP: z.stringbool().default(false),
 
   /** Folder of custom slash commands, one `<name>.md` per command; relative to the working directory. */
   COMMANDS_DIR: z.string().min(1).default(".mix/commands"),

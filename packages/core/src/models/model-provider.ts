@@ -17,6 +17,28 @@ export interface ToolResultMessage {
   toolName: string;
   result: string;
   isError: boolean;
+  /** Files the result shows the model after its text (ReadMedia), in the provider's native input. */
+  media?: ToolResultMedia[];
+  /** Stored media of a result read back from the transcript, still to be loaded (agent/media-replay). */
+  mediaRefs?: MediaReference[];
+}
+
+/** A file in a tool result: its bytes as the model is sent them. */
+export interface ToolResultMedia {
+  /** The IANA type of `data` ("image/png", "application/pdf", "audio/wav"). */
+  mediaType: string;
+  /** The bytes, base64. */
+  data: string;
+  /** Where it came from, relative to the session folder: what a later run reads again. */
+  path: string;
+}
+
+/** What the transcript keeps of a tool result's media: the file, never its bytes. */
+export interface MediaReference {
+  /** Relative to the session folder. */
+  path: string;
+  /** The type it was sent as. */
+  mediaType: string;
 }
 
 type JsonValue = null | string | number | boolean | JsonValue[] | { [key: string]: JsonValue };

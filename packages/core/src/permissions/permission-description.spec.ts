@@ -40,3 +40,24 @@ it("carries the input as params, shortening only very long strings", () => {
   expect(params.content).toBe(`${huge.slice(0, PARAM_STRING_MAX_CHARS)}… (500 more characters)`);
   expect((params.nested as { text: string }[])[0]!.text).toBe(params.content);
 });
+
+it("says what a browser tool will do to the page", () => {
+  expect(describePermission("browser_navigate", { url: "https://example.com/login" })).toEqual({
+    action: "fetch",
+    description: "Open https://example.com/login in the browser",
+    path: "https://example.com/login",
+  });
+  expect(describePermission("browser_click", { text: "Sign in" }).description).toBe("Click `Sign in` in the browser");
+  expect(describePermission("browser_type", { selector: "#password", text: "hunter2" }).description).toBe("Type into `#password` in the browser");
+  expect(describePermission("browser_select", { selector: "#country", value: "fr" }).description).toBe("Choose an option of `#country` in the browser");
+  expect(describePermission("browser_download", { url: "https://example.com/r.pdf", file_name: "r.pdf" })).toEqual({
+    action: "write",
+    description: "Download https://example.com/r.pdf into r.pdf",
+    path: "r.pdf",
+  });
+  expect(describePermission("browser_evaluate", { script: "document.title" })).toEqual({
+    action: "execute",
+    description: "Run a script in the browser's page",
+  });
+  expect(describePermission("browser_future_tool", {})).toEqual({ action: "call", description: "Call browser_future_tool" });
+});

@@ -52,6 +52,41 @@ export function describePermission(toolName: string, input: unknown): Permission
       };
     }
     default:
+      return toolName.startsWith("browser_") ? describeBrowserAction(toolName, field) : { action: "call", description: `Call ${toolName}` };
+  }
+}
+
+/** The browser tools that change a page: what they do to it, in the user's words. */
+function describeBrowserAction(toolName: string, field: (name: string) => string | undefined): PermissionDescription {
+  const target = field("selector") ?? field("text");
+  const on = target ? ` \`${quote(target)}\`` : "";
+  switch (toolName) {
+    case "browser_navigate": {
+      const url = field("url");
+      return url
+        ? { action: "fetch", description: `Open ${quote(url)} in the browser`, path: url }
+        : { action: "fetch", description: "Open a page in the browser" };
+    }
+    case "browser_click":
+      return { action: "call", description: `Click${on} in the browser` };
+    case "browser_type": {
+      // What is typed may be a password: the description names the field only (params still show the input).
+      const selector = field("selector");
+      return { action: "call", description: `Type into${selector ? ` \`${quote(selector)}\`` : " a field"} in the browser` };
+    }
+    case "browser_select":
+      return { action: "call", description: `Choose an option of${on} in the browser` };
+    case "browser_download": {
+      const name = field("file_name");
+      return {
+        action: "write",
+        description: `Download ${field("url") ? quote(field("url")!) : "a link"} into ${name ? quote(name) : "the session folder"}`,
+        path: name,
+      };
+    }
+    case "browser_evaluate":
+      return { action: "execute", description: "Run a script in the browser's page" };
+    default:
       return { action: "call", description: `Call ${toolName}` };
   }
 }

@@ -37,6 +37,8 @@ export class RedisKeys {
   permissionAlways = (sessionId: string) => `${this.prefix}:sess:{${sessionId}}:perm-always`;
   /** Answers to requests, from API instances to whichever worker waits; the channel's name predates notifications. */
   userRequestAnswersChannel = () => `${this.prefix}:permission-answers`;
+  /** A stream token (by the SHA-256 of the token): the key it was minted with and its session; expires. */
+  streamToken = (tokenHash: string) => `${this.prefix}:stream-token:${tokenHash}`;
   /** The MCP servers' last checks (a hash by server fingerprint), replaced by each background refresh; expires. */
   mcpServerChecks = () => `${this.prefix}:mcp:checks`;
   /** BullMQ's own prefix; the run queue keeps its per-workspace counts under it too (runQueueKeys below). */

@@ -5,7 +5,8 @@
  * nor its callbacks, so the subagent starter is wired first from the parts it does use, and the
  * parent's tool registry and callback effects are built on it.
  */
-import { ThinkingLevel, CallbackList } from "../contracts";
+import { ThinkingLevel, CallbackList, BrowserMode, DEFAULT_BROWSER_MODE } from "../contracts";
+import type { SessionBrowserRequest } from "../browser/browser-manager";
 import type { LoopScope, LoopServices, LoopSignals } from "../agent/loop-types";
 import type { Emit } from "../agent/model-step";
 import { runSubagent, SUBAGENT_SYSTEM_SUFFIX, type StartSubagent, type SubagentDeps } from "../agent/subagent";
@@ -47,6 +48,10 @@ export function wireLoop(deps: LoopWiringDeps, run: LoadedRun, started: StartedR
     permissions: deps.permissions,
     notifications: deps.notifications,
     callbackTimeoutMs: deps.callbackTimeoutMs,
+    // "auto" search prefers the run's model provider's own search; subagents share the run's.
+    ...(deps.search ? { search: deps.search.forRun(session.workspaceId, started.model.providerName) } : {}),
+    // One browser per session, opened on its first browser call; a subagent drives its parent's.
+    ...(deps.browsers ? { browser: deps.browsers.forSession(sessionBrowserRequest(session, scope)) } : {}),
   };
   // Subagents cannot start subagents: they get every tool but Task.
   const withoutTask = started.tools.filter((tool) => tool.name !== TASK_TOOL_NAME);
@@ -96,5 +101,14 @@ function loopScope(deps: LoopWiringDeps, run: LoadedRun, started: StartedRun): L
     callbacks: CallbackList.safeParse(session.callbacks).data ?? [],
     sessionModel: { modelProvider: session.modelProvider, modelId: session.modelId },
     sentBy: { apiKeyId: run.apiKeyId, memberId: run.memberId },
+  };
+}
+
+function sessionBrowserRequest(session: LoadedRun["session"], scope: LoopScope): SessionBrowserRequest {
+  return {
+    sessionId: scope.streamSessionId,
+    browserMode: BrowserMode.safeParse(session.browserMode).data ?? DEFAULT_BROWSER_MODE,
+    cdpUrl: session.cdpUrl,
+    network: scope.network,
   };
 }

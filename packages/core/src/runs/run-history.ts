@@ -40,6 +40,8 @@ function toolResults(calls: ToolCallRequest[], parts: PartData[]): ToolResultMes
     if (data.type === "tool_result") {
       const call = calls.find((candidate) => candidate.id === data.toolCallId);
       last = { toolCallId: data.toolCallId, toolName: call?.name ?? "", result: data.result, isError: data.isError };
+      // Only the files are stored; the loop reads them again for the model it calls (agent/media-replay).
+      if (data.media?.length && !data.isError) last.mediaRefs = data.media;
       results.set(data.toolCallId, last);
     } else if (data.type === "callback_result" && last) {
       // Callback results follow the tool result that triggered them.

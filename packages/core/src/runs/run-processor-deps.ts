@@ -9,6 +9,8 @@ import type { UserMessageSender } from "../messages/user-message-sender";
 import type { NotificationGate } from "../notifications/notification-gate";
 import type { PermissionGate } from "../permissions/permission-gate";
 import type { Sandbox } from "../sandbox/sandbox";
+import type { SearchService } from "../search/search-service";
+import type { BrowserManager } from "../browser/browser-manager";
 import type { Tool, ToolLimits } from "../tools/tool";
 import type { RunControl, RunControlListener } from "./run-control";
 import type { RunLeases } from "./run-lease";
@@ -43,6 +45,10 @@ export interface RunProcessorDeps {
   tools(workspaceId: string): Promise<Tool[]>;
   /** Absent: no tool asks permission (tests of other parts, benchmarks). */
   permissions?: PermissionGate;
+  /** The deployment's web search (search/), bound to each run for the Search tool; absent, Search reports none. */
+  search?: Pick<SearchService, "forRun">;
+  /** The worker's browsers (browser/), one per session that uses one; absent, the browser tools report none. */
+  browsers?: Pick<BrowserManager, "forSession">;
   /** What the notify_user tool shows and asks; absent, notify_user answers that nobody can be asked. */
   notifications?: NotificationGate;
   prices: PriceLookup;

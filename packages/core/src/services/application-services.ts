@@ -6,6 +6,7 @@
 import type { AuditLog } from "../audit/audit-log";
 import { ApiKeyRevocations } from "../auth/api-key-revocations";
 import { ApiKeyService } from "../auth/api-keys";
+import { StreamTokens } from "../auth/stream-tokens";
 import { ChatService } from "../chat/chat.service";
 import { CommandRegistry } from "../commands/command-registry";
 import type { CreditsService } from "../credits/credits.service";
@@ -43,7 +44,8 @@ import { ForkService } from "../sessions/fork.service";
 import { RewindService } from "../sessions/rewind.service";
 import { SessionQuota } from "../sessions/session-quota";
 import { SessionsService } from "../sessions/sessions.service";
-import { ToolRegistry } from "../tools/tool-registry";
+import { BUILTIN_TOOLS, ToolRegistry } from "../tools/tool-registry";
+import { offeredBuiltinTools } from "../tools/search";
 import { ToolsCatalogService } from "../tools/tools-catalog.service";
 import { UsageService } from "../usage/usage.service";
 
@@ -51,6 +53,7 @@ export interface ApplicationServices {
   /** The workspace audit log: every audited service records through it; admins read and export it. */
   audit: AuditLog;
   apiKeys: ApiKeyService;
+  streamTokens: StreamTokens;
   /** The workspace as its keys see it, and new workspaces with their owner key (the command line). */
   workspaces: WorkspacesService;
   /** A workspace's members (admins manage them; removing one revokes its keys). */
@@ -120,6 +123,7 @@ export function createApplicationServices(infra: Infrastructure, mcpCatalog = Mc
   return {
     audit,
     apiKeys,
+    streamTokens: new StreamTokens(redis, keys, apiKeys, config.STREAM_TOKEN_TTL_MS),
     workspaces: new WorkspacesService(prisma, audit),
     members: new MembersService(prisma, audit, apiKeys),
     keysAdmin: new ApiKeysAdmin(prisma, audit, apiKeys),
@@ -151,7 +155,7 @@ export function createApplicationServices(infra: Infrastructure, mcpCatalog = Mc
     preferences,
     credentials,
     oauth: new ProviderOAuthService(config, credentials, redis, keys, logger),
-    tools: new ToolsCatalogService(new ToolRegistry()),
+    tools: new ToolsCatalogService(new ToolRegistry(offeredBuiltinTools(BUILTIN_TOOLS, config))),
     mcp: new McpServersService(mcpCatalog, new McpStatusCache(redis, keys, McpStatusCache.ttlFor(config.MCP_REFRESH_MS))),
     permissions: new PermissionsService({ prisma, redis, keys, logger, audit }),
     notifications: new NotificationsService({ redis, keys, audit }),

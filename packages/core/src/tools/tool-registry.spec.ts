@@ -22,12 +22,30 @@ describe("ToolRegistry", () => {
       Grep: { readOnly: true, permission: false },
       list_directory: { readOnly: true, permission: false },
       web_fetch: { readOnly: true, permission: true },
+      // It sends the query to a third party, but changes nothing and reads nothing of the session's.
+      Search: { readOnly: true, permission: false },
       TodoWrite: { readOnly: true, permission: false },
       ExitPlanMode: { readOnly: true, permission: false },
       // It changes nothing the session holds: a question is fine in plan mode.
       notify_user: { readOnly: true, permission: false },
       // Its subagent asks for permission itself, and obeys plan mode.
       Task: { readOnly: true, permission: false },
+      // Both only read the session folder; Show's files reach the user through the client.
+      ReadMedia: { readOnly: true, permission: false },
+      Show: { readOnly: true, permission: false },
+      // The browser: what changes a page (or the session folder, or runs the agent's script) asks first.
+      browser_navigate: { readOnly: false, permission: true },
+      browser_click: { readOnly: false, permission: true },
+      browser_type: { readOnly: false, permission: true },
+      browser_select: { readOnly: false, permission: true },
+      // It moves the viewport only.
+      browser_scroll: { readOnly: true, permission: false },
+      browser_wait_for: { readOnly: true, permission: false },
+      browser_read: { readOnly: true, permission: false },
+      // It writes only the picture it is asked for, inside the session folder.
+      browser_screenshot: { readOnly: true, permission: false },
+      browser_download: { readOnly: false, permission: true },
+      browser_evaluate: { readOnly: false, permission: true },
     });
     expect(registry.get("Edit")?.category).toBe("files");
     expect(registry.get("Nope")).toBeUndefined();
@@ -40,7 +58,26 @@ describe("ToolRegistry", () => {
   it("offers only read-only tools in plan mode", () => {
     const names = (planMode: boolean) => registry.definitions({ planMode }).map((definition) => definition.name);
     expect(names(false)).toHaveLength(BUILTIN_TOOLS.length);
-    expect(names(true).sort()).toEqual(["ExitPlanMode", "Glob", "Grep", "ReadText", "Task", "TodoWrite", "list_directory", "notify_user", "web_fetch"]);
+    expect(names(true).sort()).toEqual(
+      [
+        "ExitPlanMode",
+        "Glob",
+        "Grep",
+        "ReadText",
+        "Task",
+        "TodoWrite",
+        "list_directory",
+        "notify_user",
+        "web_fetch",
+        "Search",
+        "ReadMedia",
+        "Show",
+        "browser_scroll",
+        "browser_wait_for",
+        "browser_read",
+        "browser_screenshot",
+      ].sort(),
+    );
     for (const name of names(true)) expect(registry.get(name)?.readOnly).toBe(true);
   });
 

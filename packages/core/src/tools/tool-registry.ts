@@ -1,4 +1,5 @@
 /** All built-in agent tools in one place, and their definitions as a model sees them. */
+import { BROWSER_TOOLS } from "../browser/tools";
 import type { Config } from "../config/config";
 import type { ToolDefinition } from "../models/model-provider";
 import { bashTool } from "./bash";
@@ -9,7 +10,10 @@ import { grepTool } from "./grep";
 import { lsTool } from "./ls";
 import { notifyTool } from "./notify";
 import { pythonExecutionTool } from "./python-execution";
+import { readMediaTool } from "./read-media";
 import { readTextTool } from "./read-text";
+import { searchTool } from "./search";
+import { showTool } from "./show";
 import { createTaskTool } from "./task";
 import { todoWriteTool } from "./todo-write";
 import { failed, inputJsonSchema, type Tool, type ToolContext, type ToolLimits, type ToolResult } from "./tool";
@@ -32,10 +36,14 @@ export const BUILTIN_TOOLS: readonly Tool[] = [
   grepTool,
   lsTool,
   webFetchTool,
+  searchTool,
   todoWriteTool,
   exitPlanModeTool,
   notifyTool,
   UNBOUND_TASK_TOOL,
+  readMediaTool,
+  showTool,
+  ...BROWSER_TOOLS,
 ];
 
 export function toolLimits(config: Pick<Config, "FETCH_ALLOW_PRIVATE_NETWORKS">): ToolLimits {

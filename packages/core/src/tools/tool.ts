@@ -4,14 +4,20 @@
  */
 import { mkdir } from "node:fs/promises";
 import { z } from "zod";
+import type { BrowserAccess } from "../browser/browser-access";
 import type { NotificationResponseType, NotificationType } from "../contracts";
 import { AppError } from "../errors/app-error";
 import { describeZodError } from "../errors/zod-message";
 import { SandboxStartError, type Sandbox, type SandboxNetwork } from "../sandbox/sandbox";
+import type { MediaTarget } from "../media/media-limits";
+import type { ToolResultMedia } from "../models/model-provider";
+import type { RunSearch } from "../search/search-service";
 
 export interface ToolResult {
   output: string;
   isError: boolean;
+  /** Files shown to the model with the output (ReadMedia); the transcript keeps only their paths. */
+  media?: ToolResultMedia[];
 }
 
 /** Deployment settings tools obey (from Config; see toolLimits). */
@@ -58,6 +64,14 @@ export interface ToolContext {
   toolCallId?: string;
   /** Absent where nobody can be asked (a run without a user's stream, tests of other parts). */
   notifier?: UserNotifier;
+  /** The session's browser (browser/); absent where none is wired (a run without a worker's browsers, tests of other parts). */
+  browser?: BrowserAccess;
+  /** The session whose folder sessionDir is (a subagent's top-level session): Show links its files API. */
+  sessionId?: string;
+  /** The model the call's result goes to (ReadMedia sends what it takes); absent, ReadMedia refuses. */
+  model?: MediaTarget;
+  /** The deployment's web search for this run (search/); absent, Search says none is configured. */
+  search?: RunSearch;
 }
 
 /** "mcp": a tool of a configured MCP server (mcp-servers/), named `<server>_<tool>`. */

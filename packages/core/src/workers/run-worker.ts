@@ -31,6 +31,10 @@ import { createSandbox } from "../sandbox/create-sandbox";
 import type { Sandbox } from "../sandbox/sandbox";
 import { checkUnconfinedAllowed } from "../sandbox/unconfined/unconfined-policy";
 import { BUILTIN_TOOLS, toolLimits } from "../tools/tool-registry";
+import { offeredBuiltinTools } from "../tools/search";
+import { SearchService } from "../search/search-service";
+import { BrowserManager } from "../browser/browser-manager";
+import { browserManagerOptions } from "../browser/browser-settings";
 import { createJobDispatch } from "./job-handlers";
 import { startOnInfrastructure } from "./worker-infrastructure";
 
@@ -102,6 +106,11 @@ async function consumeRuns(infrastructure: Infrastructure, config: Config, logge
     plans: infrastructure.planCatalog,
   });
   const mcpTools = options.mcp ?? new McpToolSource({ config, logger });
+  // Nothing starts until a session's first browser call; close() below closes every browser.
+  const browsers = new BrowserManager(browserManagerOptions(config, logger));
+  // Before taking any job: a domain list of the configuration that is not hostnames stops the worker.
+  const search = new SearchService({ config, credentials, prisma });
+  const builtinTools = offeredBuiltinTools(BUILTIN_TOOLS, config);
 
   const leases = new RunLeases(redis, keys, config.RUN_LEASE_MS);
   const processor = new RunProcessor({
@@ -123,7 +132,9 @@ async function consumeRuns(infrastructure: Infrastructure, config: Config, logge
     queue,
     slots: workspaceSlotsFor(config, { prisma, redis, keys, queue, logger }),
     models,
-    tools: async (workspaceId) => [...BUILTIN_TOOLS, ...(await mcpTools.tools(workspaceId))],
+    tools: async (workspaceId) => [...builtinTools, ...(await mcpTools.tools(workspaceId))],
+    search,
+    browsers,
     permissions,
     notifications,
     prices,
@@ -187,7 +198,7 @@ async function consumeRuns(infrastructure: Infrastructure, config: Config, logge
         await closing;
       }
       // The connections are the infrastructure's: its owner closes them.
-      await Promise.all([options.mcp ? undefined : mcpTools.close(), sandbox.close()]);
+      await Promise.all([options.mcp ? undefined : mcpTools.close(), sandbox.close(), browsers.close()]);
     },
   };
 }

@@ -27,7 +27,11 @@ export class FakeHttpServer {
 
   private constructor(private readonly server: Server) {}
 
-  static async start(): Promise<FakeHttpServer> {
+  /**
+   * `check` validates each request body as the real API would (e.g. anthropicReceivedMedia: its
+   * images and documents); a body it throws for is recorded and answered 400 with its message.
+   */
+  static async start(options: { check?: (body: RecordedRequest["body"]) => unknown } = {}): Promise<FakeHttpServer> {
     const server = createServer();
     const fake = new FakeHttpServer(server);
     server.on("request", (req, res) => {
@@ -35,7 +39,15 @@ export class FakeHttpServer {
       req.on("data", (chunk: Buffer) => chunks.push(chunk));
       req.on("end", () => {
         const text = Buffer.concat(chunks).toString("utf8");
-        fake.requests.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: text ? JSON.parse(text) : undefined });
+        const recorded = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: text ? JSON.parse(text) : undefined };
+        fake.requests.push(recorded);
+        const refusal = fake.refusal(options.check, recorded.body);
+        if (refusal !== null) {
+          // One body every format's error parser reads: Anthropic's `type`, OpenAI's and Gemini's `error` fields.
+          const error = { type: "invalid_request_error", message: refusal, code: 400, status: "INVALID_ARGUMENT" };
+          res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ type: "error", error }));
+          return;
+        }
         fake.answer(res);
       });
     });
@@ -57,6 +69,21 @@ export class FakeHttpServer {
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  /** Requests the check refused, with why. */
+  readonly refused: string[] = [];
+
+  private refusal(check: ((body: RecordedRequest["body"]) => unknown) | undefined, body: RecordedRequest["body"]): string | null {
+    if (!check) return null;
+    try {
+      check(body);
+      return null;
+    } catch (error) {
+      const message = (error as Error).message;
+      this.refused.push(message);
+      return message;
+    }
   }
 
   private answer(res: ServerResponse): void {

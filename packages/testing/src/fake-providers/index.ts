@@ -15,3 +15,4 @@ export {
 } from "./anthropic-messages";
 export { geminiStream, geminiChunk, geminiTextReply, geminiToolCallReply } from "./gemini";
 export { DEFAULT_FAKE_USAGE, type FakeToolCall, type FakeUsage, type FakeReplyOptions, type FakeToolCallReplyOptions } from "./scripted-reply";
+export { anthropicReceivedMedia, geminiReceivedMedia, imageSize, openAiReceivedMedia, type ReceivedMedia } from "./received-media";

@@ -4,10 +4,11 @@ import type { ModelMessage, ToolDefinition } from "../model-provider";
 import type { AiModule } from "./ai-sdk";
 import type { ProviderKind } from "./provider-kind";
 import { replayedCallMetadata, replayedReasoning } from "./reasoning-replay";
+import { toolResultMessages } from "./tool-result-media";
 
-/** The conversation for `kind`: reasoning goes back only where that provider needs it. */
+/** The conversation for `kind`: reasoning goes back only where that provider needs it; tool media as it takes them. */
 export function toSdkMessages(messages: ModelMessage[], kind: ProviderKind): SdkMessage[] {
-  return messages.map((message): SdkMessage => {
+  return messages.flatMap((message): SdkMessage | SdkMessage[] => {
     switch (message.role) {
       case "user":
         return { role: "user", content: message.content };
@@ -28,15 +29,7 @@ export function toSdkMessages(messages: ModelMessage[], kind: ProviderKind): Sdk
           ],
         };
       case "tool":
-        return {
-          role: "tool",
-          content: message.results.map((result) => ({
-            type: "tool-result" as const,
-            toolCallId: result.toolCallId,
-            toolName: result.toolName,
-            output: result.isError ? { type: "error-text" as const, value: result.result } : { type: "text" as const, value: result.result },
-          })),
-        };
+        return toolResultMessages(message.results, kind);
     }
   });
 }

@@ -111,7 +111,8 @@ export class ScriptedProvider implements ModelProvider {
 
   private usage(request: ModelRequest, contentTokens: number) {
     return {
-      promptTokens: estimateTokens(request.system) + request.messages.reduce((sum, m) => sum + estimateTokens(JSON.stringify(m)), 0),
+      // Media counts as nothing: its base64 would otherwise count as a million tokens of text.
+      promptTokens: estimateTokens(request.system) + request.messages.reduce((sum, m) => sum + estimateTokens(JSON.stringify(m, withoutMedia)), 0),
       completionTokens: contentTokens + this.options.reasoningDeltas,
     };
   }
@@ -146,8 +147,15 @@ function unavailableNote(refused: ScriptedToolDirective[]): string {
 /** "Bash succeeded: <first line>; Write failed: <first line>." */
 function summarizeResults(results: ToolResultMessage[]): string {
   if (results.length === 0) return "No tool results came back.";
-  const each = results.map((result) => `${result.toolName} ${result.isError ? "failed" : "succeeded"}: ${firstLine(result.result)}`);
+  const each = results.map((result) => `${result.toolName} ${result.isError ? "failed" : "succeeded"}: ${firstLine(result.result)}${mediaNote(result)}`);
   return `${each.join("; ")}.`;
+}
+
+/** It cannot look at media, but says what it was given: " (1 file: image/png)". */
+function mediaNote(result: ToolResultMessage): string {
+  const media = result.media ?? [];
+  if (media.length === 0) return "";
+  return ` (${media.length} ${media.length === 1 ? "file" : "files"}: ${media.map((item) => item.mediaType).join(", ")})`;
 }
 
 function firstLine(text: string): string {
@@ -168,3 +176,4 @@ function scriptedWords(prompt: string, count: number): string[] {
 }
 
 const estimateTokens = (text: string) => Math.ceil(text.length / 4);
+const withoutMedia = (key: string, value: unknown) => (key === "media" ? undefined : value);
