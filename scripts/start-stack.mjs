@@ -41,6 +41,14 @@ function log(message) {
  * Where bubblewrap cannot run (not installed, no user namespaces), this single-workspace local
  * stack falls back to unconfined commands and says so; a deployment never does that by itself.
  */
+/** Says whether the agent's browser tools can run here (the set-up installs Debian's chromium where it can). */
+function reportBrowser() {
+  const executable = env.BROWSER_EXECUTABLE ?? "chromium";
+  const found = spawnSync("sh", ["-c", `command -v ${JSON.stringify(executable)}`], { encoding: "utf8" }).stdout.trim();
+  if (found) log(`Browser: ${found} for the agent's browser_* tools (a workspace turns them on with sandbox egress: PUT /api/sandbox)`);
+  else log(`Browser: ${executable} is not installed, so the agent's browser_* tools answer that no browser is available`);
+}
+
 async function chooseSandbox() {
   if (env.SANDBOX_DRIVER === "none") {
     log("Sandbox: none (SANDBOX_DRIVER=none): agent commands run unconfined on this machine");
@@ -189,6 +197,7 @@ process.on("SIGTERM", () => stop(0));
 try {
   migrate();
   await chooseSandbox();
+  reportBrowser();
   startApp("api", "apps/api/dist/main.js");
   startApp("worker", "apps/worker/dist/main.js");
   startApp("mcp", "apps/mcp-server/dist/http.js");
@@ -198,6 +207,7 @@ try {
     const sessionId = await demo();
     log(`Demo complete. Transcript: curl -H "Authorization: Bearer ${env.MIX_API_KEY}" ${baseUrl}/api/sessions/${sessionId}/messages`);
   }
+  log(`Web console: ${baseUrl}/console (type the API key; it is kept for the tab only)`);
   log(`MCP server: http://127.0.0.1:${env.MCP_PORT ?? 8090}/mcp (same API key, as a Bearer header)`);
   log(`The stack keeps running (API key: ${env.MIX_API_KEY}). Press Ctrl-C to stop.`);
 } catch (error) {

@@ -9,6 +9,7 @@ import { APP_FILTER, APP_GUARD } from "@nestjs/core";
 import { AuditModule } from "./audit/audit.module";
 import { ChatModule } from "./chat/chat.module";
 import { CommandsModule } from "./commands/commands.module";
+import { ConsoleModule } from "./console/console.module";
 import { CreditsModule } from "./credits/credits.module";
 import { ApiKeyGuard } from "./common/auth/api-key.guard";
 import { RateLimitGuard } from "./common/rate-limit/rate-limit.guard";
@@ -59,6 +60,7 @@ const FEATURE_MODULES = [
   AuditModule,
   CreditsModule,
   UsageModule,
+  ConsoleModule,
 ];
 
 @Module({})

@@ -6,6 +6,7 @@ import { SwaggerModule } from "@nestjs/swagger";
 import { createLogger, openApplication, type ApplicationServices, type Config, type Infrastructure } from "@mix/core";
 import type { Express } from "express";
 import { AppModule } from "./app.module";
+import { corsOptions } from "./common/cors";
 import { jsonBody } from "./common/json-body";
 import { nestLogger } from "./common/nest-logger";
 import { securityHeaders } from "./common/security-headers";
@@ -27,6 +28,7 @@ export async function createNestApp(application: CoreApplication): Promise<INest
   // Express would name itself on every answer; nothing gains from telling.
   (app.getHttpAdapter().getInstance() as Express).disable("x-powered-by");
   app.use(securityHeaders());
+  app.enableCors(corsOptions(config.CORS_ORIGINS));
   app.use(jsonBody(config.BODY_LIMIT_BYTES));
   SwaggerModule.setup("api/docs", app, () => buildOpenApiDocument(app), { jsonDocumentUrl: "api/docs/openapi.json" });
   await app.init();

@@ -2,6 +2,7 @@
 import type { Provider } from "@nestjs/common";
 import {
   ApiKeyService,
+  StreamTokens,
   ApiKeysAdmin,
   AuditLog,
   CancelService,
@@ -40,6 +41,7 @@ export function serviceProviders(services: ApplicationServices): Provider[] {
   return [
     { provide: AuditLog, useValue: services.audit },
     { provide: ApiKeyService, useValue: services.apiKeys },
+    { provide: StreamTokens, useValue: services.streamTokens },
     { provide: WorkspacesService, useValue: services.workspaces },
     { provide: MembersService, useValue: services.members },
     { provide: ApiKeysAdmin, useValue: services.keysAdmin },

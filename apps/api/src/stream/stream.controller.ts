@@ -10,6 +10,7 @@ import {
   EventLog,
   NotificationsService,
   openSessionEventStream,
+  forbidden,
   REPLAY_UNAVAILABLE,
   SessionsService,
   StreamSlots,
@@ -18,15 +19,19 @@ import {
   type EventPayload,
   type Principal,
   type ReplayGap,
+  type StreamTokenPrincipal,
 } from "@mix/core";
 import type { Request, Response } from "express";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { RequiresRole } from "../common/auth/requires-role.decorator";
+import { AcceptsStreamToken } from "../common/auth/stream-token.decorator";
 import { ApiErrors, errorContent } from "../common/openapi/zod-openapi";
 import { knowsNotificationEvents } from "../common/mix-sdk-user-agent";
 import { CONFIG } from "../core/config.token";
 import { SseConnection } from "./sse-connection";
 import { StreamSlot } from "./stream-slot";
+
+const isStreamTokenPrincipal = (principal: Principal): principal is StreamTokenPrincipal => "streamSessionId" in principal;
 
 function parseEventId(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === "") return undefined;
@@ -50,9 +55,15 @@ export class StreamController {
 
   @Get()
   @RequiresRole("read_only")
+  @AcceptsStreamToken()
   @ApiOperation({ summary: "Server-Sent Events stream for real-time updates", operationId: "streamEvents" })
   @ApiQuery({ name: "sessionId", required: true })
   @ApiQuery({ name: "lastEventId", required: false, description: "Same as the Last-Event-ID header" })
+  @ApiQuery({
+    name: "token",
+    required: false,
+    description: "A stream token of this session (POST /api/sessions/{id}/stream-token), for a browser's EventSource, which cannot send Authorization",
+  })
   @ApiHeader({ name: "Last-Event-ID", required: false })
   @ApiProduces("text/event-stream")
   @ApiResponse({ status: 200, description: "SSE event stream" })
@@ -72,6 +83,9 @@ export class StreamController {
     @Res() response: Response,
   ): Promise<void> {
     if (!sessionId || typeof sessionId !== "string") throw validationError("sessionId query parameter is required");
+    if (isStreamTokenPrincipal(principal) && principal.streamSessionId !== sessionId) {
+      throw forbidden("This stream token opens another session's stream: mint one for this session");
+    }
     const requested = parseEventId(lastEventIdHeader ?? lastEventIdQuery);
     await this.sessions.require(principal.workspaceId, sessionId);
 
