@@ -140,6 +140,18 @@ describe("choosing the backend", () => {
     );
   });
 
+  it("makes no paid provider search for a workspace out of credits, and leaves free backends to it", async () => {
+    const credits = { refusal: async () => "The workspace's credits are used up" };
+    const config: Config = loadConfig({ DATABASE_URL: "postgresql://u@localhost:5432/db", SEARCH_TIMEOUT_MS: "500", SEARXNG_URL: fake.url });
+    const broke = new SearchService({ config, credentials: { resolve: async () => null }, prisma: NO_DATABASE, credits });
+    await expect(broke.forRun("ws", "anthropic").search(call("q"), noSignal())).rejects.toThrow(
+      new SearchError("Search would use the model provider's paid web search: The workspace's credits are used up"),
+    );
+    // The deployment's own SearXNG costs the workspace nothing.
+    fake.always(searxngReply("q", [{ title: "S", url: "https://s.example/", snippet: "" }]));
+    expect((await broke.forRun("ws", "openrouter").search(call("q"), noSignal())).backend).toBe("SearXNG");
+  });
+
   it("says what is missing for searxng, brave and none", async () => {
     await expect(service({ SEARCH_PROVIDER: "searxng" }).forRun("ws", "scripted").search(call("q"), noSignal())).rejects.toThrow(/no SEARXNG_URL/);
     await expect(service({ SEARCH_PROVIDER: "brave" }).forRun("ws", "scripted").search(call("q"), noSignal())).rejects.toThrow(/there is no Brave key/);

@@ -33,6 +33,11 @@ export interface SearchServiceDeps {
   /** The workspaces' stored keys, env keys as fallback (CredentialsService): a provider's, and Brave's. */
   credentials: ProviderSecrets;
   prisma: PrismaClient;
+  /**
+   * Asked before a search on the model provider's own (paid) search: a workspace out of credits
+   * makes none, as it makes no model call (credits/; the search's own cost is not metered yet).
+   */
+  credits?: { refusal(workspaceId: string): Promise<string | null> };
 }
 
 /** What the agent asks for in one call. */
@@ -85,6 +90,10 @@ export class SearchService {
       throw error;
     }
     const backend = await this.backendFor(workspaceId, modelProvider);
+    if (backend instanceof ProviderSearchBackend) {
+      const refusal = await this.deps.credits?.refusal(workspaceId);
+      if (refusal) throw new SearchError(`Search would use the model provider's paid web search: ${refusal}`);
+    }
     const hints = policy.hints();
     const answer = await backend.search(
       { query: call.query, maxResults: call.maxResults, allowedDomains: hints.allowed, blockedDomains: hints.blocked },

@@ -109,7 +109,7 @@ async function consumeRuns(infrastructure: Infrastructure, config: Config, logge
   // Nothing starts until a session's first browser call; close() below closes every browser.
   const browsers = new BrowserManager(browserManagerOptions(config, logger));
   // Before taking any job: a domain list of the configuration that is not hostnames stops the worker.
-  const search = new SearchService({ config, credentials, prisma });
+  const search = new SearchService({ config, credentials, prisma, ...(infrastructure.credits ? { credits: infrastructure.credits } : {}) });
   const builtinTools = offeredBuiltinTools(BUILTIN_TOOLS, config);
 
   const leases = new RunLeases(redis, keys, config.RUN_LEASE_MS);
