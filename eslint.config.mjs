@@ -14,7 +14,7 @@ const root = import.meta.dirname;
 // be placed here, or its imports fail as unknown.
 const CORE_LAYERS = [
   ["contracts"],
-  ["config", "errors", "logging", "secrets", "network"],
+  ["config", "errors", "logging", "secrets", "network", "tracing", "metrics"],
   ["redis", "queues", "events", "storage", "sandbox", "rate-limit", "audit", "user-requests"],
   ["auth", "preferences", "models", "credentials", "oauth", "commands", "plans", "credits", "usage", "search", "media"],
   ["sessions", "messages", "members"],

@@ -17,6 +17,9 @@ const swc = {
 // CommonJS runtime loads them once SWC has compiled them, so they are exempted from jest's
 // default "leave node_modules alone".
 const ESM_ONLY = ["ai", "@ai-sdk", "@standard-schema", "@workflow", "eventsource-parser"];
+// OpenTelemetry's OTLP exporter loads node:http with a dynamic import() from CommonJS, which
+// jest's runtime refuses without --experimental-vm-modules: SWC turns it into a require.
+const DYNAMIC_IMPORT_CJS = ["@opentelemetry/otlp-exporter-base"];
 // The SDK imports zod's locales by their ES file name; jest must load zod's CommonJS twin
 // instead, or zod would be loaded twice.
 const zodDir = path.dirname(require.resolve("zod/package.json", { paths: [path.join(__dirname, "packages/core")] }));
@@ -26,8 +29,9 @@ module.exports = {
   transform: {
     "^.+\\.ts$": ["@swc/jest", swc],
     "^.+\\.m?js$": ["@swc/jest", { jsc: { target: "es2023" }, module: { type: "commonjs" } }],
+    [`/node_modules/(${DYNAMIC_IMPORT_CJS.join("|")})/.+\\.cjs$`]: ["@swc/jest", { jsc: { target: "es2023" }, module: { type: "commonjs" } }],
   },
-  transformIgnorePatterns: [`/node_modules/(?!\\.pnpm/|(${ESM_ONLY.join("|")})/)`],
+  transformIgnorePatterns: [`/node_modules/(?!\\.pnpm/|(${[...ESM_ONLY, ...DYNAMIC_IMPORT_CJS].join("|")})/)`],
   moduleNameMapper: {
     "^zod/v4/locales/(.*)\\.js$": path.join(zodDir, "v4/locales", "$1.cjs"),
     // Generated Prisma sources import siblings as "./x.js"; the source next to them is "./x.ts".

@@ -19,6 +19,7 @@ import { CoreModule, type CoreApplication } from "./core/core.module";
 import { FilesModule } from "./files/files.module";
 import { HealthModule } from "./health/health.module";
 import { McpServersModule } from "./mcp-servers/mcp-servers.module";
+import { MetricsModule } from "./metrics/metrics.module";
 import { MessageHistoryModule } from "./messages/history.module";
 import { MessagesModule } from "./messages/messages.module";
 import { ModelsModule } from "./models/models.module";
@@ -61,6 +62,7 @@ const FEATURE_MODULES = [
   CreditsModule,
   UsageModule,
   ConsoleModule,
+  MetricsModule,
 ];
 
 @Module({})

@@ -3,10 +3,11 @@ import "reflect-metadata";
 import type { INestApplication } from "@nestjs/common";
 import { NestFactory } from "@nestjs/core";
 import { SwaggerModule } from "@nestjs/swagger";
-import { createLogger, openApplication, type ApplicationServices, type Config, type Infrastructure } from "@mix/core";
+import { createLogger, expressRoute, httpServerSpans, openApplication, type ApplicationServices, type Config, type Infrastructure } from "@mix/core";
 import type { Express } from "express";
 import { AppModule } from "./app.module";
 import { corsOptions } from "./common/cors";
+import { httpMetrics } from "./common/http-metrics";
 import { jsonBody } from "./common/json-body";
 import { nestLogger } from "./common/nest-logger";
 import { securityHeaders } from "./common/security-headers";
@@ -27,6 +28,9 @@ export async function createNestApp(application: CoreApplication): Promise<INest
   const app = await NestFactory.create(AppModule.forRoot(application), { bodyParser: false, logger: nestLogger(createLogger("api", config.LOG_LEVEL)) });
   // Express would name itself on every answer; nothing gains from telling.
   (app.getHttpAdapter().getInstance() as Express).disable("x-powered-by");
+  // First, so every request gets its server span (and a client's traceparent is taken up); a no-op with tracing off.
+  app.use(httpServerSpans(expressRoute));
+  app.use(httpMetrics());
   app.use(securityHeaders());
   app.enableCors(corsOptions(config.CORS_ORIGINS));
   app.use(jsonBody(config.BODY_LIMIT_BYTES));

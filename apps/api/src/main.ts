@@ -1,5 +1,5 @@
 /** API process entry point: validated config, optional local key, listen, graceful stop. */
-import { createLogger, loadConfig, runService } from "@mix/core";
+import { createLogger, loadConfig, runService, startTracing, TRACED_SERVICE } from "@mix/core";
 import { createApiApp } from "./app";
 import { installProcessSafetyNet } from "./common/process-safety-net";
 
@@ -7,6 +7,7 @@ import { installProcessSafetyNet } from "./common/process-safety-net";
 const FATAL_STOP_GRACE_MS = 10_000;
 
 runService(async () => {
+  startTracing(TRACED_SERVICE.api); // off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; flushed by runService on stop
   const config = loadConfig();
   const logger = createLogger("api", config.LOG_LEVEL);
   const api = await createApiApp(config);

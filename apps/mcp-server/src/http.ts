@@ -5,9 +5,10 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createLogger, loadConfig, openApplication, runService, type ApplicationServices, type Logger } from "@mix/core";
+import { createLogger, loadConfig, openApplication, runService, startTracing, TRACED_SERVICE, type ApplicationServices, type Logger } from "@mix/core";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { authenticateRequest } from "./http-auth";
+import { startMcpMetrics } from "./mcp-metrics";
 import { createServer } from "./server";
 
 export const MCP_PATH = "/mcp";
@@ -70,14 +71,17 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 
 if (require.main === module) {
   runService(async () => {
+    startTracing(TRACED_SERVICE.mcp); // off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; flushed by runService on stop
     const config = loadConfig();
     const logger = createLogger("mcp-server", config.LOG_LEVEL);
     const application = openApplication(config, logger);
     const http = await startMcpHttpServer(application.services, logger, { port: config.MCP_PORT, host: config.HOST });
     logger.info({ port: config.MCP_PORT }, `MCP server listening on ${http.url}`);
+    const metrics = await startMcpMetrics(config, logger);
     return async (signal) => {
       logger.info({ signal }, "shutting down");
       await http.close();
+      await metrics.close();
       await application.close();
     };
   });

@@ -4,11 +4,12 @@
  * is the one of MIX_API_KEY (a key from `pnpm create-workspace`). Stdout carries the protocol,
  * so the process logs nothing there.
  */
-import { createLogger, loadConfig, openApplication, runService } from "@mix/core";
+import { createLogger, loadConfig, openApplication, runService, startTracing, TRACED_SERVICE } from "@mix/core";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { createServer } from "./server";
 
 runService(async () => {
+  startTracing(TRACED_SERVICE.mcp); // off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; flushed by runService on stop
   const config = loadConfig();
   if (!config.MIX_API_KEY) throw new Error("MIX_API_KEY is required: the API key of the workspace to serve");
   // Logs go to stdout, which belongs to the protocol here: only failures are reported (on stderr, by runService).

@@ -16,6 +16,9 @@ export {
 } from "./errors/app-error";
 export { describeZodError } from "./errors/zod-message";
 export { createLogger, type Logger } from "./logging/logger";
+export { startTracing, stopTracing, tracingRequested, TRACED_SERVICE, type Tracing } from "./tracing/tracing-setup";
+export { inSpan, traceCarrier } from "./tracing/spans";
+export { httpServerSpans, expressRoute, type RouteOf } from "./tracing/http-server-span";
 export { RedisKeys } from "./redis/keys";
 export { createRedis } from "./redis/connection";
 export { withDeadline, REDIS_DEADLINE_MS } from "./redis/deadline";
@@ -154,3 +157,8 @@ export { UsageService, usageRange } from "./usage/usage.service";
 export { SessionQuota, sessionQuotaExceeded, type SessionCap } from "./sessions/session-quota";
 export { AUDIT_ACTIONS, SYSTEM_ACTOR, type Actor, type AuditAction, type AuditRecord, type AuditWriter } from "./audit/audit-entry";
 export { StreamTokens, STREAM_TOKEN_PREFIX, type MintedStreamToken, type StreamTokenPrincipal } from "./auth/stream-tokens";
+export { METRICS_CONTENT_TYPE, metricsRegistry, renderMetrics } from "./metrics/registry";
+export { registeredMetricNames } from "./metrics/catalog";
+export { recordHttpRequest, sseClosed, sseEventSent, sseOpened } from "./metrics/record";
+export { hasMetricsToken, startMetricsServer, type MetricsServer } from "./metrics/metrics-server";
+export { watchQueueMetrics } from "./workers/queue-metrics";

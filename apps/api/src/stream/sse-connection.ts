@@ -3,7 +3,7 @@
  * it stops reading (its unread bytes pass the limit) instead of dropping events silently;
  * the client then resumes from its last id with Last-Event-ID.
  */
-import type { EventName, EventPayload, LoggedEvent } from "@mix/core";
+import { sseClosed, sseEventSent, sseOpened, type EventName, type EventPayload, type LoggedEvent } from "@mix/core";
 import type { Response } from "express";
 
 export interface SseConnectionOptions {
@@ -23,6 +23,8 @@ export class SseConnection {
   private heartbeat?: NodeJS.Timeout;
   private lastId: string;
   private closed = false;
+  /** Counted in mix_sse_connections_open until it closes, once. */
+  private counted = false;
 
   constructor(
     private readonly response: Response,
@@ -40,6 +42,8 @@ export class SseConnection {
       "X-Accel-Buffering": "no",
     });
     this.response.flushHeaders();
+    sseOpened();
+    this.counted = true;
     // `connected` and heartbeats carry the id of the last log event delivered, so a client
     // that reconnects after them resumes from the right place.
     this.write(formatSseFrame(this.lastId, "connected", { sessionId }, this.options.retryMs));
@@ -52,11 +56,13 @@ export class SseConnection {
   /** A message to this client only (not in the log): it carries the id to resume from, like a heartbeat. */
   notice<E extends EventName>(event: E, data: EventPayload<E>): void {
     this.write(formatSseFrame(this.lastId, event, data));
+    if (!this.closed) sseEventSent(event);
   }
 
   send(event: LoggedEvent): void {
     this.lastId = event.id;
     this.write(formatSseFrame(event.id, event.event, event.data));
+    if (!this.closed) sseEventSent(event.event);
   }
 
   /** While replaying, lets the client catch up instead of piling a whole backlog in memory. */
@@ -76,8 +82,15 @@ export class SseConnection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.uncount();
     clearInterval(this.heartbeat);
     if (!this.response.writableEnded) this.response.end();
+  }
+
+  private uncount(): void {
+    if (!this.counted) return;
+    this.counted = false;
+    sseClosed();
   }
 
   /**
@@ -90,6 +103,7 @@ export class SseConnection {
     if (backlog > this.options.maxBufferedBytes) {
       this.options.onOverflow(backlog);
       this.closed = true;
+      this.uncount();
       clearInterval(this.heartbeat);
       this.response.destroy();
       return;

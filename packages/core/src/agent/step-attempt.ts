@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { STEP_RESTARTED, type EventName, type EventPayload } from "../contracts";
 import type { ModelRequest, RetryableProviderError } from "../models/model-provider";
 import type { LoopScope, LoopServices, LoopSignals } from "./loop-types";
+import { traceModelCall } from "../tracing/spans";
 import { withModelRetries } from "./model-retry";
 import { runModelStep, type Emit, type ModelStepResult } from "./model-step";
 
@@ -41,7 +42,8 @@ export async function streamStep(
     async () => {
       const attempt = new StepAttempt(services, scope.runId);
       try {
-        const step = await runModelStep(scope.model.provider, request, attempt.id, signals.signal, attempt.emit);
+        const model = { provider: scope.model.provider.name, model: request.model };
+        const step = await traceModelCall(model, () => runModelStep(scope.model.provider, request, attempt.id, signals.signal, attempt.emit));
         // Named before it is stored: a crash in between resumes knowing whether it was.
         await attempt.recorded();
         return { messageId: attempt.id, step };

@@ -11,6 +11,8 @@ import { matchingCallbacks } from "../callbacks/matching-callbacks";
 import { runCallback } from "../callbacks/run-callback";
 import { failed, type ToolResult } from "../tools/tool";
 import { parseToolInput } from "../tools/tool-registry";
+import { traceToolCall } from "../tracing/spans";
+import { measureToolCall } from "../metrics/record";
 import type { ToolCallRequest, ToolResultMessage } from "../models/model-provider";
 import type { RunSearch } from "../search/search-service";
 import type { BrowserAccess } from "../browser/browser-access";
@@ -88,7 +90,9 @@ export async function runToolCalls(
  * once, before anyone is asked: a call that cannot run is refused without a permission request.
  */
 async function runOne(call: ToolCallRequest, scope: LoopScope, services: LoopServices, env: ToolCallEnv, signal: AbortSignal): Promise<ToolResult> {
-  const result = await checkAndRun(call, scope, services, env, signal);
+  // The label is a tool the registry knows: the model may ask for any name, and each would be a series.
+  const label = services.tools.get(call.name) ? call.name : "unknown";
+  const result = await traceToolCall(call, () => measureToolCall(label, () => checkAndRun(call, scope, services, env, signal)));
   await complete(services, call, !result.isError, result.isError ? `${call.name} failed` : `${call.name} finished`);
   return result;
 }

@@ -7,6 +7,7 @@ import { MAX_MESSAGE_TEXT_LENGTH } from "../contracts/messages";
 import { parseEncryptionKey, parseEncryptionKeys } from "../secrets/secret-box";
 import { BROWSER_CLIENT_SETTINGS } from "./browser-client-settings";
 import { SEARCH_SETTINGS } from "./search-settings";
+import { METRICS_SETTINGS } from "./metrics-settings";
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -134,6 +135,7 @@ export const ConfigSchema = z.object({
   /** The agent's Search tool (search-settings.ts). */
   ...SEARCH_SETTINGS,
   ...BROWSER_CLIENT_SETTINGS,
+  ...METRICS_SETTINGS,
 
   /**
    * How agent commands (Bash, bash_script callbacks, python_execution) are confined.

@@ -18,6 +18,12 @@ export const RunAgentJob = z.object({
   runId: z.string().min(1),
   sessionId: z.string().min(1),
   workspaceId: z.string().min(1),
+  /**
+   * W3C trace context (`traceparent`, `tracestate`) of the send that queued the run, so the run's
+   * spans join the request's trace. Optional (older jobs, sends without tracing); one that does
+   * not fit is dropped, never a reason to refuse the job.
+   */
+  trace: z.record(z.string().max(64), z.string().max(1024)).optional().catch(undefined),
 });
 export type RunAgentJob = z.infer<typeof RunAgentJob>;
 

@@ -11,6 +11,7 @@
 import type { Redis } from "ioredis";
 import type { EventName, EventPayload, LoggedEvent } from "../contracts";
 import type { RedisKeys } from "../redis/keys";
+import { noteEventAppended } from "../tracing/spans";
 import type { EventIdReserver } from "./event-ids";
 
 // KEYS: seq, top, log. ARGV: event, data, maxLen, ttlSeconds, channel. -1: no reserved id left.
@@ -74,7 +75,10 @@ export class EventLog {
         this.options.ttlSeconds,
         this.keys.eventChannel(sessionId),
       );
-      if (id >= 0) return { id: String(id), event, data };
+      if (id >= 0) {
+        noteEventAppended(event, String(id));
+        return { id: String(id), event, data };
+      }
       await this.reserveIds(sessionId);
     }
   }

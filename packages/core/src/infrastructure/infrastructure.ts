@@ -24,6 +24,7 @@ import { RedisKeys } from "../redis/keys";
 import { sandboxFileOwner } from "../sandbox/create-sandbox";
 import type { FileOwner } from "../storage/file-owner";
 import { LocalBlobStore } from "../storage/local-blob-store";
+import { countPrismaErrors } from "./prisma-errors";
 
 export interface Infrastructure {
   readonly config: Config;
@@ -72,7 +73,7 @@ export function createInfrastructure(config: Config, logger: Logger, options: In
   // First: a malformed PLANS_FILE stops the process before it connects anything.
   const planCatalog = PlanCatalog.load(config.PLANS_FILE);
   // A request of a workspace deleted meanwhile fails like its key: 401, not a foreign-key 500.
-  const prisma = mapWorkspaceGone(createPrismaClient({ url: config.DATABASE_URL, poolSize: options.poolSize ?? config.DATABASE_POOL_SIZE }));
+  const prisma = mapWorkspaceGone(countPrismaErrors(createPrismaClient({ url: config.DATABASE_URL, poolSize: options.poolSize ?? config.DATABASE_POOL_SIZE })));
   const keys = new RedisKeys(config.REDIS_PREFIX);
   const redis = createRedis(config.REDIS_URL, {}, logger);
   const subscriber = createRedis(config.REDIS_URL, {}, logger);

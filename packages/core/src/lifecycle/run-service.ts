@@ -4,6 +4,7 @@
  * error names the variable; anything else prints its stack).
  */
 import { ConfigError } from "../config/config";
+import { stopTracing } from "../tracing/tracing-setup";
 
 export type StopService = (signal: NodeJS.Signals) => Promise<void>;
 
@@ -14,7 +15,9 @@ export function runService(start: () => Promise<StopService>): void {
       const onSignal = (signal: NodeJS.Signals) => {
         if (stopping) return;
         stopping = true;
-        stop(signal).then(
+        // Spans of the last moments are sent before the process exits (nothing to do when tracing is off).
+        const stopped = stop(signal).finally(() => stopTracing().catch(() => undefined));
+        stopped.then(
           () => process.exit(0),
           (error: unknown) => {
             process.stderr.write(`shutdown failed: ${(error as Error)?.stack ?? String(error)}\n`);

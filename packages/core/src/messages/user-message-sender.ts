@@ -15,6 +15,7 @@ import { notFound, validationError } from "../errors/app-error";
 import type { Logger } from "../logging/logger";
 import type { RunQueue } from "../queues/run-queue";
 import { REDIS_DEADLINE_MS, withDeadline } from "../redis/deadline";
+import { traceEnqueue } from "../tracing/spans";
 import { idempotencyHash, idempotencyMismatch } from "./idempotency";
 import { insertUserMessage } from "./insert-user-message";
 
@@ -74,7 +75,9 @@ export class UserMessageSender {
     const text = existing ? request.text : ((await this.deps.commands.expandCommand(request.text)) ?? request.text);
     const messageId = existing ?? (await this.store(workspaceId, sessionId, { ...request, text }, idempotency, options.withTools, options.sentBy));
     try {
-      await withDeadline(this.deps.queue.enqueue({ runId: messageId, sessionId, workspaceId }), REDIS_DEADLINE_MS);
+      // The job carries the send's trace context: the run's spans join the request's trace.
+      const enqueue = traceEnqueue(messageId, (trace) => this.deps.queue.enqueue({ runId: messageId, sessionId, workspaceId, ...(trace ? { trace } : {}) }));
+      await withDeadline(enqueue, REDIS_DEADLINE_MS);
     } catch (error) {
       // Stored is what counts: the enqueue may still land, and if not, the workers' recovery
       // sweep enqueues the run (it looks for queued runs without a job), so the send is accepted.

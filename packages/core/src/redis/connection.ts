@@ -1,6 +1,7 @@
 /** ioredis connections. Subscribers and BullMQ workers need their own connection each. */
 import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "../logging/logger";
+import { countRedisError } from "../metrics/record";
 
 // While Redis is down a connection fails on every reconnect attempt; one line per this long is enough.
 const ERROR_LOG_EVERY_MS = 10_000;
@@ -22,6 +23,7 @@ function logged(redis: Redis, logger: Logger | undefined): Redis {
   if (!logger) return redis;
   let loggedAt = 0;
   redis.on("error", (error: Error) => {
+    countRedisError();
     if (Date.now() - loggedAt < ERROR_LOG_EVERY_MS) return;
     loggedAt = Date.now();
     logger.warn({ err: error }, "Redis connection error; ioredis keeps reconnecting");

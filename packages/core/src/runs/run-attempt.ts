@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { runAgentLoop } from "../agent/agent-loop";
 import { LeaseLostError, type LoopSignals } from "../agent/loop-types";
 import type { Emit } from "../agent/model-step";
+import { meterRun } from "../metrics/run-meter";
 import { isRedisUnavailable } from "../redis/connection";
 import { wireLoop } from "./loop-wiring";
 import { failRun, finishRun, stopOutOfCredits } from "./run-outcome";
@@ -16,7 +17,8 @@ import type { LoadedRun } from "./run-store";
 
 /** `stop` aborts when another worker may own the run now (lease lost, or handed over). */
 export async function attemptRun(deps: RunProcessorDeps, run: LoadedRun, stop: AbortSignal): Promise<void> {
-  const emit: Emit = (event, data) => deps.events.append(run.sessionId, event, data);
+  const meter = meterRun(run.startedAt);
+  const emit: Emit = meter.watch((event, data) => deps.events.append(run.sessionId, event, data));
   // Listen for cancels before reading the cancel key: one arriving in between is not lost.
   const tracked = deps.controlListener.track(run.id);
   const signals: LoopSignals = { signal: AbortSignal.any([tracked.signal, stop]), leaseLost: stop };
@@ -34,6 +36,7 @@ export async function attemptRun(deps: RunProcessorDeps, run: LoadedRun, stop: A
     // (another worker, or the recovery sweep after Redis is back), never marked failed.
     if (stop.aborted || error instanceof LeaseLostError || isRedisUnavailable(error)) throw error;
     await failRun(deps, { id: run.id, sessionId: run.sessionId, turn: run.message.turn }, randomUUID(), error);
+    meter.failed();
   } finally {
     tracked.release();
   }

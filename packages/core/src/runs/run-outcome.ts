@@ -10,6 +10,7 @@ import type { RetryPolicy } from "../agent/model-retry";
 import { RetryableProviderError } from "../models/model-provider";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
+import { recordRunEnd } from "../metrics/run-meter";
 import type { RunStepStore } from "./run-step-store";
 import type { RunStore } from "./run-store";
 
@@ -78,5 +79,6 @@ export async function abandonRun(deps: { runs: RunStore; events: EventLog }, run
   if (!run) return null;
   const changed = await deps.runs.finish(runId, "failed", reason);
   if (changed.count > 0) await deps.events.append(run.sessionId, "error", { type: "run_failed", error: reason });
+  if (changed.count > 0) recordRunEnd("abandoned", run.startedAt);
   return run.sessionId;
 }

@@ -4,6 +4,7 @@
  */
 import type { Job } from "bullmq";
 import { isActiveRunStatus, type RunAgentJob } from "../contracts";
+import { traceRun } from "../tracing/spans";
 import { attemptRun } from "./run-attempt";
 import { abandonRun } from "./run-outcome";
 import type { RunProcessorDeps } from "./run-processor-deps";
@@ -18,8 +19,15 @@ export class RunProcessor {
     this.scheduling = new RunScheduling(deps);
   }
 
-  /** `payload`: the job's data, already parsed by the worker's job dispatch. */
-  async process({ runId, workspaceId }: RunAgentJob, job: Job, token: string | undefined): Promise<void> {
+  /** `payload`: the job's data, already parsed by the worker's job dispatch. One span per processing, in the trace the send carried. */
+  process(payload: RunAgentJob, job: Job, token: string | undefined): Promise<void> {
+    return traceRun(payload, async () => {
+      this.deps.logger.debug({ attempt: job.attemptsMade }, "run job taken");
+      await this.execute(payload, job, token);
+    });
+  }
+
+  private async execute({ runId, workspaceId }: RunAgentJob, job: Job, token: string | undefined): Promise<void> {
     const run = await this.deps.runs.load(runId);
     // Gone (session deleted) or already finished: a duplicate or late job has nothing to do.
     if (!run || !isActiveRunStatus(run.status)) return this.deps.queue.settle(workspaceId, runId);

@@ -14,6 +14,7 @@ import { debitModelCall } from "../credits/credit-statements";
 import type { PartData } from "../messages/parts";
 import type { PlanCatalog } from "../plans/plan-catalog";
 import { recordModelCall } from "../usage/usage-records";
+import { countModelCall } from "../metrics/record";
 
 export interface DanglingToolCall {
   messageId: string;
@@ -83,6 +84,7 @@ export class RunStepStore implements StepStore {
       recordModelCall(this.prisma, { workspaceId, sessionId, runId, provider, model, ...sentBy, ...usage }),
       ...(debit ? [debit] : []),
     ]);
+    countModelCall({ provider, model }, usage);
     return parts.length;
   }
 

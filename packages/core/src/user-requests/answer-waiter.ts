@@ -6,6 +6,7 @@
  */
 import type { Redis } from "ioredis";
 import type { Logger } from "../logging/logger";
+import { measureUserRequestWait } from "../metrics/record";
 import type { RedisKeys } from "../redis/keys";
 import { PENDING_TTL_MARGIN_MS, UserRequestStore, type CreateUserRequest, type UserRequestRecord } from "./user-request-store";
 
@@ -75,7 +76,7 @@ export class AnswerWaiter {
       await this.store.create({ ...request, ttlMs });
       const eventId = await options.show();
       if (request.listed) await this.store.listShown({ kind: request.kind, id, streamSessionId: request.owner.streamSessionId }, eventId, ttlMs);
-      return await this.waitForDecision(options, (listener) => (nudge = listener));
+      return await measureUserRequestWait(request.kind, () => this.waitForDecision(options, (listener) => (nudge = listener)));
     } finally {
       this.waiting.delete(id);
     }

@@ -6,6 +6,7 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import type { z } from "zod";
 import { JobCatalog, jobNamesOf, type JobName, type JobNameOf, type JobPayload, type QueueName } from "../contracts";
+import { recordQueueWait } from "../metrics/record";
 
 /** Handles one job; `token` is its lock token (a handler that moves the job back to the delayed set needs it). */
 export type JobHandler<N extends JobName> = (payload: JobPayload<N>, job: Job, token: string | undefined) => Promise<unknown>;
@@ -40,6 +41,7 @@ export function createJobDispatch<Q extends QueueName>(queue: Q, handlers: JobHa
     if (!route) throw new UnrecoverableError(`no handler for job "${job.name}"`);
     const parsed = route.payload.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`malformed payload for job ${job.id}`);
+    recordQueueWait(queue, job);
     return route.handle(parsed.data, job, token);
   };
 }

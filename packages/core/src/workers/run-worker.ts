@@ -28,6 +28,7 @@ import { RunStore } from "../runs/run-store";
 import { RunRecovery } from "../runs/run-recovery";
 import { workspaceSlotsFor } from "../runs/workspace-slots";
 import { createSandbox } from "../sandbox/create-sandbox";
+import { meteredSandbox } from "../sandbox/metered-sandbox";
 import type { Sandbox } from "../sandbox/sandbox";
 import { checkUnconfinedAllowed } from "../sandbox/unconfined/unconfined-policy";
 import { BUILTIN_TOOLS, toolLimits } from "../tools/tool-registry";
@@ -74,7 +75,7 @@ async function consumeRuns(infrastructure: Infrastructure, config: Config, logge
   const { prisma, redis, subscriber, keys, queue, events, blobs, credentials } = infrastructure;
   // Before taking any job: a sandbox that cannot run here, or an unconfined one where it must not, stops the worker.
   checkUnconfinedAllowed(config, await prisma.workspace.count());
-  const sandbox = options.sandbox ?? createSandbox(config, logger);
+  const sandbox = meteredSandbox(options.sandbox ?? createSandbox(config, logger));
   await sandbox.start();
   queue.onWakeRace = (error) => logger.debug({ err: error }, "run to wake had already moved");
   // One subscriber connection carries cancels and the answers to what runs ask (permissions, questions).
