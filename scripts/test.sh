@@ -17,5 +17,7 @@ pnpm turbo run typecheck lint --output-logs=errors-only || status=$?
 [ "$status" -eq 0 ] && { pnpm turbo run test --concurrency=1 || status=$?; }
 # The set-up scripts' own tests (node:test; jest covers the packages).
 [ "$status" -eq 0 ] && { node --test scripts/lib/*.test.mjs || status=$?; }
+# The Kubernetes manifests (deploy/kubernetes), checked offline against their schemas and invariants.
+[ "$status" -eq 0 ] && { node --test deploy/test/*.test.mjs || status=$?; }
 node scripts/lib/jest-summary.mjs "$JEST_SUMMARY_DIR"
 exit "$status"

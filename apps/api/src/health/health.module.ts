@@ -1,4 +1,4 @@
-/** `/health`: the public liveness and dependency check. */
+/** `/health`, `/health/live` and `/health/ready`: the public liveness and dependency checks. */
 import { Module } from "@nestjs/common";
 import { HealthController } from "./health.controller";
 
