@@ -33,8 +33,13 @@
  * B's POST → first content, one message at a time, alone and while workspace A floods the queue
  * with --flood=N messages at once (default 500; over --flood-sessions=S sessions, default one each).
  *
+ * With --processes it runs the same sessions against --apis=N API and --workers=M worker processes
+ * of the built apps instead (processes.mjs), and adds the CPU each process, Postgres and Redis used
+ * per run; --idle-streams=K then weighs K idle SSE streams in the first API's memory.
+ *
  * Usage: pnpm bench [-- --sessions=200 --rounds=3 --timeout=120 --tools[=bash]]
  *        pnpm bench -- --fairness [--flood=500 --flood-sessions=S --quiet=10 --timeout=120]
+ *        pnpm bench -- --processes [--apis=2 --workers=2 --idle-streams=2000 --sessions=S --rounds=R]
  *   env: BENCH_SESSIONS, BENCH_ROUNDS, BENCH_TIMEOUT_S; REDIS_URL, TEST_DATABASE_URL (admin URL
  *   used to clone the database); DATABASE_POOL_SIZE, WORKER_CONCURRENCY, SCRIPTED_* override
  *   the bench's defaults when set (the effective values are printed).
@@ -43,12 +48,15 @@
  * Needs the built packages (`pnpm build`).
  *
  * Parts: options.mjs (flags, the stack's environment), stack.mjs (start and clean up),
- * http.mjs (JSON requests, the SSE client), sessions.mjs (one session's rounds), report.mjs.
+ * http.mjs (JSON requests, the SSE client), sessions.mjs (one session's rounds), report.mjs;
+ * processes.mjs, processes-report.mjs and proc-stat.mjs (/proc readings) for --processes.
  */
-import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { performance } from "node:perf_hooks";
 import { fairnessBenchmark, printFairnessReport, summarizeFairness } from "./fairness.mjs";
 import { parseOptions } from "./options.mjs";
-import { printReport, summarize } from "./report.mjs";
+import { printProcessesReport, summarizeProcesses } from "./processes-report.mjs";
+import { processesBenchmark } from "./processes.mjs";
+import { printReport, startProcessProbe, summarize } from "./report.mjs";
 import { connectSession, createSession, runSession } from "./sessions.mjs";
 import { cleanUp, startStack } from "./stack.mjs";
 
@@ -65,18 +73,6 @@ async function benchmark(run, cleanups) {
   run.runStartAt = performance.now();
   await Promise.all(run.sessions.map((session) => runSession(stack, session, run.options.rounds, run.stats, run.options.tools)));
   run.runEndAt = performance.now();
-}
-
-/** CPU time and event-loop lag over the run phase: client, API and worker share this process. */
-function startProcessProbe(run) {
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  loopDelay.enable();
-  const cpuAtStart = process.cpuUsage();
-  run.probe = () => {
-    loopDelay.disable();
-    const cpu = process.cpuUsage(cpuAtStart);
-    return { cpuMs: (cpu.user + cpu.system) / 1_000, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6 };
-  };
 }
 
 /** Runs the bench, bounded by the global timeout, then always reports, cleans up and exits. */
@@ -99,10 +95,13 @@ async function main() {
   const withTools = run.options.tools ? ` with a ${run.options.tools} call each` : "";
   const plain = `${run.options.sessions} sessions × ${run.options.rounds} round(s)${withTools}`;
   const fairness = `fairness, workspace B sends ${run.options.quiet} messages one at a time, alone and while workspace A floods ${run.options.flood}`;
-  console.log(`bench: ${run.options.fairness ? fairness : plain}, timeout ${run.options.timeoutMs / 1_000} s`);
+  const processes = `, ${run.options.apis} API and ${run.options.workers} worker process(es)`;
+  console.log(`bench: ${run.options.fairness ? fairness : plain}${run.options.processes ? processes : ""}, timeout ${run.options.timeoutMs / 1_000} s`);
   const mode = run.options.fairness
     ? { benchmark: fairnessBenchmark, summarize: summarizeFairness, print: printFairnessReport }
-    : { benchmark, summarize, print: printReport };
+    : run.options.processes
+      ? { benchmark: processesBenchmark, summarize: summarizeProcesses, print: printProcessesReport }
+      : { benchmark, summarize, print: printReport };
 
   // The run stops early on the global timeout or on Ctrl-C; either way it reports and cleans up.
   let timer;

@@ -6,12 +6,13 @@ const ENV_OVERRIDES = ["DATABASE_POOL_SIZE", "WORKER_CONCURRENCY", "SCRIPTED_CON
 export function parseOptions(argv, env) {
   const flags = Object.fromEntries(
     argv
-      .filter((arg) => arg !== "--" && arg !== "--tools" && arg !== "--tools=bash" && arg !== "--fairness")
+      .filter((arg) => arg !== "--" && arg !== "--tools" && arg !== "--tools=bash" && arg !== "--fairness" && arg !== "--processes")
       .map((arg) => {
-        const match = /^--(sessions|rounds|timeout|flood|flood-sessions|quiet)=(.*)$/.exec(arg);
+        const match = /^--(sessions|rounds|timeout|flood|flood-sessions|quiet|apis|workers|idle-streams)=(.*)$/.exec(arg);
         if (!match) {
           const fairness = "--fairness [--flood=N --flood-sessions=S --quiet=M]";
-          throw new Error(`unknown argument "${arg}" (expected --sessions=N, --rounds=R, --timeout=S, --tools[=bash], or ${fairness})`);
+          const processes = "--processes [--apis=N --workers=M --idle-streams=K]";
+          throw new Error(`unknown argument "${arg}" (expected --sessions=N, --rounds=R, --timeout=S, --tools[=bash], ${fairness}, or ${processes})`);
         }
         return [match[1], match[2]];
       }),
@@ -21,7 +22,7 @@ export function parseOptions(argv, env) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (got "${raw}")`);
     return value;
   };
-  return {
+  const options = {
     sessions: positive("--sessions", flags.sessions ?? env.BENCH_SESSIONS, 50),
     rounds: positive("--rounds", flags.rounds ?? env.BENCH_ROUNDS, 1),
     timeoutMs: positive("--timeout", flags.timeout ?? env.BENCH_TIMEOUT_S, 120) * 1_000,
@@ -32,7 +33,17 @@ export function parseOptions(argv, env) {
     flood: positive("--flood", flags.flood, 500),
     floodSessions: flags["flood-sessions"] === undefined ? undefined : positive("--flood-sessions", flags["flood-sessions"]),
     quiet: positive("--quiet", flags.quiet, 10),
+    // Processes mode (processes.mjs): `apis` API and `workers` worker processes of the built apps;
+    // then, optionally, `idleStreams` idle SSE streams on the first API to weigh its memory.
+    processes: argv.includes("--processes"),
+    apis: positive("--apis", flags.apis, 1),
+    workers: positive("--workers", flags.workers, 1),
+    idleStreams: flags["idle-streams"] === undefined ? 0 : positive("--idle-streams", flags["idle-streams"]),
   };
+  const processOnly = ["apis", "workers", "idle-streams"].filter((name) => flags[name] !== undefined);
+  if (!options.processes && processOnly.length) throw new Error(`--${processOnly[0]} needs --processes`);
+  if (options.processes && (options.fairness || options.tools)) throw new Error("--processes runs plain sessions: no --fairness or --tools with it");
+  return options;
 }
 
 export function benchEnv(options, database, prefix, redisUrl) {
@@ -44,7 +55,8 @@ export function benchEnv(options, database, prefix, redisUrl) {
     SCRIPTED_DELAY_MS: "0",
     SCRIPTED_CONTENT_DELTAS: "50",
     SCRIPTED_REASONING_DELTAS: "0",
-    WORKER_CONCURRENCY: String(Math.min(options.sessions, 1_000)),
+    // Processes mode: the sessions' runs spread over the worker processes.
+    WORKER_CONCURRENCY: String(Math.min(Math.ceil(options.sessions / (options.processes ? options.workers : 1)), 1_000)),
     // Fairness: the default number of workers' slots, far fewer than the flood, and runs that take
     // a while (50 deltas 5 ms apart), so a backlog builds and "one run's time" means something.
     ...(options.fairness ? { WORKER_CONCURRENCY: "8", SCRIPTED_DELAY_MS: "5" } : {}),

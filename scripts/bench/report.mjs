@@ -1,5 +1,17 @@
 // The bench's figures: the summary of a run (also its last line of JSON) and the printed table.
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+
+/** CPU time and event-loop lag of this process over the run phase (in the plain mode: client, API and worker). */
+export function startProcessProbe(run) {
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const cpuAtStart = process.cpuUsage();
+  run.probe = () => {
+    loopDelay.disable();
+    const cpu = process.cpuUsage(cpuAtStart);
+    return { cpuMs: (cpu.user + cpu.system) / 1_000, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6 };
+  };
+}
 
 /** Nearest-rank percentile of an ascending array. */
 function percentile(sorted, p) {
@@ -68,7 +80,8 @@ export function summarize(run) {
   };
 }
 
-export function printReport(summary) {
+/** `extraRows` come after the plain rows (processes mode); `processLabel` names the process the CPU row measures. */
+export function printReport(summary, { extraRows = [], processLabel = "process during the run phase" } = {}) {
   const ms = (value) => (value === null || value === undefined ? "-" : `${value} ms`);
   const dist = (d) => `p50 ${ms(d.p50)}  p90 ${ms(d.p90)}  p99 ${ms(d.p99)}  max ${ms(d.max)}  (n=${d.n})`;
   const c = summary.config ?? {};
@@ -87,8 +100,9 @@ export function printReport(summary) {
     ["POST → complete (SSE)", dist(summary.postToCompleteMs)],
     ["events delivered to clients", `${summary.eventsDelivered} (${summary.eventsPerSecond} events/s over the run phase)`],
     ["runs completed per second", String(summary.runsPerSecond)],
-    ["process during the run phase", loop ? `CPU ${summary.processCpuPercent}% of one core, event-loop delay p99 ${ms(loop.p99)} max ${ms(loop.max)}` : "-"],
+    [processLabel, loop ? `CPU ${summary.processCpuPercent}% of one core, event-loop delay p99 ${ms(loop.p99)} max ${ms(loop.max)}` : "-"],
   ];
+  rows.push(...extraRows);
   if (summary.sendsFailed) rows.push(["messages refused by the API", String(summary.sendsFailed)]);
   if (summary.runsNotComplete) rows.push(["runs that ended other than 'complete'", String(summary.runsNotComplete)]);
   if (summary.shortContent) rows.push(["runs with a wrong content count", String(summary.shortContent)]);

@@ -13,6 +13,7 @@ const DIST = {
   api: "apps/api/dist/app.js",
   core: "packages/core/dist/index.js",
   testing: "packages/testing/dist/index.js",
+  db: "packages/db/dist/index.js",
 };
 const ROOT = new URL("../../", import.meta.url);
 const CLEANUP_STEP_TIMEOUT_MS = 15_000;
@@ -26,20 +27,28 @@ function loadDist() {
     if (!existsSync(url)) throw new Error(`${path} is missing: run \`pnpm build\` at the repository root first`);
     return require(fileURLToPath(url));
   };
-  return { api: load(DIST.api), core: load(DIST.core), testing: load(DIST.testing) };
+  return { api: load(DIST.api), core: load(DIST.core), testing: load(DIST.testing), db: load(DIST.db) };
 }
 
-export async function startStack(options, cleanups) {
-  const { api: apiDist, core, testing } = loadDist();
+/** The throwaway database and Redis prefix and the stack's environment (both modes start from these). */
+export async function prepareStack(options, cleanups) {
+  const dist = loadDist();
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const prefix = `bench:${randomBytes(4).toString("hex")}`;
 
-  const database = await testing.createTestDatabase("bench");
+  const database = await dist.testing.createTestDatabase("bench");
   cleanups.push(["drop database", () => database.drop()]);
-  cleanups.push(["delete Redis keys", () => testing.deleteRedisPrefix(prefix, redisUrl)]);
+  cleanups.push(["delete Redis keys", () => dist.testing.deleteRedisPrefix(prefix, redisUrl)]);
 
   const env = benchEnv(options, database, prefix, redisUrl);
-  const config = core.loadConfig(env);
+  return { dist, env, config: dist.core.loadConfig(env) };
+}
+
+export async function startStack(options, cleanups) {
+  const {
+    dist: { api: apiDist, core },
+    config,
+  } = await prepareStack(options, cleanups);
   const api = await apiDist.createApiApp(config);
   cleanups.push(["close API", () => api.close()]);
   await api.app.listen(0, "127.0.0.1");

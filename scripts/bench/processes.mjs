@@ -1,0 +1,167 @@
+// Processes mode (`pnpm bench -- --processes [--apis=N --workers=M --idle-streams=K]`): the same
+// sessions as the plain bench, against N API and M worker processes of the built apps (each API
+// on a port of its own), on the same throwaway database and Redis prefix. Session i streams from
+// API i mod N and POSTs its messages to API (i + 1) mod N, so with N > 1 every event crosses
+// instances through Redis. Besides the plain figures it reports the CPU seconds each process used
+// during the run phase, and Postgres's and Redis's (all their server processes, so including
+// whatever else those servers did meanwhile). --idle-streams=K then opens K idle streams on API 0
+// and reports its resident memory before and after.
+import { spawn } from "node:child_process";
+import net from "node:net";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { openSse, postJson } from "./http.mjs";
+import { cpuByName, cpuSeconds, cpuSince, rssBytes } from "./proc-stat.mjs";
+import { startProcessProbe } from "./report.mjs";
+import { connectSession, createSession, runSession } from "./sessions.mjs";
+import { prepareStack } from "./stack.mjs";
+
+const APPS = { api: "apps/api/dist/main.js", worker: "apps/worker/dist/main.js" };
+const ROOT = new URL("../../", import.meta.url);
+const STOP_GRACE_MS = 10_000;
+/** How many idle streams (and their sessions) are opened at a time. */
+const IDLE_BATCH = 100;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts one app process; `exited` settles when it ends, `output()` is the tail of what it wrote. */
+function startChild(name, app, env, cleanups) {
+  const child = spawn(process.execPath, [fileURLToPath(new URL(APPS[app], ROOT))], {
+    cwd: fileURLToPath(ROOT),
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let tail = "";
+  const keep = (chunk) => (tail = (tail + chunk).slice(-2_000));
+  child.stdout.setEncoding("utf8").on("data", keep);
+  child.stderr.setEncoding("utf8").on("data", keep);
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(signal ?? code)));
+  cleanups.push([
+    `stop ${name}`,
+    async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+      await exited.finally(() => clearTimeout(timer));
+    },
+  ]);
+  const failed = (what) => exited.then((how) => Promise.reject(new Error(`${name} exited (${how}) ${what}: ${tail.trim().slice(-600)}`)));
+  return { name, pid: child.pid, child, output: () => tail, failed };
+}
+
+/** An API process, once GET /health answers 200. */
+async function startApi(index, env, cleanups) {
+  const port = await freePort();
+  const api = startChild(`API ${index}`, "api", { ...env, PORT: String(port), HOST: "127.0.0.1" }, cleanups);
+  api.baseUrl = `http://127.0.0.1:${port}`;
+  const healthy = (async () => {
+    for (;;) {
+      const ok = await fetch(`${api.baseUrl}/health`).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (ok) return api;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return Promise.race([healthy, api.failed("before it was healthy")]);
+}
+
+/** A worker process, once it logged that its run worker consumes the queue. */
+async function startWorker(index, env, cleanups) {
+  const worker = startChild(`worker ${index}`, "worker", { ...env, LOG_LEVEL: "info" }, cleanups);
+  const started = new Promise((resolve) => {
+    const check = () => worker.output().includes("run worker started") && (worker.child.stdout.off("data", check), resolve(worker));
+    worker.child.stdout.on("data", check);
+  });
+  return Promise.race([started, worker.failed("before its run worker started")]);
+}
+
+/** A workspace and its key, written straight to the bench's database (no API needed for it). */
+async function createWorkspace(dist, env) {
+  const prisma = dist.db.createPrismaClient({ url: env.DATABASE_URL, poolSize: 1 });
+  try {
+    return (await new dist.core.ApiKeyService(prisma).createWorkspace("bench")).apiKey;
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+/** CPU seconds so far of every measured part: our processes by pid, the servers by name. */
+function cpuSnapshot(run) {
+  const client = process.cpuUsage();
+  return {
+    client: (client.user + client.system) / 1e6,
+    apis: run.apis.map((api) => cpuSeconds(api.pid)),
+    workers: run.workers.map((worker) => cpuSeconds(worker.pid)),
+    postgres: cpuByName("postgres"),
+    redis: cpuByName("redis-server"),
+  };
+}
+
+function cpuUsedSince(start, end) {
+  return {
+    client: end.client - start.client,
+    apis: end.apis.map((seconds, index) => seconds - start.apis[index]),
+    workers: end.workers.map((seconds, index) => seconds - start.workers[index]),
+    postgres: { seconds: cpuSince(start.postgres, end.postgres), processes: end.postgres.size },
+    redis: { seconds: cpuSince(start.redis, end.redis), processes: end.redis.size },
+  };
+}
+
+/** K sessions on API 0, then one idle stream each; API 0's RSS before and after the streams. */
+async function measureIdleStreams(run, client, count) {
+  const api = run.apis[0];
+  const sessions = [];
+  const batches = async (work) => {
+    for (let start = 0; start < count; start += IDLE_BATCH) await Promise.all(Array.from({ length: Math.min(IDLE_BATCH, count - start) }, work));
+  };
+  await batches(async () => sessions.push((await postJson(client, "/api/sessions", { title: "idle" })).id));
+  const rssBefore = rssBytes(api.pid);
+  const streams = [];
+  run.closeIdleStreams = () => streams.forEach((stream) => stream.close());
+  let next = 0;
+  await batches(async () => streams.push(await openSse(client, sessions[next++], () => {})));
+  const rssAfter = rssBytes(api.pid);
+  run.idleStreams = { streams: streams.length, api: api.name, rssBeforeBytes: rssBefore, rssAfterBytes: rssAfter };
+}
+
+export async function processesBenchmark(run, cleanups) {
+  const { options } = run;
+  const { dist, env, config } = await prepareStack(options, cleanups);
+  run.config = config;
+  const apiKey = await createWorkspace(dist, env);
+  run.apis = await Promise.all(Array.from({ length: options.apis }, (_, index) => startApi(index, env, cleanups)));
+  run.workers = await Promise.all(Array.from({ length: options.workers }, (_, index) => startWorker(index, env, cleanups)));
+  run.stackReadyAt = performance.now();
+
+  const clients = run.apis.map((api) => ({ baseUrl: api.baseUrl, apiKey }));
+  run.sessions = Array.from({ length: options.sessions }, (_, index) => createSession(index));
+  cleanups.push(["close SSE connections", () => run.sessions.forEach((session) => session.sse?.close())]);
+  cleanups.push(["close idle streams", () => run.closeIdleStreams?.()]);
+  const streamClient = (session) => clients[session.index % clients.length];
+  const postClient = (session) => clients[(session.index + 1) % clients.length];
+  // A process that dies mid-bench ends it with its output, instead of a wait for the timeout.
+  const crashed = Promise.race([...run.apis, ...run.workers].map((child) => child.failed("during the bench")));
+  await Promise.race([Promise.all(run.sessions.map((session) => connectSession(streamClient(session), session, run.stats))), crashed]);
+
+  startProcessProbe(run);
+  const cpuAtStart = cpuSnapshot(run);
+  run.runStartAt = performance.now();
+  await Promise.race([Promise.all(run.sessions.map((session) => runSession(postClient(session), session, options.rounds, run.stats, null))), crashed]);
+  run.runEndAt = performance.now();
+  // The client's own CPU and loop lag cover the run phase only, not the idle streams' set-up after it.
+  const clientProbe = run.probe();
+  run.probe = () => clientProbe;
+  run.cpu = cpuUsedSince(cpuAtStart, cpuSnapshot(run));
+
+  if (options.idleStreams) await measureIdleStreams(run, clients[0], options.idleStreams);
+}
