@@ -4,65 +4,14 @@
  * and the tool call with their GenAI attributes, and log lines of the run tagged with the trace.
  * First with no OTEL settings: nothing is exported, and the run's lines carry its ids only.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createLogger, loadConfig, startRunWorker, startTracing, type RunWorker, type Tracing } from "@mix/core";
-import { waitFor } from "@mix/testing";
+import { startOtlpReceiver, waitFor, type ExportedSpan, type OtlpSpan } from "@mix/testing";
 import { createSession, isComplete, openStream, sendMessage } from "./helpers/session-fixtures";
 import { startTestStack, type TestStack } from "./helpers/test-stack";
 
-interface OtlpValue {
-  stringValue?: string;
-  intValue?: string | number;
-  arrayValue?: { values: OtlpValue[] };
-}
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  attributes: { key: string; value: OtlpValue }[];
-  status?: { code?: number };
-  events?: { name: string }[];
-}
-interface ExportedSpan extends OtlpSpan {
-  service: string | undefined;
-}
-
-/** An OTLP/HTTP JSON receiver: every span posted to /v1/traces, with its resource's service name. */
-async function startReceiver() {
-  const spans: ExportedSpan[] = [];
-  let requests = 0;
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      requests++;
-      if (request.url !== "/v1/traces" || request.headers["content-type"] !== "application/json") return response.writeHead(415).end();
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
-        resourceSpans: { resource: { attributes: OtlpSpan["attributes"] }; scopeSpans: { spans: OtlpSpan[] }[] }[];
-      };
-      for (const resourceSpans of body.resourceSpans) {
-        const service = resourceSpans.resource.attributes.find((attribute) => attribute.key === "service.name")?.value.stringValue;
-        for (const scope of resourceSpans.scopeSpans) spans.push(...scope.spans.map((span) => ({ ...span, service })));
-      }
-      response.writeHead(200, { "Content-Type": "application/json" }).end("{}");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    spans,
-    requests: () => requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 const attribute = (span: OtlpSpan, key: string) => span.attributes.find((entry) => entry.key === key)?.value;
 
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
 let stack: TestStack;
 let url: string;
 let worker: RunWorker | undefined;
@@ -88,7 +37,7 @@ async function runMessage(text: string, headers: Record<string, string> = {}): P
 }
 
 beforeAll(async () => {
-  receiver = await startReceiver();
+  receiver = await startOtlpReceiver();
   stack = await startTestStack({ label: "tracing", workers: 0 });
   url = stack.apis[0]!.url;
 });

@@ -5,7 +5,17 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createLogger, loadConfig, openApplication, runService, startTracing, TRACED_SERVICE, type ApplicationServices, type Logger } from "@mix/core";
+import {
+  createLogger,
+  httpServerSpans,
+  loadConfig,
+  openApplication,
+  runService,
+  startTracing,
+  TRACED_SERVICE,
+  type ApplicationServices,
+  type Logger,
+} from "@mix/core";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { authenticateRequest } from "./http-auth";
 import { startMcpMetrics } from "./mcp-metrics";
@@ -21,11 +31,15 @@ export interface McpHttpServer {
 }
 
 export async function startMcpHttpServer(services: ApplicationServices, logger: Logger, options: { port: number; host: string }): Promise<McpHttpServer> {
+  // A server span per request when tracing is on (a no-op otherwise); the tools' own spans nest under it.
+  const spans = httpServerSpans((request) => (new URL(request.url ?? "/", "http://localhost").pathname === MCP_PATH ? MCP_PATH : undefined));
   const server = createHttpServer((request, response) => {
-    handle(services, logger, request, response).catch((error: unknown) => {
-      logger.error({ err: error }, "MCP request failed");
-      if (!response.headersSent) sendJson(response, 500, { jsonrpc: "2.0", error: { code: -32603, message: "Internal server error" }, id: null });
-      else response.end();
+    spans(request, response, () => {
+      handle(services, logger, request, response).catch((error: unknown) => {
+        logger.error({ err: error }, "MCP request failed");
+        if (!response.headersSent) sendJson(response, 500, { jsonrpc: "2.0", error: { code: -32603, message: "Internal server error" }, id: null });
+        else response.end();
+      });
     });
   });
   await new Promise<void>((resolve, reject) => {

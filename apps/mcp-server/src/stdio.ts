@@ -4,7 +4,7 @@
  * is the one of MIX_API_KEY (a key from `pnpm create-workspace`). Stdout carries the protocol,
  * so the process logs nothing there.
  */
-import { createLogger, loadConfig, openApplication, runService, startTracing, TRACED_SERVICE } from "@mix/core";
+import { createLogger, loadConfig, openApplication, runService, startTracing, stopTracing, TRACED_SERVICE } from "@mix/core";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { createServer } from "./server";
 
@@ -24,7 +24,8 @@ runService(async () => {
   await server.connect(new StdioServerTransport());
   // The client closing stdin ends the session, and with it the process.
   process.stdin.once("end", () => {
-    server.close().finally(() => application.close().finally(() => process.exit(0)));
+    // Spans still buffered go out before the process does (a no-op when tracing is off).
+    server.close().finally(() => application.close().finally(() => stopTracing().finally(() => process.exit(0))));
   });
   return async () => {
     await server.close();

@@ -11,3 +11,4 @@ export { createStorageDir } from "./storage-dir";
 export { streamedText } from "./streamed-text";
 export { startOwnRedisServer, type OwnRedisServer } from "./redis-server";
 export * from "./fake-search";
+export { startOtlpReceiver, type OtlpSpan, type OtlpValue, type ExportedSpan } from "./otlp-receiver";
