@@ -3,6 +3,7 @@
  * instance A's stream, and the answer posted to instance B resumes it. Also the answer rules
  * (404, 409, body validation) and the workspace policy endpoints.
  */
+import { DEFAULT_ASKING_TOOLS } from "@mix/testing";
 import request from "supertest";
 import { createLogger, createRedis, EventLog, PermissionGate, PostgresEventIds, RedisKeys, type PermissionAsk, type PermissionOutcome } from "@mix/core";
 import type { SseClient, SseEvent } from "@mix/testing";
@@ -208,23 +209,7 @@ describe("the permission policy", () => {
       .put("/api/permissions/policy")
       .set(bearer(stack.key))
       .send(body as object);
-  // The built-in tools that ask by default: the shell, file writes, fetching, and the browser tools that change a page.
-  const DEFAULT = {
-    tools: [
-      "Bash",
-      "python_execution",
-      "Write",
-      "Edit",
-      "web_fetch",
-      "browser_navigate",
-      "browser_click",
-      "browser_type",
-      "browser_select",
-      "browser_download",
-      "browser_evaluate",
-    ],
-    isDefault: true,
-  };
+  const DEFAULT = { tools: DEFAULT_ASKING_TOOLS, isDefault: true };
 
   it("starts at the default, is set per workspace, and resets", async () => {
     await policy().expect(200, DEFAULT);

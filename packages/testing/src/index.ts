@@ -12,3 +12,4 @@ export { streamedText } from "./streamed-text";
 export { startOwnRedisServer, type OwnRedisServer } from "./redis-server";
 export * from "./fake-search";
 export { startOtlpReceiver, type OtlpSpan, type OtlpValue, type ExportedSpan } from "./otlp-receiver";
+export { DEFAULT_ASKING_TOOLS } from "./default-asking-tools";

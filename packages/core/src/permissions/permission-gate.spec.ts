@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { createPrismaClient, type PrismaClient } from "@mix/db";
 import { Redis } from "ioredis";
-import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from "@mix/testing";
+import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase, DEFAULT_ASKING_TOOLS } from "@mix/testing";
 import type { LoggedEvent } from "../contracts";
 import { PostgresEventIds } from "../events/event-ids";
 import { EventLog } from "../events/event-log";
@@ -13,20 +13,6 @@ import { PermissionsService } from "./permissions.service";
 import { RedisKeys } from "../redis/keys";
 
 const prefix = testRedisPrefix("permgate");
-/** The built-in tools that ask by default: the shell, file writes, fetching, and the browser tools that change a page. */
-const DEFAULT_ASKING = [
-  "Bash",
-  "python_execution",
-  "Write",
-  "Edit",
-  "web_fetch",
-  "browser_navigate",
-  "browser_click",
-  "browser_type",
-  "browser_select",
-  "browser_download",
-  "browser_evaluate",
-];
 const keys = new RedisKeys(prefix);
 const logger = createLogger("test", "silent");
 const redis = new Redis(TEST_REDIS_URL);
@@ -298,7 +284,7 @@ describe("a workspace policy", () => {
     const signal = new AbortController().signal;
     await expect(gate.ask(bashAsk(), signal)).resolves.toEqual({ granted: true, via: "not_required" });
     const reset = await service.resetPolicy(workspaceId);
-    expect(reset).toEqual({ tools: DEFAULT_ASKING, isDefault: true });
+    expect(reset).toEqual({ tools: DEFAULT_ASKING_TOOLS, isDefault: true });
     const ask = bashAsk();
     const { promise } = startAsk(ask);
     await service.deny(workspaceId, (await nthPermission(ask.streamSessionId)).data.id);
@@ -307,7 +293,7 @@ describe("a workspace policy", () => {
 
   it("falls back to the default when the stored policy is unreadable", async () => {
     await prisma.workspace.update({ where: { id: workspaceId }, data: { permissionPolicy: { tools: "Bash" } } });
-    expect(await service.getPolicy(workspaceId)).toEqual({ tools: DEFAULT_ASKING, isDefault: true });
+    expect(await service.getPolicy(workspaceId)).toEqual({ tools: DEFAULT_ASKING_TOOLS, isDefault: true });
     await expect(gate.ask(bashAsk({ toolName: "list_directory", input: {}, defaultRequired: false }), new AbortController().signal)).resolves.toEqual({
       granted: true,
       via: "not_required",
