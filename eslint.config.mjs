@@ -16,10 +16,11 @@ const CORE_LAYERS = [
   ["contracts"],
   ["config", "errors", "logging", "secrets", "network", "tracing", "metrics"],
   ["redis", "queues", "events", "storage", "sandbox", "rate-limit", "audit", "user-requests"],
-  ["auth", "preferences", "models", "credentials", "oauth", "commands", "plans", "credits", "usage", "search", "media"],
+  ["auth", "preferences", "models", "credentials", "oauth", "commands", "plans", "credits", "usage", "search", "media", "context", "workspace-profile"],
   ["sessions", "messages", "members"],
   ["files"],
-  ["tools", "browser", "permissions", "notifications", "mcp-servers", "callbacks"],
+  // knowledge reads session files (files/) and fetches URLs (network/); knowledge_search (tools/) searches it.
+  ["tools", "browser", "permissions", "notifications", "mcp-servers", "callbacks", "knowledge"],
   ["agent"],
   ["runs", "chat", "follow"],
   ["infrastructure", "services", "workers", "lifecycle"],

@@ -15,6 +15,8 @@ status=0
 pnpm turbo run typecheck lint --output-logs=errors-only || status=$?
 [ "$status" -eq 0 ] && { pnpm format:check || status=$?; }
 [ "$status" -eq 0 ] && { pnpm turbo run test --concurrency=1 || status=$?; }
+# The pipeline's test files again on a Redis Cluster of their own (scripts/lib/cluster-pass.mjs).
+[ "$status" -eq 0 ] && { node scripts/lib/cluster-pass.mjs || status=$?; }
 # The set-up scripts' own tests (node:test; jest covers the packages).
 [ "$status" -eq 0 ] && { node --test scripts/lib/*.test.mjs || status=$?; }
 # The Kubernetes manifests (deploy/kubernetes), checked offline against their schemas and invariants.

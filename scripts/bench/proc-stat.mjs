@@ -34,6 +34,12 @@ export function cpuByName(comm) {
   return new Map(pidsNamed(comm).map((pid) => [pid, cpuSeconds(pid)]));
 }
 
+/** CPU seconds of a process and its children by pid (a Postgres server: its postmaster and every backend and helper it forked). */
+export function cpuOfTree(rootPid) {
+  const pids = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry) && Number(statFields(entry)?.fields[1]) === rootPid);
+  return new Map([rootPid, ...pids.map(Number)].map((pid) => [pid, cpuSeconds(pid)]));
+}
+
 /**
  * CPU seconds the processes named in `later` used since `earlier`. A process started in between
  * counts from zero; one that exited in between is missing from `later` and its time is lost.
@@ -49,6 +55,16 @@ export function rssBytes(pid) {
   try {
     const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The soft limit on open files of the process ("Max open files" of /proc/<pid>/limits), undefined if unknown or unlimited. */
+export function openFilesLimit(pid) {
+  try {
+    const match = /^Max open files\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/limits`, "utf8"));
+    return match ? Number(match[1]) : undefined;
   } catch {
     return undefined;
   }

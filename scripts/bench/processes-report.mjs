@@ -10,6 +10,27 @@ function cpuFigures(seconds, runs, runPhaseMs) {
   };
 }
 
+/** Per-run Postgres and Redis work of the run phase (server-stats.mjs). */
+function serverFigures({ postgres, redis }, runs) {
+  const perRun = (count) => (runs > 0 ? Math.round((count / runs) * 100) / 100 : null);
+  const commands = Object.entries(redis.commands).sort(([, a], [, b]) => b - a);
+  return {
+    postgres: {
+      xactsPerRun: perRun(postgres.xacts),
+      insertsPerRun: perRun(postgres.inserted),
+      updatesPerRun: perRun(postgres.updated),
+      deletesPerRun: perRun(postgres.deleted),
+      backendCpuMsPerRun: perRun(postgres.backendCpuSeconds * 1_000),
+    },
+    redis: {
+      commandsPerRun: perRun(commands.reduce((sum, [, calls]) => sum + calls, 0)),
+      byCommandPerRun: Object.fromEntries(commands.map(([name, calls]) => [name, perRun(calls)])),
+      cpuMsPerRun: perRun(redis.cpuSeconds * 1_000),
+    },
+    note: "Postgres: the bench database's transactions, rows and backends only; Redis: the whole server at REDIS_URL",
+  };
+}
+
 export function summarizeProcesses(run) {
   const summary = summarize(run);
   const cpu = run.cpu;
@@ -24,9 +45,13 @@ export function summarizeProcesses(run) {
       workers: cpu.workers.map((seconds, index) => ({ pid: run.workers[index].pid, ...figures(seconds) })),
       postgres: { processes: cpu.postgres.processes, ...figures(cpu.postgres.seconds) },
       redis: { processes: cpu.redis.processes, ...figures(cpu.redis.seconds) },
+      ownPostgres: cpu.ownPostgres && { processes: cpu.ownPostgres.processes, ...figures(cpu.ownPostgres.seconds) },
+      ownRedis: cpu.ownRedis && { processes: cpu.ownRedis.processes, ...figures(cpu.ownRedis.seconds) },
       client: figures(cpu.client),
-      serversNote: "postgres and redis-server: all their processes on this machine, so anything else they served meanwhile counts too",
+      serversNote:
+        "postgres and redis-server: all their processes on this machine, so anything else they served meanwhile counts too; the bench's servers: those at DATABASE_URL and REDIS_URL alone (with every database of that server)",
     },
+    servers: run.servers && serverFigures(run.servers, summary.runsCompleted),
     idleStreams: idle && {
       ...idle,
       rssPerStreamKiB: idle.rssBeforeBytes && idle.rssAfterBytes ? Math.round((idle.rssAfterBytes - idle.rssBeforeBytes) / idle.streams / 102.4) / 10 : null,
@@ -45,8 +70,24 @@ export function printProcessesReport(summary) {
     cpu.workers.forEach((worker, index) => rows.push([`  worker ${index} (pid ${worker.pid})`, cpuText(worker)]));
     rows.push([`  Postgres (${cpu.postgres.processes} processes)`, cpuText(cpu.postgres)]);
     rows.push([`  Redis (${cpu.redis.processes} process${cpu.redis.processes === 1 ? "" : "es"})`, cpuText(cpu.redis)]);
+    if (cpu.ownPostgres) rows.push([`  the bench's Postgres server (${cpu.ownPostgres.processes} processes)`, cpuText(cpu.ownPostgres)]);
+    if (cpu.ownRedis) rows.push(["  the bench's Redis server", cpuText(cpu.ownRedis)]);
     rows.push(["  client (this process)", cpuText(cpu.client)]);
     rows.push(["  note", cpu.serversNote]);
+  }
+  const servers = summary.processes.servers;
+  if (servers) {
+    const pg = servers.postgres;
+    rows.push([
+      "Postgres per run (bench database)",
+      `${pg.xactsPerRun} transactions, ${pg.insertsPerRun} inserts, ${pg.updatesPerRun} updates, ${pg.deletesPerRun} deletes; its backends ${pg.backendCpuMsPerRun} ms CPU`,
+    ]);
+    const top = Object.entries(servers.redis.byCommandPerRun)
+      .slice(0, 8)
+      .map(([name, calls]) => `${name} ${calls}`)
+      .join(", ");
+    rows.push(["Redis per run (whole server)", `${servers.redis.commandsPerRun} commands, ${servers.redis.cpuMsPerRun} ms CPU (INFO cpu)`]);
+    rows.push(["  by command", top]);
   }
   if (idleStreams) {
     const mib = (bytes) => (bytes === undefined ? "-" : `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`);

@@ -11,9 +11,10 @@ import net from "node:net";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { openSse, postJson } from "./http.mjs";
-import { cpuByName, cpuSeconds, cpuSince, rssBytes } from "./proc-stat.mjs";
+import { cpuByName, cpuOfTree, cpuSeconds, cpuSince, openFilesLimit, rssBytes } from "./proc-stat.mjs";
 import { startProcessProbe } from "./report.mjs";
 import { connectSession, createSession, runSession } from "./sessions.mjs";
+import { openServerStats } from "./server-stats.mjs";
 import { prepareStack } from "./stack.mjs";
 
 const APPS = { api: "apps/api/dist/main.js", worker: "apps/worker/dist/main.js" };
@@ -60,7 +61,9 @@ function startChild(name, app, env, cleanups) {
 /** An API process, once GET /health answers 200. */
 async function startApi(index, env, cleanups) {
   const port = await freePort();
-  const api = startChild(`API ${index}`, "api", { ...env, PORT: String(port), HOST: "127.0.0.1" }, cleanups);
+  // BENCH_API_NODE_OPTIONS, e.g. "--max-semi-space-size=8": weigh V8 settings on the APIs alone.
+  const nodeOptions = process.env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS } : {};
+  const api = startChild(`API ${index}`, "api", { ...env, PORT: String(port), HOST: "127.0.0.1", ...nodeOptions }, cleanups);
   api.baseUrl = `http://127.0.0.1:${port}`;
   const healthy = (async () => {
     for (;;) {
@@ -77,7 +80,9 @@ async function startApi(index, env, cleanups) {
 
 /** A worker process, once it logged that its run worker consumes the queue. */
 async function startWorker(index, env, cleanups) {
-  const worker = startChild(`worker ${index}`, "worker", { ...env, LOG_LEVEL: "info" }, cleanups);
+  // BENCH_WORKER_NODE_OPTIONS, e.g. "--cpu-prof --cpu-prof-dir=profiles": profile the workers alone.
+  const nodeOptions = process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {};
+  const worker = startChild(`worker ${index}`, "worker", { ...env, LOG_LEVEL: "info", ...nodeOptions }, cleanups);
   const started = new Promise((resolve) => {
     const check = () => worker.output().includes("run worker started") && (worker.child.stdout.off("data", check), resolve(worker));
     worker.child.stdout.on("data", check);
@@ -95,15 +100,21 @@ async function createWorkspace(dist, env) {
   }
 }
 
-/** CPU seconds so far of every measured part: our processes by pid, the servers by name. */
+/**
+ * CPU seconds so far of every measured part: our processes by pid, the servers by name, and
+ * the bench's own servers (those at DATABASE_URL and REDIS_URL, by pid) where they run here.
+ */
 function cpuSnapshot(run) {
   const client = process.cpuUsage();
+  const { postmaster, redis } = run.serverPids ?? {};
   return {
     client: (client.user + client.system) / 1e6,
     apis: run.apis.map((api) => cpuSeconds(api.pid)),
     workers: run.workers.map((worker) => cpuSeconds(worker.pid)),
     postgres: cpuByName("postgres"),
     redis: cpuByName("redis-server"),
+    ownPostgres: postmaster ? cpuOfTree(postmaster) : undefined,
+    ownRedis: redis ? new Map([[redis, cpuSeconds(redis)]]) : undefined,
   };
 }
 
@@ -114,24 +125,66 @@ function cpuUsedSince(start, end) {
     workers: end.workers.map((seconds, index) => seconds - start.workers[index]),
     postgres: { seconds: cpuSince(start.postgres, end.postgres), processes: end.postgres.size },
     redis: { seconds: cpuSince(start.redis, end.redis), processes: end.redis.size },
+    ownPostgres: end.ownPostgres && { seconds: cpuSince(start.ownPostgres, end.ownPostgres), processes: end.ownPostgres.size },
+    ownRedis: end.ownRedis && { seconds: cpuSince(start.ownRedis, end.ownRedis), processes: end.ownRedis.size },
   };
 }
 
-/** K sessions on API 0, then one idle stream each; API 0's RSS before and after the streams. */
+/** API 0's V8 heap in bytes from its /metrics (prom-client's nodejs_heap_size_*), undefined where it has none. */
+async function heapBytes(client) {
+  const text = await fetch(`${client.baseUrl}/metrics`, { headers: { authorization: `Bearer ${client.apiKey}` } }).then(
+    (response) => (response.ok ? response.text() : ""),
+    () => "",
+  );
+  const gauge = (name) => {
+    const match = new RegExp(`^\\w*nodejs_${name} (\\S+)$`, "m").exec(text);
+    return match ? Number(match[1]) : undefined;
+  };
+  return { heapUsedBytes: gauge("heap_size_used_bytes"), heapTotalBytes: gauge("heap_size_total_bytes"), externalBytes: gauge("external_memory_bytes") };
+}
+
+/** Sockets a process may hold open (`ulimit -n`): the client holds one per idle stream, the API one each too. */
+function checkOpenFiles(pids, count) {
+  for (const pid of pids) {
+    const limit = openFilesLimit(pid);
+    if (limit !== undefined && limit < count + 1_000) {
+      throw new Error(
+        `--idle-streams=${count} needs about ${count + 1_000} open files per process, but pid ${pid} may open ${limit}: raise \`ulimit -n\` first`,
+      );
+    }
+  }
+}
+
+/**
+ * K sessions on API 0, then one idle stream each; API 0's RSS (and V8 heap) after the run phase,
+ * before the streams (after the sessions were made) and after them. The API keeps the garbage of
+ * the sessions' requests until its next GC, so the heap figures say how much of RSS is live.
+ */
 async function measureIdleStreams(run, client, count) {
   const api = run.apis[0];
+  checkOpenFiles([process.pid, api.pid], count);
+  const rssAfterRun = rssBytes(api.pid);
   const sessions = [];
   const batches = async (work) => {
     for (let start = 0; start < count; start += IDLE_BATCH) await Promise.all(Array.from({ length: Math.min(IDLE_BATCH, count - start) }, work));
   };
   await batches(async () => sessions.push((await postJson(client, "/api/sessions", { title: "idle" })).id));
   const rssBefore = rssBytes(api.pid);
+  const heapBefore = await heapBytes(client);
   const streams = [];
   run.closeIdleStreams = () => streams.forEach((stream) => stream.close());
   let next = 0;
   await batches(async () => streams.push(await openSse(client, sessions[next++], () => {})));
   const rssAfter = rssBytes(api.pid);
-  run.idleStreams = { streams: streams.length, api: api.name, rssBeforeBytes: rssBefore, rssAfterBytes: rssAfter };
+  run.idleStreams = {
+    streams: streams.length,
+    api: api.name,
+    rssAfterRunBytes: rssAfterRun,
+    rssBeforeBytes: rssBefore,
+    rssAfterBytes: rssAfter,
+    heapBefore,
+    heapAfter: await heapBytes(client),
+  };
 }
 
 export async function processesBenchmark(run, cleanups) {
@@ -153,6 +206,10 @@ export async function processesBenchmark(run, cleanups) {
   const crashed = Promise.race([...run.apis, ...run.workers].map((child) => child.failed("during the bench")));
   await Promise.race([Promise.all(run.sessions.map((session) => connectSession(streamClient(session), session, run.stats))), crashed]);
 
+  const servers = await openServerStats(env.DATABASE_URL, new URL(env.DATABASE_URL).pathname.slice(1), env.REDIS_URL);
+  cleanups.push(["close server probes", () => servers.close()]);
+  run.serverPids = await servers.serverPids();
+  await servers.start();
   startProcessProbe(run);
   const cpuAtStart = cpuSnapshot(run);
   run.runStartAt = performance.now();
@@ -162,6 +219,7 @@ export async function processesBenchmark(run, cleanups) {
   const clientProbe = run.probe();
   run.probe = () => clientProbe;
   run.cpu = cpuUsedSince(cpuAtStart, cpuSnapshot(run));
+  run.servers = await servers.end();
 
   if (options.idleStreams) await measureIdleStreams(run, clients[0], options.idleStreams);
 }

@@ -35,6 +35,8 @@ import { SystemModule } from "./system/system.module";
 import { ToolsModule } from "./tools/tools.module";
 import { UsageModule } from "./usage/usage.module";
 import { WorkspaceAdminModule } from "./workspace-admin/workspace-admin.module";
+import { WorkspaceProfileModule } from "./workspace-profile/workspace-profile.module";
+import { KnowledgeModule } from "./knowledge/knowledge.module";
 
 // In the order their routes have always been registered: Express matches routes in this order,
 // and the OpenAPI document (committed, and compared by a test) lists its paths in it.
@@ -61,6 +63,8 @@ const FEATURE_MODULES = [
   AuditModule,
   CreditsModule,
   UsageModule,
+  WorkspaceProfileModule,
+  KnowledgeModule,
   ConsoleModule,
   MetricsModule,
 ];

@@ -128,7 +128,8 @@ describe("a session on Anthropic", () => {
     expect(next.events.at(-1)!.data).toMatchObject({ type: "complete", content: "Still empty." });
     const third = anthropic.requests.at(-1)!.body;
     expect(third.messages[1].content[0]).toEqual({ type: "thinking", thinking: "Listing the folder first.", signature: "sig-turn-1" });
-    expect(third.messages.at(-1)).toEqual({ role: "user", content: [{ type: "text", text: "And now? think" }] });
+    // The last message ends the prefix the next call reads from Anthropic's prompt cache.
+    expect(third.messages.at(-1)).toEqual({ role: "user", content: [{ type: "text", text: "And now? think", cache_control: { type: "ephemeral" } }] });
   });
 
   it.each([

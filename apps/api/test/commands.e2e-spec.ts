@@ -32,6 +32,7 @@ describe("GET /api/commands", () => {
       { name: "help", description: "List the available commands" },
       { name: "review", description: "Review code or text for bugs, risks and unclear parts" },
       { name: "summarize", description: "Summarize the given text" },
+      { name: "compact", description: "Summarise the conversation so far to free the model's context window (the full history stays stored)" },
       { name: "greet", description: "Greet someone" },
     ]);
   });

@@ -33,7 +33,8 @@ const prisma = () => stack.apis[0]!.api.infrastructure.prisma;
 beforeAll(async () => {
   plansDir = await mkdtemp(join(tmpdir(), "mix-credits-"));
   await writeFile(join(plansDir, "plans.json"), JSON.stringify(PLANS));
-  stack = await startAgentStack({ label: "credits", env: { PLANS_FILE: join(plansDir, "plans.json") } });
+  // The fake reports 100,000 prompt tokens a call, near its model's window: no compaction muddles the call count.
+  stack = await startAgentStack({ label: "credits", env: { PLANS_FILE: join(plansDir, "plans.json"), COMPACTION_THRESHOLD: "0" } });
 });
 afterAll(async () => {
   await stack?.close();

@@ -56,6 +56,8 @@ describe("POST /api/sessions/{id}/fork", () => {
       toolCallCount: 1,
       promptTokens: 0,
       completionTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
       cost: 0,
       createdAt: expect.any(String),
       browserMode: "local-browser-service",
@@ -221,7 +223,10 @@ describe("GET /api/sessions/{id}/export", () => {
       }),
       await seedTurn(prisma(), sessionId, { user: "thanks", assistant: { text: "you're welcome" } }),
     ];
-    await prisma().session.update({ where: { id: sessionId }, data: { promptTokens: 1200, completionTokens: 340, cost: 0.0125 } });
+    await prisma().session.update({
+      where: { id: sessionId },
+      data: { promptTokens: 1200, completionTokens: 340, cacheReadTokens: 900, cacheWriteTokens: 120, cost: 0.0125 },
+    });
   });
 
   it("returns the whole transcript with tool results on their calls, and a download filename", async () => {
@@ -241,6 +246,8 @@ describe("GET /api/sessions/{id}/export", () => {
       toolCallCount: 3,
       promptTokens: 1200,
       completionTokens: 340,
+      cacheReadTokens: 900,
+      cacheWriteTokens: 120,
       cost: 0.0125,
       messages: [
         { id: first!.userId, role: "user", content: "inspect the repo", createdAt: at, updatedAt: at },

@@ -32,6 +32,8 @@ describe("POST /api/sessions", () => {
       toolCallCount: 0,
       promptTokens: 0,
       completionTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
       cost: 0,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       browserMode: "local-browser-service",

@@ -25,6 +25,14 @@ import type { RegisterTool } from "./tools/tool-context";
 import { enforceToolLimits } from "./tools/tool-limits";
 import { enforceToolRoles } from "./tools/tool-roles";
 import { registerWaitForReply } from "./tools/wait-for-reply";
+import { registerGetWorkspaceProfile, registerUpdateWorkspaceProfile } from "./tools/workspace-profile";
+import {
+  registerAddKnowledgeDocument,
+  registerDeleteKnowledgeDocument,
+  registerListKnowledgeDocuments,
+  registerReindexKnowledgeDocument,
+  registerSearchKnowledge,
+} from "./tools/knowledge";
 
 export const SERVER_INFO = { name: "mix-sessions", version: "0.1.0" };
 
@@ -44,6 +52,13 @@ const TOOLS: RegisterTool[] = [
   registerExportSession,
   registerListModels,
   registerChat,
+  registerGetWorkspaceProfile,
+  registerUpdateWorkspaceProfile,
+  registerListKnowledgeDocuments,
+  registerAddKnowledgeDocument,
+  registerReindexKnowledgeDocument,
+  registerDeleteKnowledgeDocument,
+  registerSearchKnowledge,
 ];
 
 /** `address`: the client's, when the connection came over HTTP (the audit log records it). */

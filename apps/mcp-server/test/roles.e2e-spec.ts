@@ -49,6 +49,13 @@ const ARGUMENTS: Record<string, Record<string, unknown>> = {
   fork_session: { session_id: "SESSION", message_index: 0 },
   rewind_session: { session_id: "SESSION", message_id: "no-such-message" },
   cancel_run: { session_id: "SESSION" },
+  get_workspace_profile: {},
+  update_workspace_profile: { voice: "by a reader" },
+  list_knowledge_documents: {},
+  search_knowledge: { query: "anything" },
+  add_knowledge_document: { text: "by a reader" },
+  reindex_knowledge_document: { document_id: "no-such-document" },
+  delete_knowledge_document: { document_id: "no-such-document" },
 };
 const argumentsOf = (tool: string) => JSON.parse(JSON.stringify(ARGUMENTS[tool]).replaceAll("SESSION", sessionId)) as Record<string, unknown>;
 
@@ -71,7 +78,7 @@ it("lets a read-only key read, and answers every other tool with a forbidden too
       expect({ tool, isError: result.isError, text }).toEqual({
         tool,
         isError: true,
-        text: `Error 403 (unauthorized): Forbidden: ${tool} needs the member role or above; this API key's role is read_only`,
+        text: `Error 403 (unauthorized): Forbidden: ${tool} needs the ${role} role or above; this API key's role is read_only`,
       });
     }
   }

@@ -2,5 +2,6 @@ export { createPrismaClient, type DatabaseOptions } from "./client";
 export { applyMigrations, MIGRATIONS_DIR } from "./migrations";
 export { Prisma, PrismaClient } from "./generated/client";
 export type { Workspace, ApiKey, Session, Message, Part, Run, WorkspacePreferences, ProviderCredential } from "./generated/client";
+export type { WorkspaceProfile, KnowledgeDocument, KnowledgeChunk } from "./generated/client";
 export * from "./generated/enums";
 export { ensureDatabase } from "./create-database";

@@ -39,6 +39,8 @@ it("creates the database, applies every migration, and records them as prisma mi
     "ApiKey",
     "AuditEntry",
     "CreditEntry",
+    "KnowledgeChunk",
+    "KnowledgeDocument",
     "Member",
     "Message",
     "Part",
@@ -48,6 +50,7 @@ it("creates the database, applies every migration, and records them as prisma mi
     "UsageRecord",
     "Workspace",
     "WorkspacePreferences",
+    "WorkspaceProfile",
     "_prisma_migrations",
   ]);
   const recorded = await query<{ migration_name: string; finished_at: Date | null }>(

@@ -1,6 +1,8 @@
 export { waitFor } from "./wait-for";
 export { createTestDatabase, type TestDatabase } from "./test-database";
-export { testRedisPrefix, deleteRedisPrefix, TEST_REDIS_URL } from "./test-redis";
+export { testRedisPrefix, deleteRedisPrefix, createTestRedis, testRedisEnv, TEST_REDIS_URL, TEST_REDIS_CLUSTER_NODES } from "./test-redis";
+export { startOwnRedisCluster, type OwnRedisCluster } from "./redis-cluster";
+export { startOwnRedisSentinel, type OwnRedisSentinel } from "./redis-sentinel";
 export { SseClient, type SseEvent, type SseClientOptions } from "./sse-client";
 export { parseSseFrame, type SseFrame } from "./sse-frame";
 export * from "./fake-providers";

@@ -3,7 +3,7 @@
  * small scripted model, short waits. Callers override what their file needs.
  */
 import { createTestDatabase, type TestDatabase } from "./test-database";
-import { testRedisPrefix, TEST_REDIS_URL } from "./test-redis";
+import { testRedisEnv, testRedisPrefix } from "./test-redis";
 
 export interface IsolatedTestEnv {
   database: TestDatabase;
@@ -16,7 +16,8 @@ export async function createIsolatedTestEnv(label: string, overrides: Record<str
   const prefix = testRedisPrefix(label);
   const env = {
     DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
+    // REDIS_CLUSTER_NODES too on the cluster pass, unless the file brings a Redis of its own.
+    ...(overrides.REDIS_URL ? {} : testRedisEnv()),
     REDIS_PREFIX: prefix,
     LOG_LEVEL: "warn",
     SCRIPTED_DELAY_MS: "0",

@@ -4,7 +4,7 @@
  */
 import { Body, Controller, HttpCode, Post, Res } from "@nestjs/common";
 import { ApiOperation, ApiResponse, ApiTags } from "@nestjs/swagger";
-import { ChatRequest, ChatService, CONVERSATION_ID_HEADER, RunFollower, type Principal } from "@mix/core";
+import { ChatRequest, ChatService, CONVERSATION_ID_HEADER, KNOWLEDGE_SOURCES_HEADER, RunFollower, type Principal } from "@mix/core";
 import type { Response } from "express";
 import { CurrentPrincipal } from "../common/auth/principal.decorator";
 import { RequiresRole } from "../common/auth/requires-role.decorator";
@@ -37,7 +37,13 @@ export class ChatController {
   @ApiResponse({
     status: 200,
     description: "The reply's text, streamed in chunks",
-    headers: { [CONVERSATION_ID_HEADER]: { description: "The conversation (session) id", schema: { type: "string" } } },
+    headers: {
+      [CONVERSATION_ID_HEADER]: { description: "The conversation (session) id", schema: { type: "string" } },
+      [KNOWLEDGE_SOURCES_HEADER]: {
+        description: "The knowledge sources the reply was given, as JSON: [{marker, documentId, chunkId, title, position}]; the reply cites them as [marker]",
+        schema: { type: "string" },
+      },
+    },
     // Only this response is text: errors keep the JSON error shape.
     content: { "text/plain": { schema: { type: "string" } } },
   })
@@ -47,6 +53,11 @@ export class ChatController {
     // Set now, so every answer from here on (text or error) names the conversation.
     response.setHeader(CONVERSATION_ID_HEADER, started.conversationId);
     response.append("Access-Control-Expose-Headers", CONVERSATION_ID_HEADER);
+    // The knowledge the reply is given, as ASCII-only JSON (a header holds no other text).
+    response.setHeader(KNOWLEDGE_SOURCES_HEADER, asciiJson(started.sources ?? []));
+    response.append("Access-Control-Expose-Headers", KNOWLEDGE_SOURCES_HEADER);
     await streamChatReply(this.follower, started, response);
   }
 }
+
+const asciiJson = (value: unknown) => JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);

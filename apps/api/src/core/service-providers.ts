@@ -34,6 +34,9 @@ import {
   WorkspacePlanService,
   WorkspacePlans,
   WorkspacesService,
+  WorkspaceProfileService,
+  KnowledgeService,
+  SessionKnowledge,
   type ApplicationServices,
 } from "@mix/core";
 
@@ -72,5 +75,8 @@ export function serviceProviders(services: ApplicationServices): Provider[] {
     { provide: UsageService, useValue: services.usage },
     { provide: HealthCheck, useValue: services.health },
     { provide: RunFollower, useValue: services.follow },
+    { provide: WorkspaceProfileService, useValue: services.workspaceProfile },
+    { provide: KnowledgeService, useValue: services.knowledge },
+    { provide: SessionKnowledge, useValue: services.sessionKnowledge },
   ];
 }

@@ -3,11 +3,13 @@
  * it stops reading (its unread bytes pass the limit) instead of dropping events silently;
  * the client then resumes from its last id with Last-Event-ID.
  */
-import { sseClosed, sseEventSent, sseOpened, type EventName, type EventPayload, type LoggedEvent } from "@mix/core";
+import { publishedJson, sseClosed, sseEventSent, sseOpened, type EventName, type EventPayload, type LoggedEvent } from "@mix/core";
 import type { Response } from "express";
+import type { HeartbeatClock } from "./heartbeat-clock";
 
 export interface SseConnectionOptions {
-  heartbeatMs: number;
+  /** The process's heartbeat timer, shared by its streams. */
+  heartbeats: HeartbeatClock;
   maxBufferedBytes: number;
   retryMs: number;
   onOverflow: (bufferedBytes: number) => void;
@@ -16,11 +18,34 @@ export interface SseConnectionOptions {
 }
 
 export function formatSseFrame(id: string | undefined, event: string, data: unknown, retryMs?: number): string {
-  return `${retryMs ? `retry: ${retryMs}\n` : ""}${id !== undefined ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+  return sseFrame(id, event, JSON.stringify(data), retryMs);
 }
 
+/** A frame around data that is JSON already (JSON text holds no line break: one `data:` line). */
+function sseFrame(id: string | undefined, event: string, json: string, retryMs?: number): string {
+  return `${retryMs ? `retry: ${retryMs}\n` : ""}${id !== undefined ? `id: ${id}\n` : ""}event: ${event}\ndata: ${json}\n\n`;
+}
+
+/** Each live event's frame, made once for every stream of the process that sends it. */
+const frames = new WeakMap<LoggedEvent, string>();
+
+/**
+ * The frame of a logged event. A live event's data goes out as the JSON text it was published
+ * with, unparsed; one read from the log (a replay) is encoded again.
+ */
+export function loggedEventFrame(event: LoggedEvent): string {
+  let frame = frames.get(event);
+  if (frame === undefined) {
+    frame = sseFrame(event.id, event.event, publishedJson(event) ?? JSON.stringify(event.data));
+    frames.set(event, frame);
+  }
+  return frame;
+}
+
+const HEARTBEAT_DATA = JSON.stringify({ type: "ping" });
+
 export class SseConnection {
-  private heartbeat?: NodeJS.Timeout;
+  private stopHeartbeats?: () => void;
   private lastId: string;
   private closed = false;
   /** Counted in mix_sse_connections_open until it closes, once. */
@@ -47,10 +72,13 @@ export class SseConnection {
     // `connected` and heartbeats carry the id of the last log event delivered, so a client
     // that reconnects after them resumes from the right place.
     this.write(formatSseFrame(this.lastId, "connected", { sessionId }, this.options.retryMs));
-    this.heartbeat = setInterval(() => {
-      this.write(formatSseFrame(this.lastId, "heartbeat", { type: "ping" }));
-      if (!this.closed) this.options.onHeartbeat?.();
-    }, this.options.heartbeatMs);
+    this.stopHeartbeats = this.options.heartbeats.join(this);
+  }
+
+  /** On the shared clock's tick. */
+  beat(): void {
+    this.write(sseFrame(this.lastId, "heartbeat", HEARTBEAT_DATA));
+    if (!this.closed) this.options.onHeartbeat?.();
   }
 
   /** A message to this client only (not in the log): it carries the id to resume from, like a heartbeat. */
@@ -61,7 +89,7 @@ export class SseConnection {
 
   send(event: LoggedEvent): void {
     this.lastId = event.id;
-    this.write(formatSseFrame(event.id, event.event, event.data));
+    this.write(loggedEventFrame(event));
     if (!this.closed) sseEventSent(event.event);
   }
 
@@ -83,7 +111,7 @@ export class SseConnection {
     if (this.closed) return;
     this.closed = true;
     this.uncount();
-    clearInterval(this.heartbeat);
+    this.stopHeartbeats?.();
     if (!this.response.writableEnded) this.response.end();
   }
 
@@ -104,7 +132,7 @@ export class SseConnection {
       this.options.onOverflow(backlog);
       this.closed = true;
       this.uncount();
-      clearInterval(this.heartbeat);
+      this.stopHeartbeats?.();
       this.response.destroy();
       return;
     }

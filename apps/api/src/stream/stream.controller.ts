@@ -28,6 +28,7 @@ import { AcceptsStreamToken } from "../common/auth/stream-token.decorator";
 import { ApiErrors, errorContent } from "../common/openapi/zod-openapi";
 import { knowsNotificationEvents } from "../common/mix-sdk-user-agent";
 import { CONFIG } from "../core/config.token";
+import { HeartbeatClock } from "./heartbeat-clock";
 import { SseConnection } from "./sse-connection";
 import { StreamSlot } from "./stream-slot";
 
@@ -43,6 +44,8 @@ function parseEventId(raw: string | undefined): number | undefined {
 @Controller("stream")
 export class StreamController {
   private readonly logger = new Logger("StreamController");
+  /** One heartbeat timer for all of this instance's streams. */
+  private readonly heartbeats: HeartbeatClock;
 
   constructor(
     private readonly sessions: SessionsService,
@@ -51,7 +54,9 @@ export class StreamController {
     private readonly slots: StreamSlots,
     private readonly notifications: NotificationsService,
     @Inject(CONFIG) private readonly config: Config,
-  ) {}
+  ) {
+    this.heartbeats = new HeartbeatClock(config.SSE_HEARTBEAT_MS);
+  }
 
   @Get()
   @RequiresRole("read_only")
@@ -92,7 +97,7 @@ export class StreamController {
     const startId = requested ?? (await this.events.lastId(sessionId));
     const slot = await StreamSlot.take(this.slots, principal.apiKeyId, response, this.logger);
     const connection = new SseConnection(response, startId, {
-      heartbeatMs: this.config.SSE_HEARTBEAT_MS,
+      heartbeats: this.heartbeats,
       maxBufferedBytes: this.config.SSE_MAX_BUFFERED_BYTES,
       retryMs: this.config.SSE_RETRY_MS,
       onOverflow: (bytes) => this.logger.warn({ sessionId, bytes }, "SSE client too slow; disconnected so it resumes from its last id"),

@@ -3,7 +3,7 @@
  * finished, what the caller does next. It keeps the REST chat's statuses where they have an
  * MCP form: a run stopped for lack of credits is the same 402 tool error a send at zero gets.
  */
-import { CREDITS_EXHAUSTED, paymentRequired, type FollowedRun } from "@mix/core";
+import { CREDITS_EXHAUSTED, KnowledgeSource, paymentRequired, type FollowedRun } from "@mix/core";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { dataResult, errorResult } from "./tool-result";
@@ -15,6 +15,7 @@ export const ChatOutput = {
   status: z.enum(["completed", "cancelled", "failed", "timeout"]),
   reply: z.string().describe("The assistant's reply text (so far, unless completed)"),
   note: z.string().optional().describe("What happened and what to do next, when the reply is not completed"),
+  sources: z.array(KnowledgeSource).optional().describe("The workspace knowledge the reply was given, by the markers it cites ([1]...); absent when none"),
 };
 
 type Chat = z.infer<z.ZodObject<typeof ChatOutput>>;
@@ -24,11 +25,13 @@ export interface ChatOf {
   messageId: string;
   model?: string;
   timeoutSeconds: number;
+  sources?: KnowledgeSource[];
 }
 
 export function chatResult(chat: ChatOf, followed: FollowedRun): CallToolResult {
   const { conversationId, messageId, model } = chat;
-  const base = { conversationId, messageId, ...(model ? { model } : {}), reply: followed.text };
+  const sources = chat.sources?.length ? { sources: chat.sources } : {};
+  const base = { conversationId, messageId, ...(model ? { model } : {}), reply: followed.text, ...sources };
   const waitAgain = `call wait_for_reply with session_id ${conversationId} and message_id ${messageId}`;
   const { outcome } = followed;
   switch (outcome.kind) {

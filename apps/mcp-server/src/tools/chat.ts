@@ -5,6 +5,7 @@
  * text reported as progress notifications on the way.
  */
 import { AUTO_MODEL_ID, ChatRequest, safeString } from "@mix/core";
+import { z } from "zod";
 import { ChatOutput, chatResult } from "./chat-result";
 import { timeoutSecondsInput } from "./reply-result";
 import { replyProgress } from "./reply-progress";
@@ -28,14 +29,15 @@ export const registerChat: RegisterTool = (server, { services, principal }) => {
         model: safeString().optional().describe("A model id from list_models; omit (or 'ml-auto') for automatic selection"),
         conversationId: safeString().optional().describe("The conversationId of an earlier chat to continue; omit to start a new conversation"),
         timeout_seconds: timeoutSecondsInput,
+        knowledge: z.boolean().optional().describe("false: no workspace knowledge for this reply and the conversation's later ones; omitted keeps its setting"),
       },
       outputSchema: ChatOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    ({ message, model, conversationId, timeout_seconds }, extra) =>
+    ({ message, model, conversationId, timeout_seconds, knowledge }, extra) =>
       guarded(async () => {
         // The REST chat's validation (message not empty, length limit, conversationId not empty).
-        const request = ChatRequest.parse({ message, model, conversationId });
+        const request = ChatRequest.parse({ message, model, conversationId, knowledge });
         // Refused in the error shape's words: a bad model (400), an unknown or foreign conversation (404),
         // a model outside the plan (403), no credits left (402); nothing is written then.
         const started = await services.chat.send(principal.workspaceId, request, principal);
@@ -49,7 +51,7 @@ export const registerChat: RegisterTool = (server, { services, principal }) => {
         );
         await progress.flushed();
         return chatResult(
-          { conversationId: started.conversationId, messageId: started.messageId, model: usedModel, timeoutSeconds: timeout_seconds },
+          { conversationId: started.conversationId, messageId: started.messageId, model: usedModel, timeoutSeconds: timeout_seconds, sources: started.sources },
           followed,
         );
       }),

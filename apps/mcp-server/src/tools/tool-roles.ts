@@ -1,7 +1,8 @@
 /**
  * The least role each tool needs, as the REST API's routes need theirs: reading is read_only,
- * anything that sends, changes or answers is member. A call below it is a tool error naming the
- * role ("Forbidden: ..."); a tool missing from the table is refused to every key (fail closed).
+ * anything that sends, changes or answers is member, and what changes the workspace's grounding
+ * (profile, knowledge) is admin. A call below it is a tool error naming the role
+ * ("Forbidden: ..."); a tool missing from the table is refused to every key (fail closed).
  */
 import { forbidden, roleAtLeast, type Principal, type Role } from "@mix/core";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -23,6 +24,14 @@ export const TOOL_ROLES: Readonly<Record<string, Role>> = {
   fork_session: "member",
   rewind_session: "member",
   cancel_run: "member",
+  get_workspace_profile: "read_only",
+  list_knowledge_documents: "read_only",
+  search_knowledge: "read_only",
+  // As their REST routes: they change what every chat and session of the workspace is grounded on.
+  update_workspace_profile: "admin",
+  add_knowledge_document: "admin",
+  reindex_knowledge_document: "admin",
+  delete_knowledge_document: "admin",
 };
 
 export function toolRefusal(tool: string, role: Role): string | undefined {

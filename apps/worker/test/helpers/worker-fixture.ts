@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createLogger, loadConfig, openApplication, type ApplicationServices, type Infrastructure } from "@mix/core";
-import { createStorageDir, createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL } from "@mix/testing";
+import { createStorageDir, createTestDatabase, deleteRedisPrefix, testRedisEnv, testRedisPrefix } from "@mix/testing";
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -33,7 +33,8 @@ export async function createWorkerFixture(label: string, settings: Record<string
   const storage = await createStorageDir(label);
   const env = {
     DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
+    // REDIS_CLUSTER_NODES too on the cluster pass (the worker processes inherit it as well).
+    ...testRedisEnv(),
     REDIS_PREFIX: prefix,
     STORAGE_DIR: storage,
     LOG_LEVEL: "warn",

@@ -8,6 +8,7 @@
 import { EXIT_PLAN_MODE } from "../tools/exit-plan-mode";
 import type { ModelMessage } from "../models/model-provider";
 import { replayMedia } from "./media-replay";
+import { compactedText, LoopContext } from "./loop-context";
 import { assistantMessageOf } from "./model-step";
 import { streamStep } from "./step-attempt";
 import { throwIfLeaseLost, type LoopOutcome, type LoopScope, type LoopServices, type LoopSignals } from "./loop-types";
@@ -26,6 +27,13 @@ export async function runAgentLoop(
   const tools = services.tools.definitions({ planMode: scope.planMode });
   // Stored tool results keep their media as file paths; the model gets the files again.
   await replayMedia(history, scope.sessionDir, { provider: model.providerName, modelId: model.modelId });
+  const context = new LoopContext(scope, history, services, signals);
+  if (scope.compactInstructions !== undefined && scope.parentToolCallId === undefined && services.context) {
+    // The summary is a model call the workspace pays for, like any other.
+    const refusal = await services.credits?.refusal(scope.workspaceId);
+    if (refusal) return { ...outcome, status: "credits_exhausted", stopReason: refusal };
+    return compactOnly(context, scope.compactInstructions, outcome);
+  }
 
   for (;;) {
     if (outcome.steps >= scope.maxSteps) return { ...outcome, status: "max_steps" };
@@ -33,16 +41,19 @@ export async function runAgentLoop(
     // Before every call, so a run stops when its workspace's credits ran out; what it stored so far stays.
     const refusal = await services.credits?.refusal(scope.workspaceId);
     if (refusal) return { ...outcome, status: "credits_exhausted", stopReason: refusal };
-    const request = {
+    const request = () => ({
       model: model.modelId,
       system: scope.system,
-      messages: history,
+      // A copy: a compaction replaces the history, and a sent request keeps what it sent.
+      messages: [...history],
       thinkingBudget: scope.thinkingBudget,
       tools,
       ...(model.maxOutputTokens ? { maxOutputTokens: model.maxOutputTokens } : {}),
-    };
-    // Each attempt of the step streams under its own id; the one that finished is stored.
-    const { messageId, step } = await streamStep(scope, request, services, signals);
+      ...(services.context?.promptCaching ? { promptCaching: true } : {}),
+    });
+    // Each attempt of the step streams under its own id; the one that finished is stored. The
+    // context compacts the history first when it nears the model's window.
+    const { messageId, step } = await context.stream(request, (built) => streamStep(scope, built, services, signals));
     throwIfLeaseLost(scope, signals);
     const cost = services.prices.costOf(model.modelId, step.usage);
     const nextIndex = await store.saveStep({
@@ -66,7 +77,7 @@ export async function runAgentLoop(
     if (step.interrupted) return { ...outcome, status: "cancelled" };
     if (step.toolCalls.length === 0) return outcome;
 
-    history.push(assistantMessageOf(step));
+    history.push(assistantMessageOf(step, messageId));
     const ran = await runToolCalls(step.toolCalls, { messageId, nextIndex }, scope, services, env, signals);
     history.push({ role: "tool", results: ran.results });
     if (ran.cancelled) return { ...outcome, status: "cancelled" };
@@ -75,4 +86,11 @@ export async function runAgentLoop(
     const plan = ran.results.find((result) => result.toolName === EXIT_PLAN_MODE && !result.isError);
     if (plan) return { ...outcome, text: [step.text, plan.result].filter(Boolean).join("\n\n") };
   }
+}
+
+/** A `/compact` run: the conversation before it summarised, and that said; no model call answers it. */
+async function compactOnly(context: LoopContext, instructions: string, outcome: LoopOutcome): Promise<LoopOutcome> {
+  const compacted = await context.compactAll(instructions);
+  if (!compacted) return { ...outcome, text: "There is nothing to compact yet." };
+  return { ...outcome, steps: outcome.steps + 1, lastMessageId: compacted.messageId, text: compactedText(compacted) };
 }

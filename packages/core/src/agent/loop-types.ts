@@ -9,6 +9,7 @@ import type { Emit } from "./model-step";
 import type { RetryPolicy } from "./model-retry";
 import type { SentBy } from "./step-store";
 import type { StepStore } from "./step-store";
+import type { ContextServices } from "../context/context-services";
 
 export interface LoopScope {
   workspaceId: string;
@@ -39,6 +40,8 @@ export interface LoopScope {
   sessionModel: { modelProvider: string | null; modelId: string | null };
   /** Who sent the run's message (null for runs stored before it was recorded): its usage is theirs; subagents inherit it. */
   sentBy: SentBy;
+  /** Set when the run's message is `/compact`: what the summary should focus on ("" for nothing in particular). */
+  compactInstructions?: string;
 }
 
 export interface LoopSignals {
@@ -71,6 +74,8 @@ export interface LoopServices {
   prices: PriceLookup;
   /** Absent: every call goes ahead (tests of other parts). */
   credits?: CreditCheck;
+  /** Context windows, compaction and prompt caching (loop-context.ts); absent: the whole history is always sent. */
+  context?: ContextServices;
   logger: Logger;
   emit: Emit;
 }

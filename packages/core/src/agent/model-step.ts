@@ -5,6 +5,7 @@
  */
 import type { EventName, EventPayload } from "../contracts";
 import type { ModelMessage, ModelProvider, ModelRequest, ReasoningBlock, TokenUsage, ToolCallRequest } from "../models/model-provider";
+import { EmitWindow } from "./emit-window";
 
 export type Emit = <E extends EventName>(event: E, data: EventPayload<E>) => Promise<unknown>;
 
@@ -33,8 +34,11 @@ export async function runModelStep(
   request: ModelRequest,
   assistantMessageId: string,
   signal: AbortSignal,
-  emit: Emit,
+  emitNow: Emit,
 ): Promise<ModelStepResult> {
+  // Deltas go out without a round trip each (emit-window.ts); the step ends once all are out.
+  const outbox = new EmitWindow(emitNow);
+  const emit = outbox.emit;
   const result: ModelStepResult = {
     text: "",
     reasoning: "",
@@ -115,6 +119,7 @@ export async function runModelStep(
           break;
       }
     }
+    await outbox.drain();
   } catch (error) {
     if (!signal.aborted) throw error;
     result.interrupted = true;
@@ -123,12 +128,14 @@ export async function runModelStep(
     result.toolCalls = [];
   } finally {
     endReasoning();
+    // Even a failed step's events are all settled before whatever comes next is emitted.
+    await outbox.settle();
   }
   return result;
 }
 
-/** The step as the conversation's next assistant message, its reasoning blocks included. */
-export function assistantMessageOf(step: ModelStepResult): ModelMessage {
+/** The step as the conversation's next assistant message, its reasoning blocks included; `sourceId`: the message it is stored as. */
+export function assistantMessageOf(step: ModelStepResult, sourceId?: string): ModelMessage {
   const reasoning = step.reasoningBlocks.map(({ text, providerMetadata }) => ({ text, ...(providerMetadata ? { providerMetadata } : {}) }));
-  return { role: "assistant", content: step.text, toolCalls: step.toolCalls, ...(reasoning.length ? { reasoning } : {}) };
+  return { role: "assistant", content: step.text, toolCalls: step.toolCalls, ...(reasoning.length ? { reasoning } : {}), ...(sourceId ? { sourceId } : {}) };
 }

@@ -59,7 +59,7 @@ export async function streamStep(
 }
 
 class StepAttempt {
-  readonly id = randomUUID();
+  readonly id: string;
   emitted = false;
   /** Settles with the write's failure, if any; a handler is attached at once so none goes unhandled. */
   private readonly naming: Promise<unknown>;
@@ -68,20 +68,30 @@ class StepAttempt {
     private readonly services: Pick<LoopServices, "store" | "emit" | "logger">,
     private readonly runId: string,
   ) {
+    const named = services.store.takeNamedStep?.(runId);
+    this.id = named ?? randomUUID();
     // Started with the model call, so the write overlaps the wait for the model's first token.
-    this.naming = services.store.markStreaming(runId, this.id).then(
-      () => undefined,
-      (error: unknown) => error ?? new Error("naming the streaming step failed"),
-    );
+    this.naming = named
+      ? Promise.resolve(undefined)
+      : services.store.markStreaming(runId, this.id).then(
+          () => undefined,
+          (error: unknown) => error ?? new Error("naming the streaming step failed"),
+        );
   }
 
-  /** Every event of the attempt; the first waits until the run names the attempt. */
-  readonly emit: Emit = async <E extends EventName>(event: E, data: EventPayload<E>) => {
-    if (!this.emitted) {
+  /** Set by the first event: the run names the attempt before any event goes out. */
+  private named: Promise<void> | undefined;
+
+  /**
+   * Every event of the attempt, in the order emitted (they may be emitted without waiting for
+   * each other): all wait behind the one naming write, and go on in their order once it landed.
+   */
+  readonly emit: Emit = <E extends EventName>(event: E, data: EventPayload<E>) => {
+    if (!this.named) {
       this.emitted = true;
-      await this.recorded();
+      this.named = this.recorded();
     }
-    return this.services.emit(event, data);
+    return this.named.then(() => this.services.emit(event, data));
   };
 
   /** Waits for the run to name this attempt; throws when that write failed. */

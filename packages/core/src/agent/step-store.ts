@@ -9,6 +9,9 @@ import type { ModelStepResult } from "./model-step";
 export interface StepUsage {
   promptTokens: number;
   completionTokens: number;
+  /** Of promptTokens, read from and written to the provider's prompt cache. */
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
   cost: number;
 }
 
@@ -50,6 +53,11 @@ export interface SubagentSessionRecord {
 export interface StepStore {
   /** Names the step the run streams now; its first event waits for this (see step-attempt.ts). */
   markStreaming(runId: string, messageId: string): Promise<void>;
+  /**
+   * The id the run already names as its streaming step (written when the run was marked
+   * running), handed out once: the run's first step streams under it with no write of its own.
+   */
+  takeNamedStep?(runId: string): string | undefined;
   /**
    * Stores the step (see stepParts) with its usage (and its usage record and credit debit, on
    * Postgres), and stops naming it as the run's streaming step, at once. Returns the index the next part of its message takes.

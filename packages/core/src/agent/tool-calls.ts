@@ -15,9 +15,11 @@ import { traceToolCall } from "../tracing/spans";
 import { measureToolCall } from "../metrics/record";
 import type { ToolCallRequest, ToolResultMessage } from "../models/model-provider";
 import type { RunSearch } from "../search/search-service";
+import type { RunKnowledge } from "../knowledge/bound-knowledge";
 import type { BrowserAccess } from "../browser/browser-access";
 import { throwIfLeaseLost, type LoopScope, type LoopServices, type LoopSignals } from "./loop-types";
 import { INTERRUPTED_RESULT, callbackContextText } from "./result-text";
+import { keepLargeOutput } from "../context/large-output";
 
 export interface ToolCallEnv {
   permissions?: PermissionGate;
@@ -30,6 +32,8 @@ export interface ToolCallEnv {
   search?: RunSearch;
   /** The run's session's browser (the browser_* tools; a subagent shares its parent's); absent, they report none. */
   browser?: BrowserAccess;
+  /** The workspace's knowledge sources (the knowledge_search tool); absent, it reports none. */
+  knowledge?: RunKnowledge;
 }
 
 export interface ToolCallsOutcome {
@@ -68,6 +72,9 @@ export async function runToolCalls(
     let result: ToolResult;
     try {
       result = await runOne(call, scope, services, env, signals.signal);
+      // An output too long to send whole stays in the session folder; the model gets its ends and path.
+      const maxBytes = services.context?.toolOutputMaxBytes;
+      if (maxBytes !== undefined) result = { ...result, output: await keepLargeOutput(result.output, call.id, scope.sessionDir, maxBytes) };
     } catch (error) {
       if (!signals.signal.aborted) throw error;
       throwIfLeaseLost(scope, signals);
@@ -145,6 +152,7 @@ async function checkAndRun(call: ToolCallRequest, scope: LoopScope, services: Lo
     model: { provider: scope.model.providerName, modelId: scope.model.modelId },
     ...(env.search ? { search: env.search } : {}),
     ...(env.browser ? { browser: env.browser } : {}),
+    ...(env.knowledge ? { knowledge: env.knowledge } : {}),
   });
 }
 

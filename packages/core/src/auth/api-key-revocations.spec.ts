@@ -4,24 +4,24 @@
  * (its subscriber connection is down) stops trusting its cache until it hears them again.
  */
 import { createPrismaClient, type PrismaClient } from "@mix/db";
-import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from "@mix/testing";
-import { Redis } from "ioredis";
+import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, waitFor, type TestDatabase } from "@mix/testing";
 import { ApiKeyRevocations } from "./api-key-revocations";
 import { ApiKeyService } from "./api-keys";
 import { createLogger } from "../logging/logger";
-import { RedisKeys } from "../redis/keys";
+import type { RedisClient } from "../redis/connection";
+import { testRedis, testRedisKeys } from "../../test/helpers/test-redis-client";
 
 const prefix = testRedisPrefix("apikey-revocations");
-const keys = new RedisKeys(prefix);
+const keys = testRedisKeys(prefix);
 const logger = createLogger("test", "silent");
-const connections: Redis[] = [];
+const connections: RedisClient[] = [];
 let database: TestDatabase;
 let prisma: PrismaClient;
 
 /** One process's key service, with its own publisher and subscriber connections. */
 function processKeys() {
-  const publisher = new Redis(TEST_REDIS_URL);
-  const subscriber = new Redis(TEST_REDIS_URL);
+  const publisher = testRedis();
+  const subscriber = testRedis();
   connections.push(publisher, subscriber);
   const revocations = new ApiKeyRevocations(publisher, subscriber, keys, logger);
   return { service: new ApiKeyService(prisma, revocations), revocations, subscriber };

@@ -2,7 +2,7 @@
  * Revoked keys and deleted workspaces, announced over Redis pub/sub so every process that caches
  * keys (each API instance, the MCP server) drops them at once rather than when its cache expires.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import { z } from "zod";
 import type { Logger } from "../logging/logger";
 import type { RedisKeys } from "../redis/keys";
@@ -22,8 +22,8 @@ export class ApiKeyRevocations {
   private subscribed = false;
 
   constructor(
-    private readonly publisher: Redis,
-    private readonly subscriber: Redis,
+    private readonly publisher: RedisClient,
+    private readonly subscriber: RedisClient,
     keys: RedisKeys,
     private readonly logger: Logger,
   ) {

@@ -6,7 +6,7 @@
  * use re-reads the key it was minted with, so revoking or demoting that key bites at once.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import { unauthorized } from "../errors/app-error";
 import type { RedisKeys } from "../redis/keys";
 import type { ApiKeyService, Principal } from "./api-keys";
@@ -27,7 +27,7 @@ const hash = (token: string) => createHash("sha256").update(token, "utf8").diges
 
 export class StreamTokens {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly apiKeys: ApiKeyService,
     private readonly ttlMs: number,

@@ -5,7 +5,6 @@
  * name), so a second DNS answer cannot point it at the worker's network; a wss:// URL keeps its
  * name for TLS, whose certificate check a rebinding to an internal server would fail.
  */
-import { chromium } from "playwright-core";
 import { isIP } from "node:net";
 import { ToolError } from "../tools/tool";
 import type { OpenedBrowser } from "./opened-browser";
@@ -35,6 +34,9 @@ export async function checkedCdpEndpoint(cdpUrl: string, allowPrivate: boolean):
 
 export async function connectRemoteBrowser(connect: RemoteConnect): Promise<OpenedBrowser> {
   const { endpoint, headers } = await checkedCdpEndpoint(connect.cdpUrl, connect.allowPrivate);
+  // Loaded on first use: Playwright is tens of megabytes of heap in every process that imports
+  // the core package (the API too), and only a worker running a browser tool needs it.
+  const { chromium } = await import("playwright-core");
   let browser;
   try {
     browser = await chromium.connectOverCDP(endpoint, { headers, timeout: connect.timeoutMs });

@@ -7,7 +7,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
 import { SYSTEM_PATH } from "../sandbox/sandbox-env";
 import type { OpenedBrowser } from "./opened-browser";
 
@@ -40,6 +39,8 @@ export async function launchLocalBrowser(launch: LocalLaunch): Promise<OpenedBro
   // mkdtemp makes it 0700: other users of the worker host cannot read the session's cookies.
   const profile = await mkdtemp(path.join(os.tmpdir(), "mix-browser-profile-"));
   try {
+    // Loaded on first use, like connect-remote.ts: the API never launches a browser.
+    const { chromium } = await import("playwright-core");
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: launch.executablePath,
       headless: true,

@@ -3,11 +3,12 @@
  * pipeline as `POST /api/sessions/{id}/messages` (stored, queued, run by a worker, its events
  * logged), so a chat can later be read, streamed or continued through the sessions API.
  */
-import type { ChatRequest } from "../contracts";
+import type { ChatRequest, KnowledgeSource } from "../contracts";
 import type { RunFollower } from "../follow/run-follower";
 import type { PlanGate } from "../credits/plan-gate";
 import type { MessagesService } from "../messages/messages.service";
 import type { SentBy } from "../messages/user-message-sender";
+import type { SessionKnowledge } from "../knowledge/session-knowledge";
 import type { ModelCatalog } from "../models/catalog/model-catalog";
 import type { SessionsService } from "../sessions/sessions.service";
 
@@ -21,6 +22,8 @@ export interface ChatStarted {
   model: string;
   /** The session's newest event id before the message was sent: the reply's events follow it. */
   afterEventId: number;
+  /** The knowledge sources the reply is given, under the markers it cites ([1], [2]...). */
+  sources?: KnowledgeSource[];
 }
 
 export class ChatService {
@@ -31,6 +34,8 @@ export class ChatService {
     private readonly models: ModelCatalog,
     /** The workspace's plan (models, credits); none: no plan is checked. */
     private readonly gate: Pick<PlanGate, "checkChat"> | null = null,
+    /** The conversation's knowledge switch and the sources a reply is given; none: no knowledge. */
+    private readonly knowledge: Pick<SessionKnowledge, "setEnabled" | "sourcesFor"> | null = null,
   ) {}
 
   /** Resolves (or starts) the conversation and sends the message; the reply is produced by a worker. */
@@ -47,13 +52,16 @@ export class ChatService {
     // A concrete model becomes the conversation's, so this run and the ones after it use it;
     // Auto leaves the conversation's choice (or the workspace's) as it was.
     if (chosen) await this.sessions.setModel(workspaceId, conversationId, { modelProvider: chosen.provider, modelId: chosen.modelId });
+    // `knowledge` sets the conversation's switch before the run reads it; omitted leaves it as it was.
+    if (request.knowledge !== undefined) await this.knowledge?.setEnabled(workspaceId, conversationId, request.knowledge);
+    const sources = (await this.knowledge?.sourcesFor(workspaceId, conversationId, request.message)) ?? [];
     const afterEventId = await this.follow.startPoint(conversationId);
     // A chat reply is text only: a tool asking permission would stall a plain-text stream.
     const { messageId } = await this.messages.send(workspaceId, conversationId, { text: request.message, plan_mode: false }, undefined, {
       withTools: false,
       sentBy,
     });
-    return { conversationId, messageId, model, afterEventId };
+    return { conversationId, messageId, model, afterEventId, sources };
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * The commands every deployment has. Only pure prompt templates: a command here must be
- * honoured by sending its expansion to the model, with no other feature behind it.
+ * The commands every deployment has. Prompt templates, honoured by sending their expansion to
+ * the model, except `/compact`: its message is stored as typed and its run summarises the
+ * conversation instead of calling the model on it (agent/loop-context.ts).
  */
 
 export interface CommandDefinition {
@@ -30,5 +31,12 @@ export const BUILTIN_COMMANDS: readonly CommandDefinition[] = [
     description: "Summarize the given text",
     argumentHint: "<text>",
     template: "Summarize: $ARGUMENTS",
+  },
+  {
+    name: "compact",
+    description: "Summarise the conversation so far to free the model's context window (the full history stays stored)",
+    argumentHint: "[what the summary should focus on]",
+    // Kept as typed: the run recognises it (context/compaction-marker.ts).
+    template: "/compact $ARGUMENTS",
   },
 ];

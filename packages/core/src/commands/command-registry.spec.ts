@@ -37,9 +37,15 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 describe("CommandRegistry", () => {
+  it("keeps /compact as typed, with what the summary should focus on: its run compacts instead of asking the model", async () => {
+    expect(await registry.expandCommand("/compact")).toBe("/compact");
+    expect(await registry.expandCommand("/compact focus on the API")).toBe("/compact focus on the API");
+    expect(await registry.get("compact")).toMatchObject({ usage: "/compact [what the summary should focus on]" });
+  });
+
   it("lists the built-ins when the folder does not exist, without a warning", async () => {
     const missing = new CommandRegistry({ dir: join(dir, "absent"), logger: capturingLogger() });
-    expect((await missing.list()).map((command) => command.name)).toEqual(["help", "review", "summarize"]);
+    expect((await missing.list()).map((command) => command.name)).toEqual(["help", "review", "summarize", "compact"]);
     expect(warnings).toEqual([]);
   });
 
@@ -50,6 +56,7 @@ describe("CommandRegistry", () => {
       { name: "help", description: expect.any(String) },
       { name: "review", description: expect.any(String) },
       { name: "summarize", description: "Summarize the given text" },
+      { name: "compact", description: expect.any(String) },
       { name: "fix-issue", description: "Fix an issue" },
       { name: "plain", description: "Explain the code base." },
     ]);
@@ -71,7 +78,7 @@ describe("CommandRegistry", () => {
     await write("summarize.md", "Mine instead: $ARGUMENTS");
     await write(".hidden.md", "x");
     await write("good.md", "Good $ARGUMENTS");
-    expect((await registry.list()).map((command) => command.name)).toEqual(["help", "review", "summarize", "good"]);
+    expect((await registry.list()).map((command) => command.name)).toEqual(["help", "review", "summarize", "compact", "good"]);
     expect(await registry.expandCommand("/summarize x")).toBe("Summarize: x");
     expect(warnings).toEqual([
       expect.stringContaining("Bad Name.md"),

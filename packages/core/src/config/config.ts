@@ -7,7 +7,10 @@ import { MAX_MESSAGE_TEXT_LENGTH } from "../contracts/messages";
 import { parseEncryptionKey, parseEncryptionKeys } from "../secrets/secret-box";
 import { BROWSER_CLIENT_SETTINGS } from "./browser-client-settings";
 import { SEARCH_SETTINGS } from "./search-settings";
+import { KNOWLEDGE_SETTINGS } from "./knowledge-settings";
 import { METRICS_SETTINGS } from "./metrics-settings";
+import { REDIS_SETTINGS } from "./redis-settings";
+import { CONTEXT_SETTINGS } from "./context-settings";
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -22,6 +25,8 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,64}$/, "letters, digits, ':', '_' or '-' only")
     .default("mix"),
+  /** A Redis Cluster instead of REDIS_URL (redis-settings.ts). */
+  ...REDIS_SETTINGS,
 
   PORT: int(0, 65_535).default(8088),
   HOST: z.string().default("0.0.0.0"),
@@ -134,8 +139,12 @@ export const ConfigSchema = z.object({
   FETCH_ALLOW_PRIVATE_NETWORKS: z.stringbool().default(false),
   /** The agent's Search tool (search-settings.ts). */
   ...SEARCH_SETTINGS,
+  /** Knowledge sources: quotas, chunking, retrieval (knowledge-settings.ts). */
+  ...KNOWLEDGE_SETTINGS,
   ...BROWSER_CLIENT_SETTINGS,
   ...METRICS_SETTINGS,
+  /** What the model is sent: windows, compaction, large tool outputs, caching (context-settings.ts). */
+  ...CONTEXT_SETTINGS,
 
   /**
    * How agent commands (Bash, bash_script callbacks, python_execution) are confined.

@@ -18,6 +18,10 @@ export const AUDIT_ACTIONS = [
   "session.deleted",
   "session.callbacks_changed",
   "credits.changed",
+  "workspace.profile_changed",
+  "knowledge.document_added",
+  "knowledge.document_reindexed",
+  "knowledge.document_deleted",
 ] as const;
 export const AuditActionName = z.enum(AUDIT_ACTIONS);
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -22,6 +22,11 @@ export const ChatRequest = z.strictObject({
   model: safeString({ error: "model must be a string" }).optional(),
   /** The session to continue; omitted starts a new one. */
   conversationId: safeString({ error: "conversationId must be a string" }).min(1, "conversationId must not be empty").optional(),
+  /**
+   * Whether this reply (and the conversation's later ones, until changed) is grounded on the
+   * workspace's knowledge sources; omitted leaves the conversation's setting (on by default).
+   */
+  knowledge: z.boolean({ error: "knowledge must be a boolean" }).optional(),
 });
 export type ChatRequest = z.infer<typeof ChatRequest>;
 

@@ -136,8 +136,15 @@ export const UsageQuery = z.object({
 export type UsageQuery = z.infer<typeof UsageQuery>;
 
 export const UsageTotals = z.object({
-  promptTokens: z.number().int(),
+  promptTokens: z.number().int().describe("Every prompt token, the cached ones included"),
   completionTokens: z.number().int(),
+  // Optional in the schema (older clients know none); always reported.
+  cacheReadTokens: z.number().int().optional().describe("Of promptTokens, read from the provider's prompt cache (billed at its lower cache-read price)"),
+  cacheWriteTokens: z
+    .number()
+    .int()
+    .optional()
+    .describe("Of promptTokens, written to the provider's prompt cache (Anthropic; billed at its cache-write price)"),
   cost: z.number().describe("USD"),
   /** Runs (user messages) with at least one model call in the group. */
   runs: z.number().int(),

@@ -29,3 +29,5 @@ export * from "./sandbox";
 export * from "./audit";
 export * from "./workspace-admin";
 export * from "./credits";
+export * from "./workspace-profile";
+export * from "./knowledge";

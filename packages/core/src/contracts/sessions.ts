@@ -75,6 +75,9 @@ export const SessionTotals = z.object({
   toolCallCount: z.number().int(),
   promptTokens: z.number().int(),
   completionTokens: z.number().int(),
+  /** Of the prompt tokens, those read from the provider's prompt cache and those written to it (priced at their own rates). */
+  cacheReadTokens: z.number().int().optional(),
+  cacheWriteTokens: z.number().int().optional(),
   cost: z.number(),
 });
 

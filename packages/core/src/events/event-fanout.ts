@@ -7,11 +7,10 @@
  * Pub/sub delivers nothing while the connection is down, so after a reconnect every listener
  * is told to catch up from the log (`resync`), once its channel is subscribed again.
  */
-import type { Redis } from "ioredis";
-import type { LoggedEvent } from "../contracts";
+import type { RedisClient } from "../redis/connection";
+import type { EventName, LoggedEvent } from "../contracts";
 import type { Logger } from "../logging/logger";
 import type { RedisKeys } from "../redis/keys";
-import { decodePublished } from "./event-log";
 
 export type EventListener = (event: LoggedEvent) => void;
 
@@ -27,7 +26,7 @@ export class EventFanout {
   private disconnected = false;
 
   constructor(
-    private readonly subscriber: Redis,
+    private readonly subscriber: RedisClient,
     private readonly keys: RedisKeys,
     private readonly logger: Logger,
   ) {
@@ -83,13 +82,49 @@ export class EventFanout {
   private dispatch(channel: string, message: string): void {
     const set = this.listeners.get(channel);
     if (!set) return;
-    let event: LoggedEvent;
-    try {
-      event = decodePublished(message);
-    } catch (error) {
-      this.logger.error({ err: error, channel }, "undecodable event on session channel");
+    const event = decodePublishedLazily(message);
+    if (!event) {
+      this.logger.error({ channel }, "undecodable event on session channel");
       return;
     }
     for (const listener of set) listener.event(event);
   }
+}
+
+/** The JSON text of each live event's data, exactly as its appender encoded it. */
+const publishedData = new WeakMap<LoggedEvent, string>();
+
+/**
+ * The data of an event delivered live, as the JSON text it was published with (undefined for an
+ * event read from the log or made here): what an SSE stream writes as it is, without parsing.
+ */
+export function publishedJson(event: LoggedEvent): string | undefined {
+  return publishedData.get(event);
+}
+
+/**
+ * A message published by the append script (`id\nevent\ndata`) as an event whose data is parsed
+ * on first read, once for all the process's listeners: a process that only relays the event to
+ * SSE clients never parses it.
+ */
+function decodePublishedLazily(message: string): LoggedEvent | undefined {
+  const first = message.indexOf("\n");
+  const second = first < 0 ? -1 : message.indexOf("\n", first + 1);
+  if (second < 0) return undefined;
+  const json = message.slice(second + 1);
+  let data: unknown;
+  let parsed = false;
+  const event = {
+    id: message.slice(0, first),
+    event: message.slice(first + 1, second) as EventName,
+    get data() {
+      if (!parsed) {
+        data = JSON.parse(json);
+        parsed = true;
+      }
+      return data;
+    },
+  } as LoggedEvent;
+  publishedData.set(event, json);
+  return event;
 }

@@ -1,7 +1,10 @@
 /** The event log against a real Redis: ids, atomic publish, replay, bounds and expiry. */
+import { waitFor } from "@mix/testing";
 import type { LoggedEvent } from "../contracts";
+import { EventLog } from "./event-log";
 import { openSessionEventStream } from "./session-event-stream";
 import { createEventBusFixture } from "../../test/helpers/event-bus-fixture";
+import { testRedis } from "../../test/helpers/test-redis-client";
 
 const bus = createEventBusFixture("eventlog");
 const { keys, redis, log, fanout } = bus;
@@ -72,4 +75,42 @@ it("deletes a session's log and counter", async () => {
   await log.delete("s1");
   expect(await log.readAfter("s1", 0)).toEqual([]);
   expect(await log.lastId("s1")).toBe(0);
+});
+
+it("appends a burst in the order it was appended, in a few calls, across a reserved block's end", async () => {
+  // A log on a client of its own, whose script calls are counted; ids from an in-memory mark.
+  const client = testRedis();
+  let scriptCalls = 0;
+  // A single server's and a cluster's sendCommand alike: the command is the first argument.
+  type SendCommand = (command: { name: string }, ...rest: unknown[]) => unknown;
+  const counting = client as unknown as { sendCommand: SendCommand };
+  const send = counting.sendCommand.bind(client);
+  counting.sendCommand = (command, ...rest) => {
+    if (/^eval/i.test(command.name)) scriptCalls++;
+    return send(command, ...rest);
+  };
+  const marks = new Map<string, number>();
+  const reserve = async (sessionId: string, block: number, atLeast: number) => {
+    marks.set(sessionId, Math.max(marks.get(sessionId) ?? 0, atLeast) + block);
+    return marks.get(sessionId)!;
+  };
+  const counted = new EventLog(client, keys, { maxLen: 100, ttlSeconds: 120, ids: { reserve } });
+  // More than one block of reserved ids (1000), all appended before the first call returns.
+  const count = 1_500;
+  const live: LoggedEvent[] = [];
+  const stop = await fanout.subscribe("burst", (event) => live.push(event));
+  const appended = await Promise.all(Array.from({ length: count }, (_, i) => counted.append("burst", "content", content(`b${i}`))));
+  client.disconnect();
+  expect(appended.map((event) => event.id)).toEqual(Array.from({ length: count }, (_, i) => String(i + 1)));
+  expect(appended.map((event) => (event.data as { content: string }).content)).toEqual(Array.from({ length: count }, (_, i) => `b${i}`));
+  // One call for the first event, then bursts (and one more where the reserved block ran out).
+  expect(scriptCalls).toBeGreaterThanOrEqual(3);
+  expect(scriptCalls).toBeLessThan(count / 50);
+  // The log keeps its newest events (bounded at about 100 here): the tail of the burst, in order.
+  const replay = await log.readAfter("burst", 0, count);
+  expect(replay.length).toBeGreaterThanOrEqual(100);
+  expect(replay).toEqual(appended.slice(-replay.length));
+  await waitFor(() => live.length === count);
+  stop();
+  expect(live).toEqual(appended);
 });

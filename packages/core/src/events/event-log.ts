@@ -8,22 +8,32 @@
  * counter runs into its top, or Redis lost both (a restart without persistence), the next block
  * is reserved there first. So ids keep rising for the session's whole life, whatever Redis loses.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { EventName, EventPayload, LoggedEvent } from "../contracts";
 import type { RedisKeys } from "../redis/keys";
 import { noteEventAppended } from "../tracing/spans";
 import type { EventIdReserver } from "./event-ids";
 
-// KEYS: seq, top, log. ARGV: event, data, maxLen, ttlSeconds, channel. -1: no reserved id left.
+// KEYS: seq, top, log. ARGV: maxLen, ttlSeconds, channel, then event, data of each event, in order.
+// Appends as many as the reserved ids allow and returns { first id, how many }; { -1, 0 }: none
+// left. One read of the counter and its top, one write of the counter and one EXPIRE per call,
+// however many events it carries.
 const APPEND_SCRIPT = `
-local seq = tonumber(redis.call('GET', KEYS[1]))
-local top = tonumber(redis.call('GET', KEYS[2]))
-if not seq or not top or seq >= top then return -1 end
-local id = redis.call('INCR', KEYS[1])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], id .. '-0', 'e', ARGV[1], 'd', ARGV[2])
-redis.call('EXPIRE', KEYS[3], ARGV[4])
-redis.call('PUBLISH', ARGV[5], id .. '\\n' .. ARGV[1] .. '\\n' .. ARGV[2])
-return id
+local ids = redis.call('MGET', KEYS[1], KEYS[2])
+local seq = tonumber(ids[1])
+local top = tonumber(ids[2])
+if not seq or not top or seq >= top then return {-1, 0} end
+local n = math.min((#ARGV - 3) / 2, top - seq)
+for i = 1, n do
+  local id = seq + i
+  local event = ARGV[2 + 2 * i]
+  local data = ARGV[3 + 2 * i]
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], id .. '-0', 'e', event, 'd', data)
+  redis.call('PUBLISH', ARGV[3], id .. '\\n' .. event .. '\\n' .. data)
+end
+redis.call('INCRBY', KEYS[1], n)
+redis.call('EXPIRE', KEYS[3], ARGV[2])
+return {seq + 1, n}
 `;
 
 // KEYS: seq, top. ARGV: floor, top. A lost counter restarts at the floor (every id handed out is
@@ -38,48 +48,100 @@ return 1
 /** Ids reserved in Postgres at a time: one write per this many events of a session. */
 export const EVENT_ID_BLOCK = 1_000;
 
+/** Most events one append call carries (a burst queued behind the call in flight). */
+const MAX_BURST = 256;
+
 export interface EventLogOptions {
   maxLen: number;
   ttlSeconds: number;
   ids: EventIdReserver;
 }
 
-type RedisWithAppend = Redis & {
-  mixAppendEvent(seq: string, top: string, log: string, event: string, data: string, maxLen: number, ttl: number, channel: string): Promise<number>;
+type RedisWithAppend = RedisClient & {
+  mixAppendEvents(seq: string, top: string, log: string, maxLen: number, ttl: number, channel: string, ...eventsAndData: string[]): Promise<[number, number]>;
   mixExtendEventIds(seq: string, top: string, floor: number, top_: number): Promise<number>;
 };
 
+/** An event waiting for its id: it is appended with the events queued with it, in order. */
+interface QueuedEvent {
+  event: EventName;
+  data: unknown;
+  encoded: string;
+  resolve(logged: LoggedEvent): void;
+  reject(error: unknown): void;
+}
+
 export class EventLog {
   private readonly redis: RedisWithAppend;
+  /**
+   * Per session, the events queued while an append call is in flight: they go out together in
+   * the next call, in the order they were appended, so a session has one call in flight at a
+   * time and a burst (deltas streamed faster than a round trip) costs one call, not one each.
+   */
+  private readonly queues = new Map<string, QueuedEvent[]>();
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly options: EventLogOptions,
   ) {
-    if (!("mixAppendEvent" in redis)) redis.defineCommand("mixAppendEvent", { numberOfKeys: 3, lua: APPEND_SCRIPT });
+    if (!("mixAppendEvents" in redis)) redis.defineCommand("mixAppendEvents", { numberOfKeys: 3, lua: APPEND_SCRIPT });
     if (!("mixExtendEventIds" in redis)) redis.defineCommand("mixExtendEventIds", { numberOfKeys: 2, lua: EXTEND_SCRIPT });
     this.redis = redis as RedisWithAppend;
   }
 
-  async append<E extends EventName>(sessionId: string, event: E, data: EventPayload<E>): Promise<LoggedEvent<E>> {
-    const encoded = JSON.stringify(data);
-    for (;;) {
-      const id = await this.redis.mixAppendEvent(
+  /** Resolves once the event is in the log and published, with the id it got. */
+  append<E extends EventName>(sessionId: string, event: E, data: EventPayload<E>): Promise<LoggedEvent<E>> {
+    const appended = new Promise<LoggedEvent>((resolve, reject) => {
+      const queued: QueuedEvent = { event, data, encoded: JSON.stringify(data), resolve, reject };
+      const queue = this.queues.get(sessionId);
+      if (queue) return void queue.push(queued);
+      this.queues.set(sessionId, [queued]);
+      void this.drain(sessionId);
+    });
+    // Noted here, in the appender's context, so the event lands on the appender's span.
+    return appended.then((logged) => {
+      noteEventAppended(event, logged.id);
+      return logged as LoggedEvent<E>;
+    });
+  }
+
+  /** Appends the session's queued events, a burst per call, until none is left. */
+  private async drain(sessionId: string): Promise<void> {
+    const queue = this.queues.get(sessionId)!;
+    while (queue.length > 0) {
+      const burst = queue.slice(0, MAX_BURST);
+      try {
+        await this.appendBurst(sessionId, burst);
+        queue.splice(0, burst.length);
+      } catch (error) {
+        // What was queued behind a failed event fails with it: nothing after a gap goes out.
+        for (const queued of queue.splice(0)) queued.reject(error);
+      }
+    }
+    this.queues.delete(sessionId);
+  }
+
+  private async appendBurst(sessionId: string, burst: QueuedEvent[]): Promise<void> {
+    let next = 0;
+    while (next < burst.length) {
+      const args: string[] = [];
+      for (let i = next; i < burst.length; i++) args.push(burst[i]!.event, burst[i]!.encoded);
+      const [first, count] = await this.redis.mixAppendEvents(
         this.keys.eventSeq(sessionId),
         this.keys.eventSeqTop(sessionId),
         this.keys.eventLog(sessionId),
-        event,
-        encoded,
         this.options.maxLen,
         this.options.ttlSeconds,
         this.keys.eventChannel(sessionId),
+        ...args,
       );
-      if (id >= 0) {
-        noteEventAppended(event, String(id));
-        return { id: String(id), event, data };
+      for (let i = 0; i < count; i++) {
+        const queued = burst[next + i]!;
+        queued.resolve({ id: String(first + i), event: queued.event, data: queued.data } as LoggedEvent);
       }
-      await this.reserveIds(sessionId);
+      next += count;
+      if (next < burst.length) await this.reserveIds(sessionId);
     }
   }
 

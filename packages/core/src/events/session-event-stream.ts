@@ -43,75 +43,107 @@ export async function openSessionEventStream(
   sessionId: string,
   lastEventId: number,
   deliver: (event: LoggedEvent) => void,
-  { waitForDrain, onGap, onBroken }: StreamHandlers = {},
+  handlers: StreamHandlers = {},
 ): Promise<OpenStream> {
-  let lastSent = lastEventId;
-  let live = false;
-  let closed = false;
-  const buffered: LoggedEvent[] = [];
+  const stream = new SessionEventStream(log, sessionId, lastEventId, deliver, handlers);
+  // Subscribed first (live events are buffered meanwhile), then replayed: no gap in between.
+  stream.unsubscribe = await fanout.subscribe(sessionId, stream);
+  try {
+    await stream.catchUp();
+  } catch (error) {
+    stream.unsubscribe();
+    throw error;
+  }
+  return stream;
+}
 
-  const send = (event: LoggedEvent) => {
-    const id = Number(event.id);
-    if (closed || id <= lastSent) return;
-    lastSent = id;
-    deliver(event);
-  };
+/**
+ * One client's stream, as one object (it is its own fan-out listener): a server holding
+ * thousands of idle streams keeps one of these per stream, not a dozen closures.
+ */
+class SessionEventStream implements OpenStream {
+  unsubscribe: () => void = () => undefined;
+  private lastSent: number;
+  private live = false;
+  private closed = false;
+  private buffered: LoggedEvent[] = [];
+  private resyncing?: Promise<void>;
 
-  // Replays the log after lastSent, then what arrived live meanwhile; live delivery resumes after.
-  const catchUp = async () => {
-    live = false;
+  constructor(
+    private readonly log: EventLog,
+    private readonly sessionId: string,
+    lastEventId: number,
+    private readonly deliver: (event: LoggedEvent) => void,
+    private readonly handlers: StreamHandlers,
+  ) {
+    this.lastSent = lastEventId;
+  }
+
+  lastDeliveredId(): number {
+    return this.lastSent;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe();
+  }
+
+  /** A live event from the fan-out: sent now, or kept until the replay in progress is done. */
+  event(event: LoggedEvent): void {
+    if (this.live) this.send(event);
+    else this.buffered.push(event);
+  }
+
+  /** The subscriber reconnected: catch up from the log, after any catch-up still running. */
+  resync(): void {
+    this.resyncing = (this.resyncing ?? Promise.resolve()).then(() =>
+      this.closed
+        ? undefined
+        : this.catchUp().catch((error: unknown) => {
+            this.close();
+            this.handlers.onBroken?.(error);
+          }),
+    );
+  }
+
+  /** Replays the log after lastSent, then what arrived live meanwhile; live delivery resumes after. */
+  async catchUp(): Promise<void> {
+    const { log, sessionId } = this;
+    this.live = false;
     const newest = await log.lastId(sessionId);
     // Ahead of the counter: its ids are from before a reset that restarted them (only a session
     // whose ids Postgres never backed, or a counter from before ids were backed). Start over.
-    const ahead = lastSent > newest;
-    const gapAfter = lastSent;
-    if (ahead) lastSent = 0;
+    const ahead = this.lastSent > newest;
+    const gapAfter = this.lastSent;
+    if (ahead) this.lastSent = 0;
     let first = true;
     for (;;) {
-      const batch = await log.readAfter(sessionId, lastSent, REPLAY_BATCH);
+      const batch = await log.readAfter(sessionId, this.lastSent, REPLAY_BATCH);
       if (first) {
         first = false;
         const resumedAt = batch.length > 0 ? Number(batch[0]!.id) : 0;
         // Ids rise by one per event, so a jump (or an empty log behind a newer counter) is a loss.
-        const lost = ahead || resumedAt > lastSent + 1 || (resumedAt === 0 && newest > lastSent);
-        if (gapAfter > 0 && lost) onGap?.({ afterId: gapAfter, resumedAt });
+        const lost = ahead || resumedAt > this.lastSent + 1 || (resumedAt === 0 && newest > this.lastSent);
+        if (gapAfter > 0 && lost) this.handlers.onGap?.({ afterId: gapAfter, resumedAt });
       }
       for (const event of batch) {
-        send(event);
-        const pause = waitForDrain?.();
+        this.send(event);
+        const pause = this.handlers.waitForDrain?.();
         if (pause) await pause;
       }
-      if (batch.length < REPLAY_BATCH || closed) break;
+      if (batch.length < REPLAY_BATCH || this.closed) break;
     }
-    for (const event of buffered.splice(0)) send(event);
-    live = true;
-  };
-
-  let resyncing: Promise<void> = Promise.resolve();
-  const unsubscribe = await fanout.subscribe(sessionId, {
-    event: (event) => (live ? send(event) : buffered.push(event)),
-    resync: () => {
-      resyncing = resyncing.then(() =>
-        closed
-          ? undefined
-          : catchUp().catch((error: unknown) => {
-              close();
-              onBroken?.(error);
-            }),
-      );
-    },
-  });
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    unsubscribe();
-  };
-  try {
-    await catchUp();
-  } catch (error) {
-    unsubscribe();
-    throw error;
+    const buffered = this.buffered;
+    this.buffered = [];
+    for (const event of buffered) this.send(event);
+    this.live = true;
   }
 
-  return { lastDeliveredId: () => lastSent, close };
+  private send(event: LoggedEvent): void {
+    const id = Number(event.id);
+    if (this.closed || id <= this.lastSent) return;
+    this.lastSent = id;
+    this.deliver(event);
+  }
 }

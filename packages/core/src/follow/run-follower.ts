@@ -4,7 +4,7 @@
  * what those callers ask around it: where a new run's events will start, and a run's status.
  */
 import type { PrismaClient } from "@mix/db";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { EventFanout } from "../events/event-fanout";
 import type { EventLog } from "../events/event-log";
 import type { RedisKeys } from "../redis/keys";
@@ -19,7 +19,7 @@ export interface RunFollowerDeps {
   /** Read on the first follow: a process that follows nothing (a worker) adds no listener to its subscriber. */
   readonly fanout: EventFanout;
   readonly prisma: PrismaClient;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: RedisKeys;
 }
 

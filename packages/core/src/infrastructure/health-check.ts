@@ -1,6 +1,6 @@
 /** Whether the process's Postgres and Redis answer, each within a bounded time (for /health). */
 import type { PrismaClient } from "@mix/db";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { HealthResponse } from "../contracts";
 
 export type DependencyStatus = HealthResponse["checks"];
@@ -11,7 +11,7 @@ const CHECK_TIMEOUT_MS = 2_000;
 export class HealthCheck {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly timeoutMs = CHECK_TIMEOUT_MS,
   ) {}
 

@@ -4,8 +4,8 @@
  * services on top, so a new connection or store is wired for all of them at once.
  */
 import { createPrismaClient, type PrismaClient } from "@mix/db";
-import type { Redis } from "ioredis";
-import type { Config } from "../config/config";
+import { ConfigError, type Config } from "../config/config";
+import { redisSettingsProblem } from "../config/redis-settings";
 import { AuditLog } from "../audit/audit-log";
 import { mapWorkspaceGone } from "../auth/workspace-gone";
 import { CredentialsService } from "../credentials/credentials.service";
@@ -19,7 +19,7 @@ import { PlanCatalog } from "../plans/plan-catalog";
 import { WorkspacePlans } from "../plans/workspace-plans";
 import { defaultPreferences, PreferencesService } from "../preferences/preferences.service";
 import { RunQueue } from "../queues/run-queue";
-import { createBullConnection, createRedis } from "../redis/connection";
+import { createBullConnection, createRedis, createSubscriber, type RedisClient } from "../redis/connection";
 import { RedisKeys } from "../redis/keys";
 import { sandboxFileOwner } from "../sandbox/create-sandbox";
 import type { FileOwner } from "../storage/file-owner";
@@ -31,14 +31,14 @@ export interface Infrastructure {
   readonly logger: Logger;
   readonly prisma: PrismaClient;
   /** Commands (reads, writes, publishes); shared by every service of the process. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** The process's one subscriber connection: event fan-out, key revocations, cancels, permission answers. */
-  readonly subscriber: Redis;
+  readonly subscriber: RedisClient;
   readonly keys: RedisKeys;
   /** The agent-runs queue (producer side). */
   readonly queue: RunQueue;
   /** The producer connection of BullMQ queues (the runs queue and any other queue the process adds). */
-  readonly queueConnection: Redis;
+  readonly queueConnection: RedisClient;
   readonly events: EventLog;
   readonly fanout: EventFanout;
   /** Session folders, owned by the user the sandboxed commands run as. */
@@ -57,7 +57,7 @@ export interface Infrastructure {
   /** What a workspace's plan lets through (models, credits), asked before a message or a model choice is stored. */
   readonly planGate: PlanGate;
   /** A new blocking connection for a BullMQ worker (each needs its own); closed with the rest. */
-  workerConnection(): Redis;
+  workerConnection(): RedisClient;
   /** Quits every connection opened here. */
   close(): Promise<void>;
 }
@@ -74,13 +74,21 @@ export function createInfrastructure(config: Config, logger: Logger, options: In
   const planCatalog = PlanCatalog.load(config.PLANS_FILE);
   // A request of a workspace deleted meanwhile fails like its key: 401, not a foreign-key 500.
   const prisma = mapWorkspaceGone(countPrismaErrors(createPrismaClient({ url: config.DATABASE_URL, poolSize: options.poolSize ?? config.DATABASE_POOL_SIZE })));
-  const keys = new RedisKeys(config.REDIS_PREFIX);
-  const redis = createRedis(config.REDIS_URL, {}, logger);
-  const subscriber = createRedis(config.REDIS_URL, {}, logger);
-  const queueConnection = createBullConnection(config.REDIS_URL, logger);
-  const workerConnections: Redis[] = [];
+  const redisProblem = redisSettingsProblem(config);
+  if (redisProblem) throw new ConfigError(`Invalid configuration:\n  ${redisProblem}`);
+  // REDIS_CLUSTER_NODES set: every connection below is a cluster client, and BullMQ's keys share a hash tag.
+  const keys = new RedisKeys(config.REDIS_PREFIX, { cluster: config.REDIS_CLUSTER_NODES !== undefined });
+  const redis = createRedis(config, {}, logger);
+  const subscriber = createSubscriber(config, logger);
+  const queueConnection = createBullConnection(config, logger);
+  const workerConnections: RedisClient[] = [];
   const queue = new RunQueue(queueConnection, keys.queuePrefix());
-  const events = new EventLog(redis, keys, { maxLen: config.EVENT_LOG_MAX_LEN, ttlSeconds: config.EVENT_LOG_TTL_SECONDS, ids: new PostgresEventIds(prisma) });
+  // EventLog still names its connection `Redis`; it sends only commands a Cluster has alike.
+  const events = new EventLog(redis, keys, {
+    maxLen: config.EVENT_LOG_MAX_LEN,
+    ttlSeconds: config.EVENT_LOG_TTL_SECONDS,
+    ids: new PostgresEventIds(prisma),
+  });
   const audit = new AuditLog(prisma);
   // Every check of a workspace's plan in this process shares one short memory of it.
   const workspacePlans = new WorkspacePlans(prisma, planCatalog);
@@ -111,7 +119,7 @@ export function createInfrastructure(config: Config, logger: Logger, options: In
     credits,
     planGate,
     workerConnection() {
-      const connection = createBullConnection(config.REDIS_URL, logger);
+      const connection = createBullConnection(config, logger);
       workerConnections.push(connection);
       return connection;
     },

@@ -1,18 +1,17 @@
 import { join } from "node:path";
-import { Redis } from "ioredis";
-import { deleteRedisPrefix, mcpFixtureStdioServer, testRedisPrefix, TEST_REDIS_URL } from "@mix/testing";
+import { deleteRedisPrefix, mcpFixtureStdioServer, testRedisPrefix } from "@mix/testing";
 import { loadConfig } from "../config/config";
 import { createLogger } from "../logging/logger";
-import { RedisKeys } from "../redis/keys";
 import { McpServerCatalog } from "./mcp-servers-file";
 import { McpServersService } from "./mcp-servers.service";
 import { McpServersResponse, McpStatusCache } from "./mcp-status";
 import { refreshMcpServerStatus } from "./mcp-status-refresh";
 import { McpToolSource } from "./mcp-tool-source";
+import { testRedis, testRedisKeys } from "../../test/helpers/test-redis-client";
 
 const prefix = testRedisPrefix("mcp-status");
-const keys = new RedisKeys(prefix);
-const redis = new Redis(TEST_REDIS_URL);
+const keys = testRedisKeys(prefix);
+const redis = testRedis();
 const logger = createLogger("mcp-status-test", "silent");
 const config = loadConfig({ DATABASE_URL: "postgres://unused/db" });
 const TTL = McpStatusCache.ttlFor(60_000);

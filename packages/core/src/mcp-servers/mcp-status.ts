@@ -4,7 +4,7 @@
  * refresh has run for a few periods (no worker left), so an API instance never starts a server
  * and every instance answers the same.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import { z } from "zod";
 import type { RedisKeys } from "../redis/keys";
 import type { McpServerCheck } from "./mcp-tool-source";
@@ -37,7 +37,7 @@ const CachedCheck = z.union([
 
 export class McpStatusCache {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     /** How long checks outlive the last refresh: a few refresh periods. */
     private readonly ttlSeconds: number,

@@ -3,7 +3,7 @@
  * still over the byte cap, re-encoded as JPEG and shrunk until it fits. An image that already
  * fits is sent as it is, byte for byte.
  */
-import sharp from "sharp";
+import type sharp from "sharp";
 import { badRequest } from "../errors/app-error";
 import type { ImageLimits } from "./media-limits";
 
@@ -21,6 +21,8 @@ const MAX_INPUT_PIXELS = 100_000_000;
 const SHRINK_STEPS = 6;
 
 export async function fitImage(bytes: Buffer, mediaType: string, limits: ImageLimits, name: string): Promise<FittedImage> {
+  // Loaded on first use: sharp and libvips weigh on every process that imports the core package.
+  const { default: sharp } = await import("sharp");
   let meta: sharp.Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
@@ -51,6 +53,7 @@ export async function fitImage(bytes: Buffer, mediaType: string, limits: ImageLi
 }
 
 async function encode(bytes: Buffer, side: number, format: "png" | "jpeg" | "webp", name: string): Promise<FittedImage> {
+  const { default: sharp } = await import("sharp");
   const pipeline = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, animated: false })
     .rotate()
     .resize({ width: side, height: side, fit: "inside", withoutEnlargement: true });

@@ -24,11 +24,13 @@ export interface NewUserMessage {
   /** Who sent it (stored on the run, for usage per key and member); null: not known. */
   apiKeyId?: string | null;
   memberId?: string | null;
+  /** The id to give the message (and its run), when the caller needs it before the insert; a new one otherwise. */
+  id?: string;
 }
 
 /** The new message's id, or null when the session is not in the workspace. */
 export async function insertUserMessage(prisma: PrismaClient, message: NewUserMessage): Promise<string | null> {
-  const id = randomUUID();
+  const id = message.id ?? randomUUID();
   const part: PartData = { type: "text", text: message.text };
   const rows = await prisma.$queryRaw<{ id: string }[]>(Prisma.sql`
     WITH turn AS (

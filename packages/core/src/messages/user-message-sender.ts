@@ -7,6 +7,7 @@
  * steps loses nothing and duplicates nothing. Keys are per session; a key repeated with a
  * different request is refused (422), never dropped.
  */
+import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@mix/db";
 import type { CommandRegistry } from "../commands/command-registry";
 import type { PlanGate } from "../credits/plan-gate";
@@ -73,10 +74,25 @@ export class UserMessageSender {
     if (existing === null) await this.deps.gate?.checkSend(workspaceId, sessionId);
     // `/name args` of a known command is stored as the command's prompt; other text as typed.
     const text = existing ? request.text : ((await this.deps.commands.expandCommand(request.text)) ?? request.text);
-    const messageId = existing ?? (await this.store(workspaceId, sessionId, { ...request, text }, idempotency, options.withTools, options.sentBy));
+    // A new run is counted in its workspace's queue share while it is stored: one round trip
+    // fewer between the insert and the job. A run that is not stored after all is settled again.
+    const newId = existing ? null : randomUUID();
+    const counted = newId ? this.deps.queue.countIn(workspaceId, newId) : undefined;
+    counted?.catch(() => undefined);
+    let messageId: string;
+    try {
+      messageId = existing ?? (await this.store(workspaceId, sessionId, { ...request, text }, idempotency, options.withTools, options.sentBy, newId!));
+    } catch (error) {
+      if (newId) this.uncount(workspaceId, newId, counted!);
+      throw error;
+    }
+    if (newId && messageId !== newId) this.uncount(workspaceId, newId, counted!);
     try {
       // The job carries the send's trace context: the run's spans join the request's trace.
-      const enqueue = traceEnqueue(messageId, (trace) => this.deps.queue.enqueue({ runId: messageId, sessionId, workspaceId, ...(trace ? { trace } : {}) }));
+      const count = messageId === newId ? counted : undefined;
+      const enqueue = traceEnqueue(messageId, (trace) =>
+        this.deps.queue.enqueue({ runId: messageId, sessionId, workspaceId, ...(trace ? { trace } : {}) }, count),
+      );
       await withDeadline(enqueue, REDIS_DEADLINE_MS);
     } catch (error) {
       // Stored is what counts: the enqueue may still land, and if not, the workers' recovery
@@ -84,6 +100,13 @@ export class UserMessageSender {
       this.deps.logger.warn({ err: error, sessionId, messageId }, "message stored but not yet queued (Redis unavailable); the recovery sweep queues it");
     }
     return { status: "processing", sessionId, messageId, duplicate: existing !== null };
+  }
+
+  /** A counted id that is no run (its insert failed, or a concurrent send with its key won) stops counting; best effort. */
+  private uncount(workspaceId: string, runId: string, counted: Promise<number>): void {
+    void counted
+      .then(() => this.deps.queue.settle(workspaceId, runId))
+      .catch((error: unknown) => this.deps.logger.debug({ err: error, runId }, "could not settle the count of a run that was not stored"));
   }
 
   /** The message first sent with this key, or null; a 422 when it was sent with another request. */
@@ -103,12 +126,14 @@ export class UserMessageSender {
     sessionId: string,
     request: SendMessageRequest,
     idempotency: Idempotency | null,
-    withTools?: boolean,
-    sentBy?: SentBy,
+    withTools: boolean | undefined,
+    sentBy: SentBy | undefined,
+    newId: string,
   ): Promise<string> {
     let id: string | null;
     try {
       id = await insertUserMessage(this.deps.prisma, {
+        id: newId,
         workspaceId,
         sessionId,
         text: request.text,

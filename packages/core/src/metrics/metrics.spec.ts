@@ -76,6 +76,13 @@ describe("the hooks", () => {
     expect(await valueOf(modelCost, { provider: "p", model: "m" })).toBe(0.5);
   });
 
+  it("counts the cached share of the prompt tokens apart", async () => {
+    countModelCall({ provider: "c", model: "m" }, { promptTokens: 100, completionTokens: 5, cacheReadTokens: 80, cacheWriteTokens: 15, cost: 0.1 });
+    expect(await valueOf(modelTokens, { provider: "c", model: "m", kind: "prompt" })).toBe(100);
+    expect(await valueOf(modelTokens, { provider: "c", model: "m", kind: "cache_read" })).toBe(80);
+    expect(await valueOf(modelTokens, { provider: "c", model: "m", kind: "cache_write" })).toBe(15);
+  });
+
   it("times a wait on the user by its settled status, and a cancel", async () => {
     await measureUserRequestWait("permission", async () => ({ status: "granted" }));
     await expect(measureUserRequestWait("notification", () => Promise.reject(new Error("cancelled")))).rejects.toThrow();

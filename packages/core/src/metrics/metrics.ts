@@ -81,7 +81,7 @@ export const modelCalls = new Counter({
 
 export const modelTokens = new Counter({
   name: "mix_model_tokens_total",
-  help: "Tokens of stored model calls, by provider, model and kind (prompt, completion)",
+  help: "Tokens of stored model calls, by provider, model and kind (prompt, completion; cache_read and cache_write, of the prompt tokens)",
   labelNames: ["provider", "model", "kind"] as const,
   registers,
 });

@@ -39,11 +39,23 @@ export function recordQueueWait(queue: string, job: { timestamp: number; process
   queueWait.observe({ queue }, Math.max(0, waitedMs) / 1000);
 }
 
-export function countModelCall(labels: { provider: string; model: string }, usage: { promptTokens: number; completionTokens: number; cost: number }): void {
+export interface CountedModelUsage {
+  promptTokens: number;
+  completionTokens: number;
+  /** Of the prompt tokens, read from and written to the provider's prompt cache. */
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+  cost: number;
+}
+
+export function countModelCall(labels: { provider: string; model: string }, usage: CountedModelUsage): void {
   const { provider, model } = labels;
   modelCalls.inc({ provider, model });
   modelTokens.inc({ provider, model, kind: "prompt" }, usage.promptTokens);
   modelTokens.inc({ provider, model, kind: "completion" }, usage.completionTokens);
+  // Counted apart as well as within "prompt": the cached share is what the cache saves.
+  if (usage.cacheReadTokens) modelTokens.inc({ provider, model, kind: "cache_read" }, usage.cacheReadTokens);
+  if (usage.cacheWriteTokens) modelTokens.inc({ provider, model, kind: "cache_write" }, usage.cacheWriteTokens);
   // A counter only goes up: a negative or non-finite cost (a broken price table) would throw.
   if (Number.isFinite(usage.cost) && usage.cost > 0) modelCost.inc({ provider, model }, usage.cost);
 }

@@ -56,10 +56,19 @@ export interface ReasoningBlock {
   providerMetadata?: ProviderMetadata;
 }
 
+/** `sourceId`: the stored message it was read from or saved as (where a compaction may cut); never sent. */
 export type ModelMessage =
-  | { role: "user"; content: string }
-  | { role: "assistant"; content: string; toolCalls?: ToolCallRequest[]; reasoning?: ReasoningBlock[] }
+  | { role: "user"; content: string; sourceId?: string }
+  | { role: "assistant"; content: string; toolCalls?: ToolCallRequest[]; reasoning?: ReasoningBlock[]; sourceId?: string }
   | { role: "tool"; results: ToolResultMessage[] };
+
+/**
+ * The provider refused the request as longer than the model's context window (Anthropic's
+ * "prompt is too long", OpenAI's context_length_exceeded): the loop compacts and tries once more.
+ */
+export class ContextOverflowError extends Error {
+  override name = "ContextOverflowError";
+}
 
 export interface ToolDefinition {
   name: string;
@@ -76,11 +85,18 @@ export interface ModelRequest {
   thinkingBudget: number;
   tools?: ToolDefinition[];
   maxOutputTokens?: number;
+  /** Mark the stable prefix for the provider's prompt cache where its API takes breakpoints (PROMPT_CACHING). */
+  promptCaching?: boolean;
 }
 
 export interface TokenUsage {
+  /** Every input token of the call, the cached ones included. */
   promptTokens: number;
   completionTokens: number;
+  /** Of `promptTokens`, those read from the provider's prompt cache (billed at its cache-read price). */
+  cacheReadTokens?: number;
+  /** Of `promptTokens`, those written to the prompt cache (Anthropic; billed at its cache-write price). */
+  cacheWriteTokens?: number;
 }
 
 export type ModelStreamPart =

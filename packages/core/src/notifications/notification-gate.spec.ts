@@ -1,8 +1,7 @@
 /** The notify_user tool's gate and the answering service on a real Redis, with the permission gate sharing their waiter. */
 import { randomUUID } from "node:crypto";
 import { createPrismaClient, type PrismaClient } from "@mix/db";
-import { Redis } from "ioredis";
-import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from "@mix/testing";
+import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, waitFor, type TestDatabase } from "@mix/testing";
 import type { LoggedEvent } from "../contracts";
 import { PostgresEventIds } from "../events/event-ids";
 import { EventLog } from "../events/event-log";
@@ -10,20 +9,24 @@ import { createLogger } from "../logging/logger";
 import { expectAppError } from "../../test/helpers/expect-app-error";
 import { PermissionGate } from "../permissions/permission-gate";
 import { PermissionsService } from "../permissions/permissions.service";
-import { RedisKeys } from "../redis/keys";
 import type { NotificationAnswer, UserNotification } from "../tools/tool";
 import { AnswerWaiter } from "../user-requests/answer-waiter";
 import { NotificationGate, type NotificationAsker } from "./notification-gate";
 import { NotificationsService } from "./notifications.service";
+import { testRedis, testRedisKeys } from "../../test/helpers/test-redis-client";
 
 const prefix = testRedisPrefix("notify");
-const keys = new RedisKeys(prefix);
+const keys = testRedisKeys(prefix);
 const logger = createLogger("test", "silent");
-const redis = new Redis(TEST_REDIS_URL);
-const subscriber = new Redis(TEST_REDIS_URL);
+const redis = testRedis();
+const subscriber = testRedis();
 let database: TestDatabase;
 let prisma: PrismaClient;
-const events = new EventLog(redis, keys, { maxLen: 1_000, ttlSeconds: 600, ids: { reserve: (...args) => new PostgresEventIds(prisma).reserve(...args) } });
+const events = new EventLog(redis, keys, {
+  maxLen: 1_000,
+  ttlSeconds: 600,
+  ids: { reserve: (...args) => new PostgresEventIds(prisma).reserve(...args) },
+});
 const waiter = new AnswerWaiter({ redis, subscriber, keys, logger, recheckMs: 200 });
 const gate = new NotificationGate({ waiter, events, defaultTimeoutMs: 60_000, maxTimeoutMs: 600_000 });
 const service = new NotificationsService({ redis, keys });

@@ -8,7 +8,7 @@
  * found or already responded", so a retry after a lost 204 is a 404 too); 400 for an answer of
  * another type than the notification asks, or a choice not among its choices.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import { argumentsDigest } from "../audit/arguments-digest";
 import { SYSTEM_ACTOR, type Actor, type AuditWriter } from "../audit/audit-entry";
 import type { PendingRequestsResponse, RespondToNotificationRequest } from "../contracts";
@@ -18,7 +18,7 @@ import { UserRequestStore } from "../user-requests/user-request-store";
 import { answerFields, toNotification, type NotificationRecord } from "./notification-record";
 
 export interface NotificationsServiceDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   /** Records each answer (who, which notification; the answer's digest, never its text). */
   audit?: AuditWriter;

@@ -4,7 +4,7 @@
  * started the flow gets it, a replay finds nothing, and another workspace's callback leaves it
  * in place for its owner.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import { z } from "zod";
 import type { RedisKeys } from "../redis/keys";
 
@@ -29,13 +29,13 @@ redis.call('DEL', KEYS[1])
 return raw
 `;
 
-type RedisWithTake = Redis & { mixTakeOAuthState(key: string, workspaceId: string): Promise<string | null> };
+type RedisWithTake = RedisClient & { mixTakeOAuthState(key: string, workspaceId: string): Promise<string | null> };
 
 export class OAuthStateStore {
   private readonly redis: RedisWithTake;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
     if (!("mixTakeOAuthState" in redis)) redis.defineCommand("mixTakeOAuthState", { numberOfKeys: 1, lua: TAKE_SCRIPT });

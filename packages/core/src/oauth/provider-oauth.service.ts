@@ -2,7 +2,7 @@
  * Provider OAuth for a workspace: starts an authorization-code flow with PKCE, finishes it on
  * whichever API instance gets the callback, reports token health and refreshes tokens.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import { SYSTEM_ACTOR, type Actor } from "../audit/audit-entry";
 import type { Config } from "../config/config";
 import {
@@ -34,7 +34,7 @@ export class ProviderOAuthService {
   constructor(
     private readonly config: Config,
     private readonly credentials: CredentialsService,
-    redis: Redis,
+    redis: RedisClient,
     keys: RedisKeys,
     private readonly logger: Logger,
   ) {

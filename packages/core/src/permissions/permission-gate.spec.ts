@@ -1,8 +1,7 @@
 /** The permission gate and the answering service on a real Redis and Postgres. */
 import { randomUUID } from "node:crypto";
 import { createPrismaClient, type PrismaClient } from "@mix/db";
-import { Redis } from "ioredis";
-import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase, DEFAULT_ASKING_TOOLS } from "@mix/testing";
+import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, waitFor, type TestDatabase, DEFAULT_ASKING_TOOLS } from "@mix/testing";
 import type { LoggedEvent } from "../contracts";
 import { PostgresEventIds } from "../events/event-ids";
 import { EventLog } from "../events/event-log";
@@ -10,17 +9,22 @@ import { createLogger } from "../logging/logger";
 import { expectAppError } from "../../test/helpers/expect-app-error";
 import { PermissionGate, type PermissionAsk, type PermissionOutcome } from "./permission-gate";
 import { PermissionsService } from "./permissions.service";
-import { RedisKeys } from "../redis/keys";
+import type { RedisClient } from "../redis/connection";
+import { testRedis, testRedisKeys } from "../../test/helpers/test-redis-client";
 
 const prefix = testRedisPrefix("permgate");
-const keys = new RedisKeys(prefix);
+const keys = testRedisKeys(prefix);
 const logger = createLogger("test", "silent");
-const redis = new Redis(TEST_REDIS_URL);
-const connections: Redis[] = [redis];
+const redis = testRedis();
+const connections: RedisClient[] = [redis];
 let database: TestDatabase;
 let prisma: PrismaClient;
 // Ids are reserved in the file's database, made in beforeAll; nothing appends before that.
-const events = new EventLog(redis, keys, { maxLen: 1_000, ttlSeconds: 600, ids: { reserve: (...args) => new PostgresEventIds(prisma).reserve(...args) } });
+const events = new EventLog(redis, keys, {
+  maxLen: 1_000,
+  ttlSeconds: 600,
+  ids: { reserve: (...args) => new PostgresEventIds(prisma).reserve(...args) },
+});
 let service: PermissionsService;
 let workspaceId: string;
 let otherWorkspaceId: string;
@@ -28,7 +32,7 @@ let otherWorkspaceId: string;
 let gate: PermissionGate;
 
 async function startGate(options: { timeoutMs?: number; recheckMs?: number } = {}) {
-  const subscriber = new Redis(TEST_REDIS_URL);
+  const subscriber = testRedis();
   connections.push(subscriber);
   const started = new PermissionGate({ redis, subscriber, keys, events, prisma, timeoutMs: options.timeoutMs ?? 20_000, logger, recheckMs: options.recheckMs });
   await started.start();

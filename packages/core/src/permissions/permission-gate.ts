@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@mix/db";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import { argumentsDigest } from "../audit/arguments-digest";
 import { SYSTEM_ACTOR, type AuditWriter } from "../audit/audit-entry";
 import type { EventPayload } from "../contracts";
@@ -34,9 +34,9 @@ export type PermissionOutcome =
   | { granted: false; via: "denied" | "timeout"; message: string };
 
 export interface PermissionGateDeps {
-  redis: Redis;
+  redis: RedisClient;
   /** A connection of its own for subscribing, owned by the caller (it may also carry other channels). */
-  subscriber: Redis;
+  subscriber: RedisClient;
   keys: RedisKeys;
   events: EventLog;
   prisma: PrismaClient;

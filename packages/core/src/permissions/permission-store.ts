@@ -3,7 +3,7 @@
  * permission adds (its tool, the arguments' digest, "always"), its outcomes, and the session's
  * "always" grants. Shared by the gate (worker side) and the answering service (API side).
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { RedisKeys } from "../redis/keys";
 import {
   requestOwner,
@@ -42,7 +42,7 @@ export class PermissionStore {
   private readonly requests: UserRequestStore;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
     this.requests = new UserRequestStore(redis, keys);

@@ -10,7 +10,7 @@
  * - the opposite answer, or any answer after the request timed out or its run was cancelled: 409.
  */
 import type { PrismaClient } from "@mix/db";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import { SYSTEM_ACTOR, type Actor, type AuditWriter } from "../audit/audit-entry";
 import type {
   DenyPermissionResponse,
@@ -28,7 +28,7 @@ import { PermissionStore, type PermissionRecord } from "./permission-store";
 
 export interface PermissionsServiceDeps {
   prisma: PrismaClient;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   /** The built-in tools a policy may name (default: BUILTIN_TOOLS). */
   tools?: readonly Tool[];

@@ -4,15 +4,14 @@
  * workspace's new run, and a job keeps its priority when it steps back and is woken.
  */
 import { DelayedError, Queue, Worker, type Job } from "bullmq";
-import { Redis } from "ioredis";
-import { deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor } from "@mix/testing";
+import { deleteRedisPrefix, testRedisPrefix, waitFor } from "@mix/testing";
 import { QueueName } from "../contracts";
-import { createBullConnection } from "../redis/connection";
 import { runQueueKeys } from "../redis/keys";
 import { RunQueue } from "./run-queue";
+import { TEST_REDIS_TARGET, testBullConnection, testRedis } from "../../test/helpers/test-redis-client";
 
 const prefix = testRedisPrefix("run-queue");
-const redis = new Redis(TEST_REDIS_URL);
+const redis = testRedis();
 const closing: { close(): Promise<unknown> }[] = [];
 
 afterAll(async () => {
@@ -23,8 +22,9 @@ afterAll(async () => {
 
 /** A queue of its own for each test, and a BullMQ view of it to read jobs with. */
 function testQueue(label: string) {
-  const queuePrefix = `${prefix}:${label}`;
-  const connection = createBullConnection(TEST_REDIS_URL);
+  // On a cluster BullMQ needs a prefix with a hash tag: its scripts touch many keys of the queue at once.
+  const queuePrefix = TEST_REDIS_TARGET.REDIS_CLUSTER_NODES ? `{${prefix}}:${label}` : `${prefix}:${label}`;
+  const connection = testBullConnection();
   const queue = new RunQueue(connection, queuePrefix);
   const view = new Queue(QueueName.AgentRuns, { connection, prefix: queuePrefix });
   closing.push({ close: () => connection.quit() }, queue, view);
@@ -37,7 +37,7 @@ const job = (runId: string) => ({ runId, sessionId: `session-of-${runId}`, works
 /** A worker of one job at a time that records the order it is given jobs in. */
 function orderWorker(queuePrefix: string, process: (job: Job, token: string | undefined) => Promise<void> = async () => undefined) {
   const taken: string[] = [];
-  const connection = createBullConnection(TEST_REDIS_URL);
+  const connection = testBullConnection();
   closing.push({ close: () => connection.quit() });
   const worker = new Worker(
     QueueName.AgentRuns,
@@ -103,4 +103,19 @@ it("says where a run waiting for a slot was when it is woken", async () => {
   expect(await view.getJobState("waiting-1")).toBe("prioritized");
   expect(await queue.wakeWaiting("waiting-1")).toBe("queued");
   expect(await queue.wakeWaiting("no-such-run")).toBe("gone");
+});
+
+it("takes the count a sender made while it stored the run, and counts a settled run no more", async () => {
+  const { queue, priorityOf } = testQueue("counted");
+  await queue.enqueue(job("ws4-a"));
+  // Counted ahead (the API does while it inserts the message): the job gets that count as priority.
+  const counted = queue.countIn("ws4", "ws4-b");
+  expect(await counted).toBe(2);
+  await queue.enqueue(job("ws4-b"), counted);
+  expect(await priorityOf("ws4-b")).toBe(2);
+  // A counted id that never became a run (its insert failed) is settled: the next run counts without it.
+  await queue.countIn("ws4", "ws4-never-stored");
+  await queue.settle("ws4", "ws4-never-stored");
+  await queue.enqueue(job("ws4-c"));
+  expect(await priorityOf("ws4-c")).toBe(3);
 });

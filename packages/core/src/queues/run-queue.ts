@@ -12,7 +12,7 @@
  * only loosens the order until the recovery sweep re-enqueues the runs, which counts them again.
  */
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import { JobCatalog, QueueName, type RunAgentJob } from "../contracts";
 import { runQueueKeys } from "../redis/keys";
 
@@ -29,7 +29,7 @@ redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return redis.call('ZCARD', KEYS[1])`;
 
-type RedisWithCountIn = Redis & { mixCountPendingRun(key: string, runId: string, nowMs: number, horizonMs: number): Promise<number> };
+type RedisWithCountIn = RedisClient & { mixCountPendingRun(key: string, runId: string, nowMs: number, horizonMs: number): Promise<number> };
 
 /** Where a run's job was when it was asked to wake: woken now, already queued or executing, or finished or gone. */
 export type WakeOutcome = "woken" | "queued" | "gone";
@@ -40,22 +40,26 @@ export class RunQueue {
   private readonly connection: RedisWithCountIn;
   onWakeRace?: (error: unknown) => void;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(connection: RedisClient, prefix: string) {
     // Sent by its SHA after the first call, like the project's other scripts: enqueue is the send path.
     if (!("mixCountPendingRun" in connection)) connection.defineCommand("mixCountPendingRun", { numberOfKeys: 1, lua: COUNT_IN });
     this.connection = connection as RedisWithCountIn;
     this.queue = new Queue(QueueName.AgentRuns, { connection, prefix });
+    // BullMQ re-emits its connection's errors (Redis down, a Sentinel failover); the connection's own
+    // listener logs and counts them (redis/connection.ts). Unheard, BullMQ prints each to the console.
+    this.queue.on("error", () => undefined);
     this.keys = runQueueKeys(prefix);
   }
 
   /**
    * Idempotent: the job id is the run id, and BullMQ ignores an add for an existing id (the run
-   * is counted once too). The job's priority is its workspace's count of unfinished runs.
+   * is counted once too). The job's priority is its workspace's count of unfinished runs:
+   * `counted`, when the caller counted the run in already (countIn), else counted here.
    */
-  async enqueue(payload: RunAgentJob): Promise<void> {
+  async enqueue(payload: RunAgentJob, counted?: Promise<number>): Promise<void> {
     const job = JobCatalog[RUN_JOB];
     const data = job.payload.parse(payload);
-    const pending = await this.connection.mixCountPendingRun(this.keys.workspacePending(data.workspaceId), data.runId, Date.now(), PENDING_HORIZON_MS);
+    const pending = await (counted ?? this.countIn(data.workspaceId, data.runId));
     await this.queue.add(RUN_JOB, data, {
       jobId: data.runId,
       priority: Math.min(Math.max(1, Number(pending)), MAX_PRIORITY),
@@ -64,6 +68,16 @@ export class RunQueue {
       removeOnComplete: { age: 3_600, count: 10_000 },
       removeOnFail: { age: 7 * 24 * 3_600 },
     });
+  }
+
+  /**
+   * Counts the run among its workspace's unfinished ones (once) and returns the count: the
+   * priority enqueue gives its job. A sender that knows the run's id before storing it counts it
+   * meanwhile and passes the count to enqueue, one round trip fewer before the job is queued; if
+   * the run is then not stored, it settles the id again.
+   */
+  countIn(workspaceId: string, runId: string): Promise<number> {
+    return this.connection.mixCountPendingRun(this.keys.workspacePending(workspaceId), runId, Date.now(), PENDING_HORIZON_MS);
   }
 
   /** The run's job is over (its run ended, or it had nothing left to do): it no longer counts for its workspace. */

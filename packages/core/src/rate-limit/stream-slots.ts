@@ -5,7 +5,7 @@
  * instance refreshes nothing, so its connections lapse within one TTL instead of counting forever.
  * Times come from Redis's clock, so instances whose clocks drift still agree.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { RedisKeys } from "../redis/keys";
 
 // KEYS: the set. ARGV: connection id, limit, ttlMs. Drops lapsed members, then takes a slot
@@ -43,7 +43,7 @@ export interface StreamSlotsOptions {
 
 export type SlotAcquired = { acquired: true } | { acquired: false; limit: number; retryAfterSeconds: number };
 
-type RedisWithSlots = Redis & {
+type RedisWithSlots = RedisClient & {
   mixStreamSlotAcquire(key: string, id: string, limit: number, ttlMs: number): Promise<[number, number]>;
   mixStreamSlotRefresh(key: string, id: string, ttlMs: number): Promise<number>;
 };
@@ -52,7 +52,7 @@ export class StreamSlots {
   private readonly redis: RedisWithSlots;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly keys: RedisKeys,
     readonly options: StreamSlotsOptions,
   ) {

@@ -1,12 +1,11 @@
 /** The token bucket's script against a real Redis: burst, refusal, refill by elapsed time, all-or-none, shared state, expiry. */
-import { Redis } from "ioredis";
-import { deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor } from "@mix/testing";
-import { RedisKeys } from "../redis/keys";
+import { deleteRedisPrefix, testRedisPrefix, waitFor } from "@mix/testing";
 import { TokenBucket, type Bucket } from "./token-bucket";
+import { testRedis, testRedisKeys } from "../../test/helpers/test-redis-client";
 
 const prefix = testRedisPrefix("tokenbucket");
-const keys = new RedisKeys(prefix);
-const connections = [new Redis(TEST_REDIS_URL), new Redis(TEST_REDIS_URL)];
+const keys = testRedisKeys(prefix);
+const connections = [testRedis(), testRedis()];
 
 afterAll(async () => {
   await deleteRedisPrefix(prefix);

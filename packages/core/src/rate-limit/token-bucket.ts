@@ -6,7 +6,7 @@
  * so idle callers cost nothing. Times come from Redis's clock unless a clock is injected (tests),
  * so instances whose clocks drift still agree.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { RedisKeys } from "../redis/keys";
 
 // KEYS: the buckets (hashes: level `l`, at `t` ms). ARGV: now in ms ('' for Redis's clock), then
@@ -86,18 +86,30 @@ export interface TokenBucketOptions {
   clock?: () => number;
 }
 
-type RedisWithTake = Redis & { mixTokenBucketTake(...args: (string | number)[]): Promise<number[]> };
+type TakeCommand = (...args: (string | number)[]) => Promise<number[]>;
+
+/** Most buckets one call counts against (a request counts against a few: its key, its workspace, a budget). */
+export const MAX_BUCKETS_PER_TAKE = 8;
 
 export class TokenBucket {
-  private readonly redis: RedisWithTake;
-
   constructor(
-    redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly options: TokenBucketOptions = {},
   ) {
-    if (!("mixTokenBucketTake" in redis)) redis.defineCommand("mixTokenBucketTake", { lua: TAKE_SCRIPT });
-    this.redis = redis as RedisWithTake;
+    // One command per number of keys, all defined now: a cluster client routes a command by its
+    // first key, which it finds only when the command says how many keys it has (auto-pipelining
+    // would otherwise route by the count). Defined later, a command would be missing from an
+    // auto-pipeline already open.
+    for (let count = 1; count <= MAX_BUCKETS_PER_TAKE; count++) {
+      if (!(commandName(count) in redis)) redis.defineCommand(commandName(count), { numberOfKeys: count, lua: TAKE_SCRIPT });
+    }
+  }
+
+  private takeCommand(keyCount: number): TakeCommand {
+    if (keyCount > MAX_BUCKETS_PER_TAKE) throw new Error(`at most ${MAX_BUCKETS_PER_TAKE} buckets per take, not ${keyCount}`);
+    const command = (this.redis as unknown as Record<string, TakeCommand>)[commandName(keyCount)]!;
+    return command.bind(this.redis);
   }
 
   /** Whether Redis can answer now: a caller that fails open need not wait for a connection that is down. */
@@ -114,10 +126,12 @@ export class TokenBucket {
     const now = this.options.clock ? String(Math.floor(this.options.clock())) : "";
     const args = buckets.flatMap((bucket) => [bucket.burst ?? bucket.limit, bucket.limit, bucket.windowMs]);
     const keys = buckets.map((bucket) => this.keys.rateLimit(`tb:{${group}}:${bucket.scope}`));
-    const answer = await this.redis.mixTokenBucketTake(keys.length, ...keys, now, ...args);
+    const answer = await this.takeCommand(keys.length)(...keys, now, ...args);
     const states = buckets.map((bucket, i) => ({ bucket, remaining: answer[1 + i * 3]!, waitMs: answer[2 + i * 3]!, fullMs: answer[3 + i * 3]! }));
     const allowed = answer[0] === 1;
     const waitMs = Math.max(...states.map((state) => state.waitMs));
     return { allowed, buckets: states, retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(waitMs / 1000)) };
   }
 }
+
+const commandName = (keyCount: number) => `mixTokenBucketTake${keyCount}`;

@@ -3,7 +3,11 @@
  * so the Lua scripts that touch several of them stay valid on Redis Cluster.
  */
 export class RedisKeys {
-  constructor(readonly prefix: string) {}
+  constructor(
+    readonly prefix: string,
+    /** On a Redis Cluster, BullMQ's keys get a hash tag of their own (see queuePrefix). */
+    private readonly options: { cluster?: boolean } = {},
+  ) {}
 
   /** Next event id of a session. Never expires: ids must keep rising for the session's life. */
   eventSeq = (sessionId: string) => `${this.prefix}:sess:{${sessionId}}:seq`;
@@ -41,8 +45,13 @@ export class RedisKeys {
   streamToken = (tokenHash: string) => `${this.prefix}:stream-token:${tokenHash}`;
   /** The MCP servers' last checks (a hash by server fingerprint), replaced by each background refresh; expires. */
   mcpServerChecks = () => `${this.prefix}:mcp:checks`;
-  /** BullMQ's own prefix; the run queue keeps its per-workspace counts under it too (runQueueKeys below). */
-  queuePrefix = () => `${this.prefix}:bull`;
+  /**
+   * BullMQ's own prefix; the run queue keeps its per-workspace counts under it too (runQueueKeys
+   * below). BullMQ's scripts touch many keys of a queue at once, so on a cluster the prefix is a
+   * hash tag and every queue of the deployment lives in one slot. One server keeps the name it
+   * always had: a tagged prefix there would orphan the jobs queued before an upgrade.
+   */
+  queuePrefix = () => (this.options.cluster ? `{${this.prefix}}:bull` : `${this.prefix}:bull`);
   /**
    * The workspace's run slots (a sorted set of holders by lease expiry): at most its cap of runs
    * execute at once (runs/workspace-slots.ts). Workspace keys share the `{workspaceId}` hash tag.

@@ -11,7 +11,10 @@ import type { LoopScope, LoopServices, LoopSignals } from "../agent/loop-types";
 import type { Emit } from "../agent/model-step";
 import { runSubagent, SUBAGENT_SYSTEM_SUFFIX, type StartSubagent, type SubagentDeps } from "../agent/subagent";
 import type { ToolCallEnv } from "../agent/tool-calls";
+import { compactCommandOf } from "../context/compaction-marker";
 import { thinkingBudget } from "../models/thinking";
+import { boundKnowledge } from "../knowledge/bound-knowledge";
+import type { Grounding } from "../knowledge/run-grounding";
 import { BASE_SYSTEM_PROMPT, buildSystemPrompt } from "../sessions/system-prompt";
 import { createTaskTool, TASK_TOOL_NAME } from "../tools/task";
 import { failed } from "../tools/tool";
@@ -30,9 +33,11 @@ export interface LoopWiring {
   env: ToolCallEnv;
 }
 
-export function wireLoop(deps: LoopWiringDeps, run: LoadedRun, started: StartedRun, emit: Emit, signals: LoopSignals): LoopWiring {
+export function wireLoop(deps: LoopWiringDeps, run: LoadedRun, started: StartedRun, emit: Emit, signals: LoopSignals, grounding?: Grounding): LoopWiring {
   const { session } = run;
-  const scope = loopScope(deps, run, started);
+  const scope = loopScope(deps, run, started, grounding);
+  const subagentModel = (sessionModel: LoopScope["sessionModel"]) =>
+    deps.models.select({ workspaceId: session.workspaceId, session: sessionModel, role: "subagent", preferences: session.workspace.preferences });
   // What the run's loop and its subagents' loops share.
   const shared: Omit<LoopServices, "tools"> = {
     store: deps.steps,
@@ -44,12 +49,15 @@ export function wireLoop(deps: LoopWiringDeps, run: LoadedRun, started: StartedR
     logger: deps.logger,
     emit,
   };
+  // Summaries are written by the sub-agent model of the session (the small model where one is set).
+  if (deps.context) shared.context = { ...deps.context, summarizer: () => subagentModel({ modelProvider: session.modelProvider, modelId: session.modelId }) };
   const sharedEnv: Omit<ToolCallEnv, "callbackEffects"> = {
     permissions: deps.permissions,
     notifications: deps.notifications,
     callbackTimeoutMs: deps.callbackTimeoutMs,
     // "auto" search prefers the run's model provider's own search; subagents share the run's.
     ...(deps.search ? { search: deps.search.forRun(session.workspaceId, started.model.providerName) } : {}),
+    ...(deps.knowledge ? { knowledge: boundKnowledge(deps.knowledge, session.workspaceId) } : {}),
     // One browser per session, opened on its first browser call; a subagent drives its parent's.
     ...(deps.browsers ? { browser: deps.browsers.forSession(sessionBrowserRequest(session, scope)) } : {}),
   };
@@ -58,8 +66,7 @@ export function wireLoop(deps: LoopWiringDeps, run: LoadedRun, started: StartedR
   const subagentDeps: SubagentDeps = {
     tools: new ToolRegistry(withoutTask),
     system: `${BASE_SYSTEM_PROMPT}\n\n${SUBAGENT_SYSTEM_SUFFIX}`,
-    selectModel: (sessionModel) =>
-      deps.models.select({ workspaceId: session.workspaceId, session: sessionModel, role: "subagent", preferences: session.workspace.preferences }),
+    selectModel: (sessionModel) => subagentModel(sessionModel),
   };
   const startSubagent: StartSubagent = (request) => runSubagent(request, scope, shared, sharedEnv, signals, subagentDeps);
   const task = createTaskTool(async (input, context) => {
@@ -79,7 +86,8 @@ export function wireLoop(deps: LoopWiringDeps, run: LoadedRun, started: StartedR
   };
 }
 
-function loopScope(deps: LoopWiringDeps, run: LoadedRun, started: StartedRun): LoopScope {
+function loopScope(deps: LoopWiringDeps, run: LoadedRun, started: StartedRun, grounding: Grounding | undefined): LoopScope {
+  const compactInstructions = compactCommandOf(started.userText);
   const { session } = run;
   const today = new Date();
   const variables = { session_id: session.id, session_title: session.title, date: today.toISOString().slice(0, 10), datetime: today.toISOString() };
@@ -95,12 +103,13 @@ function loopScope(deps: LoopWiringDeps, run: LoadedRun, started: StartedRun): L
     maxSteps: run.maxSteps ?? deps.defaultMaxSteps,
     stepsTaken: started.stepsTaken,
     thinkingBudget: thinkingBudget(ThinkingLevel.safeParse(run.thinkingLevel).data, started.userText),
-    system: buildSystemPrompt(session, variables),
+    system: buildSystemPrompt(session, variables, { profile: grounding?.profile ?? "" }),
     model: started.model,
     rollUpSessionIds: [],
     callbacks: CallbackList.safeParse(session.callbacks).data ?? [],
     sessionModel: { modelProvider: session.modelProvider, modelId: session.modelId },
     sentBy: { apiKeyId: run.apiKeyId, memberId: run.memberId },
+    ...(compactInstructions !== null ? { compactInstructions } : {}),
   };
 }
 

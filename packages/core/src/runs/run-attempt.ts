@@ -7,12 +7,13 @@ import { randomUUID } from "node:crypto";
 import { runAgentLoop } from "../agent/agent-loop";
 import { LeaseLostError, type LoopSignals } from "../agent/loop-types";
 import type { Emit } from "../agent/model-step";
+import { groundedHistory } from "../knowledge/grounded-history";
 import { meterRun } from "../metrics/run-meter";
 import { isRedisUnavailable } from "../redis/connection";
 import { wireLoop } from "./loop-wiring";
 import { failRun, finishRun, stopOutOfCredits } from "./run-outcome";
 import type { RunProcessorDeps } from "./run-processor-deps";
-import { startRun } from "./run-start";
+import { startRun, userTextOf } from "./run-start";
 import type { LoadedRun } from "./run-store";
 
 /** `stop` aborts when another worker may own the run now (lease lost, or handed over). */
@@ -23,9 +24,21 @@ export async function attemptRun(deps: RunProcessorDeps, run: LoadedRun, stop: A
   const tracked = deps.controlListener.track(run.id);
   const signals: LoopSignals = { signal: AbortSignal.any([tracked.signal, stop]), leaseLost: stop };
   try {
+    // Once per attempt, where the system prompt is built: the profile, and the chunks for this user
+    // message. Its reads overlap the start's instead of following them (they are on the way to the
+    // first token); a run the start ends (cancelled) drops it, and its failure then goes unheard.
+    const groundingRead = deps.grounding?.forRun({
+      id: run.id,
+      workspaceId: run.session.workspaceId,
+      knowledgeEnabled: run.session.knowledgeEnabled,
+      userText: userTextOf(run),
+    });
+    groundingRead?.catch(() => undefined);
     const started = await startRun(deps, run, emit, tracked.signal);
     if (!started) return;
-    const { scope, services, env } = wireLoop(deps, run, started, emit, signals);
+    const grounding = await groundingRead;
+    if (grounding) started.history = groundedHistory(started.history, grounding.knowledge.prompt);
+    const { scope, services, env } = wireLoop(deps, run, started, emit, signals, grounding);
     const outcome = await runAgentLoop(scope, started.history, services, env, signals);
     // A loop that stopped because the lease went (or the worker hands the run over) did not finish it.
     if (stop.aborted) throw new LeaseLostError(`run ${run.id} stopped: ${String(stop.reason)}`);
@@ -39,5 +52,7 @@ export async function attemptRun(deps: RunProcessorDeps, run: LoadedRun, stop: A
     meter.failed();
   } finally {
     tracked.release();
+    // A run that ended before its first step leaves the id its start named unused.
+    deps.steps.takeNamedStep(run.id);
   }
 }

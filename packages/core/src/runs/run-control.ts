@@ -3,7 +3,7 @@
  * that picks the run up later still sees it) plus a message on the control channel (so a
  * running run stops at once).
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import { z } from "zod";
 import type { Logger } from "../logging/logger";
 import type { RedisKeys } from "../redis/keys";
@@ -15,16 +15,16 @@ type ControlMessage = z.infer<typeof ControlMessage>;
 
 export class RunControl {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 
   async cancel(runIds: string[]): Promise<void> {
     if (runIds.length === 0) return;
-    const multi = this.redis.multi();
-    for (const runId of runIds) multi.set(this.keys.runCancelled(runId), "1", "EX", CANCEL_KEY_TTL_SECONDS);
-    multi.publish(this.keys.controlChannel(), JSON.stringify({ type: "cancel", runIds } satisfies ControlMessage));
-    await multi.exec();
+    // One SET per run, not a transaction: on a Redis Cluster the runs' keys sit in different slots.
+    // The keys are set before the message goes out, so a worker that hears it and looks finds them.
+    await Promise.all(runIds.map((runId) => this.redis.set(this.keys.runCancelled(runId), "1", "EX", CANCEL_KEY_TTL_SECONDS)));
+    await this.redis.publish(this.keys.controlChannel(), JSON.stringify({ type: "cancel", runIds } satisfies ControlMessage));
   }
 
   async isCancelled(runId: string): Promise<boolean> {
@@ -37,7 +37,7 @@ export class RunControlListener {
   private readonly active = new Map<string, AbortController>();
 
   constructor(
-    private readonly subscriber: Redis,
+    private readonly subscriber: RedisClient,
     private readonly keys: RedisKeys,
     private readonly logger: Logger,
   ) {}

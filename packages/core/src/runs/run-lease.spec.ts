@@ -1,12 +1,11 @@
 /** The per-session run lease against a real Redis. */
-import { Redis } from "ioredis";
-import { deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor } from "@mix/testing";
-import { RedisKeys } from "../redis/keys";
+import { deleteRedisPrefix, testRedisPrefix, waitFor } from "@mix/testing";
 import { RunLeases } from "./run-lease";
+import { testRedis, testRedisKeys } from "../../test/helpers/test-redis-client";
 
 const prefix = testRedisPrefix("lease");
-const redis = new Redis(TEST_REDIS_URL);
-const keys = new RedisKeys(prefix);
+const redis = testRedis();
+const keys = testRedisKeys(prefix);
 
 afterAll(async () => {
   await deleteRedisPrefix(prefix);

@@ -7,7 +7,7 @@
  * any moment, so the run that held it must stop writing now.
  */
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { RedisKeys } from "../redis/keys";
 
 // KEYS: lease. ARGV: expected value, ttl ms. Renews or releases only our own lease.
@@ -25,7 +25,7 @@ export class RunLeases {
   private disconnected = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly ttlMs: number,
   ) {

@@ -2,6 +2,7 @@
 import type { WorkspacePreferences } from "@mix/db";
 import type { RetryPolicy } from "../agent/model-retry";
 import type { CreditCheck, PriceLookup } from "../agent/loop-types";
+import type { ContextServices } from "../context/context-services";
 import type { ModelChoice } from "../models/selection/model-selector";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
@@ -11,6 +12,8 @@ import type { PermissionGate } from "../permissions/permission-gate";
 import type { Sandbox } from "../sandbox/sandbox";
 import type { SearchService } from "../search/search-service";
 import type { BrowserManager } from "../browser/browser-manager";
+import type { KnowledgeService } from "../knowledge/knowledge.service";
+import type { RunGrounding } from "../knowledge/run-grounding";
 import type { Tool, ToolLimits } from "../tools/tool";
 import type { RunControl, RunControlListener } from "./run-control";
 import type { RunLeases } from "./run-lease";
@@ -25,6 +28,7 @@ export interface ModelChooser {
     session: { modelProvider: string | null; modelId: string | null };
     role: "main" | "subagent";
     preferences?: WorkspacePreferences | null;
+    planName?: string | null;
   }): Promise<ModelChoice>;
 }
 
@@ -47,6 +51,10 @@ export interface RunProcessorDeps {
   permissions?: PermissionGate;
   /** The deployment's web search (search/), bound to each run for the Search tool; absent, Search reports none. */
   search?: Pick<SearchService, "forRun">;
+  /** The workspace profile and knowledge a run is grounded on (knowledge/); absent, the system prompt has neither. */
+  grounding?: Pick<RunGrounding, "forRun">;
+  /** The workspace's knowledge for the knowledge_search tool; absent, knowledge_search reports none. */
+  knowledge?: Pick<KnowledgeService, "search">;
   /** The worker's browsers (browser/), one per session that uses one; absent, the browser tools report none. */
   browsers?: Pick<BrowserManager, "forSession">;
   /** What the notify_user tool shows and asks; absent, notify_user answers that nobody can be asked. */
@@ -54,6 +62,8 @@ export interface RunProcessorDeps {
   prices: PriceLookup;
   /** Asked before every model call (credits/); absent: every call goes ahead (tests of other parts). */
   credits?: CreditCheck;
+  /** Context windows, compaction and caching (agent/loop-context.ts), the summariser aside (the run's sub-agent model); absent: none. */
+  context?: Omit<ContextServices, "summarizer">;
   retry: RetryPolicy;
   limits: ToolLimits;
   /** Where the agent's commands run. */

@@ -27,12 +27,25 @@ export class RunProcessor {
     });
   }
 
-  private async execute({ runId, workspaceId }: RunAgentJob, job: Job, token: string | undefined): Promise<void> {
-    const run = await this.deps.runs.load(runId);
+  private async execute({ runId, workspaceId, sessionId }: RunAgentJob, job: Job, token: string | undefined): Promise<void> {
+    const early = this.scheduling.leaseEarly(sessionId, runId);
+    const run = await this.deps.runs.load(runId).catch(async (error: unknown) => {
+      await early.drop();
+      throw error;
+    });
     // Gone (session deleted) or already finished: a duplicate or late job has nothing to do.
-    if (!run || !isActiveRunStatus(run.status)) return this.deps.queue.settle(workspaceId, runId);
-    const scheduled = { id: run.id, sessionId: run.sessionId, workspaceId: run.session.workspaceId, turn: run.message.turn };
-    await this.scheduling.executeInTurn(job, token, scheduled, (stop) => attemptRun(this.deps, run, stop));
+    if (!run || !isActiveRunStatus(run.status)) {
+      await early.drop();
+      return this.deps.queue.settle(workspaceId, runId);
+    }
+    const scheduled = {
+      id: run.id,
+      sessionId: run.sessionId,
+      workspaceId: run.session.workspaceId,
+      turn: run.message.turn,
+      earlierRunActive: run.earlierRunActive,
+    };
+    await this.scheduling.executeInTurn(job, token, scheduled, (stop) => attemptRun(this.deps, run, stop), early);
     // Ended (a job that must go on throws): it no longer weighs on its workspace's priority.
     await this.deps.queue.settle(scheduled.workspaceId, run.id);
   }

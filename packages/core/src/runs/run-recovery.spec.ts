@@ -5,23 +5,22 @@
  */
 import { createPrismaClient, type PrismaClient } from "@mix/db";
 import { Queue } from "bullmq";
-import { Redis } from "ioredis";
-import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@mix/testing";
+import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, type TestDatabase } from "@mix/testing";
 import { QueueName } from "../contracts";
 import { PostgresEventIds } from "../events/event-ids";
 import { EventLog } from "../events/event-log";
 import { createLogger } from "../logging/logger";
 import { insertUserMessage } from "../messages/insert-user-message";
-import { createBullConnection } from "../redis/connection";
-import { RedisKeys, runQueueKeys } from "../redis/keys";
+import { runQueueKeys } from "../redis/keys";
 import { RunLeases } from "./run-lease";
 import { RunQueue } from "../queues/run-queue";
 import { RunRecovery } from "./run-recovery";
+import { testBullConnection, testRedis, testRedisKeys } from "../../test/helpers/test-redis-client";
 
 const prefix = testRedisPrefix("recovery-sweep");
-const keys = new RedisKeys(prefix);
-const redis = new Redis(TEST_REDIS_URL);
-const connection = createBullConnection(TEST_REDIS_URL);
+const keys = testRedisKeys(prefix);
+const redis = testRedis();
+const connection = testBullConnection();
 const queue = new RunQueue(connection, keys.queuePrefix());
 const leases = new RunLeases(redis, keys, 10_000);
 let database: TestDatabase;

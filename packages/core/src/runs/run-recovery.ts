@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@mix/db";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
 import type { RedisKeys } from "../redis/keys";
@@ -22,7 +22,7 @@ const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call(
 
 export interface RunRecoveryDeps {
   prisma: PrismaClient;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   queue: RunQueue;
   leases: RunLeases;

@@ -9,7 +9,7 @@
  */
 import { DelayedError, type Job } from "bullmq";
 import type { RunQueue } from "../queues/run-queue";
-import type { RunLeases } from "./run-lease";
+import type { Lease, RunLeases } from "./run-lease";
 import type { RunStore } from "./run-store";
 import type { WorkspaceSlots } from "./workspace-slots";
 
@@ -23,6 +23,14 @@ export interface RunSchedulingDeps {
   busyRetryMs: number;
 }
 
+/** A session's lease asked for before its run was read (RunScheduling.leaseEarly). */
+export interface EarlyLease {
+  sessionId: string;
+  lease: Promise<Lease | null>;
+  /** Releases the lease if it was taken; true when it was. */
+  drop(): Promise<boolean>;
+}
+
 /** Executes one attempt of a run; stops writing when `stop` aborts (lease lost, or handed over). */
 export type ExecuteRun = (stop: AbortSignal) => Promise<void>;
 
@@ -31,6 +39,8 @@ export interface ScheduledRun {
   sessionId: string;
   workspaceId: string;
   turn: number;
+  /** Whether an earlier turn's run was active when the run was loaded; absent: asked here. */
+  earlierRunActive?: boolean;
 }
 
 export class RunScheduling {
@@ -45,10 +55,21 @@ export class RunScheduling {
    * slot, holding the session's lease and the slot throughout, then wakes the session's next run
    * and the workspace's longest waiting one; otherwise the job goes back to wait.
    */
-  async executeInTurn(job: Job, token: string | undefined, run: ScheduledRun, execute: ExecuteRun): Promise<void> {
-    const [earlier, cap] = await Promise.all([this.deps.runs.hasEarlierActiveRun(run), this.deps.slots.capOf(run.workspaceId)]);
-    if (earlier || this.handover.signal.aborted) return this.waitForSession(job, token);
-    const lease = await this.deps.leases.acquire(run.sessionId, run.id);
+  async executeInTurn(job: Job, token: string | undefined, run: ScheduledRun, execute: ExecuteRun, early?: EarlyLease): Promise<void> {
+    let earlier: boolean;
+    let cap: number | null;
+    try {
+      [earlier, cap] = await Promise.all([run.earlierRunActive ?? this.deps.runs.hasEarlierActiveRun(run), this.deps.slots.capOf(run.workspaceId)]);
+    } catch (error) {
+      await early?.drop();
+      throw error;
+    }
+    if (earlier || this.handover.signal.aborted) {
+      // A lease taken early kept the session from the run ahead of this one for a moment: wake it.
+      if (early && (await early.drop())) await this.wakeNext(run.sessionId);
+      return this.waitForSession(job, token);
+    }
+    const lease = early?.sessionId === run.sessionId ? await early.lease : (await early?.drop(), await this.deps.leases.acquire(run.sessionId, run.id));
     if (!lease) return this.waitForSession(job, token);
     // After the lease: a run resumed from a dead worker waits for the lease first, which lapses with that worker's slot.
     const slot = await this.deps.slots.take(run.workspaceId, run.id, cap, job.timestamp).catch(async (error: unknown) => {
@@ -85,6 +106,25 @@ export class RunScheduling {
   async handOver(): Promise<void> {
     this.handover.abort(new Error("the worker is shutting down; another worker resumes the run"));
     await Promise.allSettled([...this.active]);
+  }
+
+  /**
+   * The session's lease, asked for while the run is still being read (the job names its session):
+   * one round trip fewer before the run starts. Whoever asked gives it to executeInTurn, or drops
+   * it (the run is gone or over); `drop` says whether a lease was held.
+   */
+  leaseEarly(sessionId: string, runId: string): EarlyLease {
+    const lease = this.deps.leases.acquire(sessionId, runId);
+    lease.catch(() => undefined);
+    return {
+      sessionId,
+      lease,
+      drop: async () => {
+        const held = await lease.catch(() => null);
+        await held?.release();
+        return held !== null;
+      },
+    };
   }
 
   /** Wakes the session's next queued run, which waits in the delayed set for its turn. */

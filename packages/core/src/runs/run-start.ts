@@ -4,6 +4,7 @@
  * at once, what the loop needs (history, steps already taken, model, tools), the run marked
  * running, and a generically titled session named after its first message.
  */
+import { randomUUID } from "node:crypto";
 import type { Emit } from "../agent/model-step";
 import type { ModelChoice } from "../models/selection/model-selector";
 import type { ModelMessage } from "../models/model-provider";
@@ -35,8 +36,9 @@ export interface StartedRun {
  */
 export async function startRun(deps: RunStartDeps, run: LoadedRun, emit: Emit, cancelled: AbortSignal): Promise<StartedRun | null> {
   const { sessionId } = run;
-  const userText = run.message.parts.map((part) => (part.data as { text: string }).text).join("");
+  const userText = userTextOf(run);
   const firstStart = run.status === "queued" && run.startedAt === null;
+  if (firstStart && run.cancelRequestedAt === null && !cancelled.aborted) return startFirstAttempt(deps, run, emit, cancelled, userText);
   const [, cancelKeySet] = await Promise.all([
     firstStart && emit("user_message_created", { type: "user_message_created", messageId: run.id, content: userText }),
     deps.control.isCancelled(run.id),
@@ -52,15 +54,65 @@ export async function startRun(deps: RunStartDeps, run: LoadedRun, emit: Emit, c
     return null;
   }
   // Independent round trips overlap: they are most of the wait before the first delta.
+  const firstStepId = randomUUID();
   const [history, stepsTaken, model, tools] = await Promise.all([
     loadModelHistory(deps.steps, sessionId, run.message.turn),
     firstStart ? 0 : deps.steps.stepsTaken(sessionId, run.message.turn),
-    deps.models.select({ workspaceId: run.session.workspaceId, session: run.session, role: "main", preferences: run.session.workspace.preferences }),
+    selectModel(deps, run),
     run.withTools ? deps.tools(run.session.workspaceId) : [],
-    deps.runs.markRunning(run.id),
+    // The first step's id is named with the run's start: its first delta waits for no write of its own.
+    deps.runs.markRunning(run.id, firstStepId).then(() => deps.steps.nameFirstStep(run.id, firstStepId)),
     firstStart && nameSession(deps.runs, run, userText),
   ]);
   return { history, stepsTaken, model, tools, userText };
+}
+
+/**
+ * A run's first start with no cancel in sight, the common case: the user's message announced, the
+ * cancel key read, the run marked running unless a cancel was stored meanwhile, and what the loop
+ * needs, all at once. The cancel verdict comes from the first three (cancel.service.ts stores a
+ * cancel in Postgres before it sets the key, so the conditional mark sees every cancel the key
+ * would); a cancelled run drops what was read for its loop. The session is named only once the
+ * run goes ahead.
+ */
+async function startFirstAttempt(deps: RunStartDeps, run: LoadedRun, emit: Emit, cancelled: AbortSignal, userText: string): Promise<StartedRun | null> {
+  const firstStepId = randomUUID();
+  const verdict = Promise.all([
+    emit("user_message_created", { type: "user_message_created", messageId: run.id, content: userText }),
+    deps.control.isCancelled(run.id),
+    deps.runs.markRunning(run.id, firstStepId, { unlessCancelRequested: true }),
+  ]);
+  const loaded = Promise.all([
+    loadModelHistory(deps.steps, run.sessionId, run.message.turn),
+    selectModel(deps, run),
+    run.withTools ? deps.tools(run.session.workspaceId) : [],
+  ]);
+  loaded.catch(() => undefined);
+  const [, cancelKeySet, marked] = await verdict;
+  if (cancelKeySet || !marked || cancelled.aborted) {
+    await cancelRun(deps.runs, run.id, emit);
+    return null;
+  }
+  // The first step's id is named with the run's start: its first delta waits for no write of its own.
+  deps.steps.nameFirstStep(run.id, firstStepId);
+  const [[history, model, tools]] = await Promise.all([loaded, nameSession(deps.runs, run, userText)]);
+  return { history, stepsTaken: 0, model, tools, userText };
+}
+
+function selectModel(deps: RunStartDeps, run: LoadedRun): Promise<ModelChoice> {
+  const { workspace } = run.session;
+  return deps.models.select({
+    workspaceId: run.session.workspaceId,
+    session: run.session,
+    role: "main",
+    preferences: workspace.preferences,
+    planName: workspace.plan,
+  });
+}
+
+/** The text of the run's user message (its text parts, in order). */
+export function userTextOf(run: LoadedRun): string {
+  return run.message.parts.map((part) => (part.data as { text: string }).text).join("");
 }
 
 /** A session created with a generic title is named after its first message. */

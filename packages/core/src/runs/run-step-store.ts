@@ -13,7 +13,7 @@ import { stepParts, type StepRecord, type StepStore, type SubagentSessionRecord 
 import { debitModelCall } from "../credits/credit-statements";
 import type { PartData } from "../messages/parts";
 import type { PlanCatalog } from "../plans/plan-catalog";
-import { recordModelCall } from "../usage/usage-records";
+import { storeStepStatement } from "./step-statement";
 import { countModelCall } from "../metrics/record";
 
 export interface DanglingToolCall {
@@ -26,6 +26,8 @@ export interface DanglingToolCall {
 
 /** A stored message as the model history is built from it. */
 export interface TranscriptMessage {
+  /** The stored message's id (where a compaction marker says its kept part starts). */
+  id: string;
   role: MessageRole;
   parts: PartData[];
 }
@@ -36,6 +38,20 @@ export class RunStepStore implements StepStore {
     private readonly prisma: PrismaClient,
     private readonly plans?: PlanCatalog,
   ) {}
+
+  /** Per run executing here, the step id its start already named (see takeNamedStep). */
+  private readonly namedSteps = new Map<string, string>();
+
+  /** The run names `messageId` as its streaming step now (see RunStore.markRunning): its first step takes it. */
+  nameFirstStep(runId: string, messageId: string): void {
+    this.namedSteps.set(runId, messageId);
+  }
+
+  takeNamedStep(runId: string): string | undefined {
+    const messageId = this.namedSteps.get(runId);
+    this.namedSteps.delete(runId);
+    return messageId;
+  }
 
   async markStreaming(runId: string, messageId: string): Promise<void> {
     await this.prisma.run.updateMany({ where: { id: runId }, data: { streamingMessageId: messageId } });
@@ -54,36 +70,16 @@ export class RunStepStore implements StepStore {
   /**
    * The step's message, its tokens and cost added to the session and to every session it rolls
    * up into (a subagent's parents), its usage record, its cost debited from a metered
-   * workspace's credits, and the run no longer naming it: one transaction.
+   * workspace's credits, and the run no longer naming it: one statement (step-statement.ts),
+   * and one transaction with the debit.
    */
   async saveStep(record: StepRecord): Promise<number> {
     const parts = stepParts(record.step);
-    const { workspaceId, runId, sessionId, provider, model, usage, sentBy } = record;
+    const { workspaceId, runId, provider, model, usage } = record;
     const debit = this.plans ? debitModelCall(this.prisma, this.plans, { workspaceId, runId, cost: usage.cost }) : null;
-    await this.prisma.$transaction([
-      this.prisma.message.create({
-        data: {
-          id: record.messageId,
-          sessionId: record.sessionId,
-          turn: record.turn,
-          role: "assistant",
-          model: record.model,
-          finishReason: record.step.finishReason,
-          parts: { create: parts.map((data, index) => ({ index, type: data.type, data: data as Prisma.InputJsonValue })) },
-        },
-      }),
-      this.prisma.session.updateMany({
-        where: { id: { in: [record.sessionId, ...record.rollUpSessionIds] } },
-        data: {
-          promptTokens: { increment: record.usage.promptTokens },
-          completionTokens: { increment: record.usage.completionTokens },
-          cost: { increment: record.usage.cost },
-        },
-      }),
-      this.prisma.run.updateMany({ where: { id: record.runId, streamingMessageId: record.messageId }, data: { streamingMessageId: null } }),
-      recordModelCall(this.prisma, { workspaceId, sessionId, runId, provider, model, ...sentBy, ...usage }),
-      ...(debit ? [debit] : []),
-    ]);
+    // One statement, atomic by itself; with a debit, both in one transaction.
+    const stored = storeStepStatement(this.prisma, record, parts);
+    await (debit ? this.prisma.$transaction([stored, debit]) : stored);
     countModelCall({ provider, model }, usage);
     return parts.length;
   }
@@ -122,12 +118,12 @@ export class RunStepStore implements StepStore {
 
   /** The session's user and assistant messages up to a turn, in conversation order. */
   async transcript(sessionId: string, upToTurn: number): Promise<TranscriptMessage[]> {
-    const messages = await this.prisma.message.findMany({
-      where: { sessionId, turn: { lte: upToTurn }, role: { in: ["user", "assistant"] } },
-      orderBy: [{ turn: "asc" }, { position: "asc" }],
-      include: { parts: { orderBy: { index: "asc" } } },
-    });
-    return messages.map((message) => ({ role: message.role, parts: message.parts.map((part) => part.data as PartData) }));
+    // One round trip (messages with their parts aggregated), not one per relation: it is on the way to the first delta.
+    return this.prisma.$queryRaw<TranscriptMessage[]>`
+      SELECT m.id, m.role::text AS role, COALESCE(jsonb_agg(p.data ORDER BY p.index) FILTER (WHERE p.id IS NOT NULL), '[]'::jsonb) AS parts
+      FROM "Message" m LEFT JOIN "Part" p ON p."messageId" = m.id
+      WHERE m."sessionId" = ${sessionId} AND m.turn <= ${upToTurn}::int AND m.role IN ('user', 'assistant')
+      GROUP BY m.id ORDER BY m.turn, m.position`;
   }
 
   /** Stores a failure as an assistant message with an error part, so the transcript shows it. */

@@ -3,31 +3,32 @@
  * sweep): a run loaded with what executing it needs, its state transitions, and the questions
  * of session order. What a run's loop writes of its steps is in run-step-store.ts.
  */
-import type { PrismaClient, RunStatus } from "@mix/db";
+import { Prisma, type PrismaClient, type RunStatus } from "@mix/db";
 import { ACTIVE_RUN_STATUSES } from "../contracts";
+import { loadRun, type LoadedRunInTurn } from "./run-load";
 
-export type LoadedRun = NonNullable<Awaited<ReturnType<RunStore["load"]>>>;
+export type { LoadedRun } from "./run-load";
 
 export class RunStore {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** The run with its session and the text of its user message; null when it is gone. */
-  load(runId: string) {
-    return this.prisma.run.findUnique({
-      where: { id: runId },
-      include: {
-        // The workspace's model preferences come along: one round trip less before the first token.
-        session: { include: { workspace: { select: { preferences: true, sandboxNetwork: true } } } },
-        message: { include: { parts: { where: { type: "text" }, orderBy: { index: "asc" } } } },
-      },
-    });
+  /** The run with its session (and its workspace's model preferences) and the text of its user message; null when it is gone. */
+  load(runId: string): Promise<LoadedRunInTurn | null> {
+    return loadRun(this.prisma, runId);
   }
 
-  markRunning(runId: string) {
-    return this.prisma.run.update({
-      where: { id: runId },
-      data: { status: "running", startedAt: new Date(), attempts: { increment: 1 } },
-    });
+  /**
+   * `streamingMessageId`: the id the run's first step will stream under, named in the same write.
+   * `unlessCancelRequested`: a run whose cancel is stored (or that ended meanwhile) is left as it is. False when nothing was marked.
+   */
+  async markRunning(runId: string, streamingMessageId?: string, options: { unlessCancelRequested?: boolean } = {}): Promise<boolean> {
+    // Raw: it is on the way to the run's first token, where building a model query costs the worker more than the write costs Postgres.
+    const guard = options.unlessCancelRequested ? Prisma.sql`AND "cancelRequestedAt" IS NULL AND status IN ('queued', 'running')` : Prisma.empty;
+    const count = await this.prisma.$executeRaw`
+      UPDATE "Run" SET status = 'running', "startedAt" = ${new Date()}, attempts = attempts + 1,
+        "streamingMessageId" = COALESCE(${streamingMessageId ?? null}, "streamingMessageId")
+      WHERE id = ${runId} ${guard}`;
+    return count > 0;
   }
 
   finish(runId: string, status: Exclude<RunStatus, "queued" | "running">, error?: string) {

@@ -3,16 +3,15 @@
  * is listed as waiting and the longest waiting one is woken when a slot frees, and the slot of a
  * holder that stops renewing (its worker died) lapses by itself.
  */
-import { Redis } from "ioredis";
-import { deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, waitFor } from "@mix/testing";
+import { deleteRedisPrefix, testRedisPrefix, waitFor } from "@mix/testing";
 import { createLogger } from "../logging/logger";
 import type { WakeOutcome } from "../queues/run-queue";
-import { RedisKeys } from "../redis/keys";
 import { WorkspaceSlots } from "./workspace-slots";
+import { testRedis, testRedisKeys } from "../../test/helpers/test-redis-client";
 
 const prefix = testRedisPrefix("workspace-slots");
-const keys = new RedisKeys(prefix);
-const redis = new Redis(TEST_REDIS_URL);
+const keys = testRedisKeys(prefix);
+const redis = testRedis();
 
 afterAll(async () => {
   redis.disconnect();
@@ -82,7 +81,7 @@ it("passes over waiters already back in line and drops those whose job is gone",
 });
 
 it("frees the slot of a holder that stops renewing, and keeps a live holder's past its ttl", async () => {
-  const dying = new Redis(TEST_REDIS_URL);
+  const dying = testRedis();
   const { slots: deadWorker } = slotsOf(1_000, {}, dying);
   const { slots: liveWorker } = slotsOf(1_000);
   expect(await deadWorker.take("lapsing", "run-dead", 1, 1)).not.toBeNull();
@@ -110,7 +109,7 @@ it("puts a holder back when Redis lost its slot", async () => {
 });
 
 it("lets a resumed run take over the slot its dead attempt still holds", async () => {
-  const dying = new Redis(TEST_REDIS_URL);
+  const dying = testRedis();
   const { slots: deadWorker } = slotsOf(10_000, {}, dying);
   const { slots: nextWorker } = slotsOf(10_000);
   expect(await deadWorker.take("resumed", "run-1", 1, 1)).not.toBeNull();

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@mix/db";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { Config } from "../config/config";
 import type { Logger } from "../logging/logger";
 import type { RunQueue } from "../queues/run-queue";
@@ -59,7 +59,7 @@ export interface WorkspaceSlot {
 const NO_CAP: WorkspaceSlot = { release: async () => undefined };
 
 export interface WorkspaceSlotsDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   queue: Pick<RunQueue, "wakeWaiting">;
   caps: Pick<WorkspaceCaps, "of">;

@@ -48,6 +48,10 @@ import { BUILTIN_TOOLS, ToolRegistry } from "../tools/tool-registry";
 import { offeredBuiltinTools } from "../tools/search";
 import { ToolsCatalogService } from "../tools/tools-catalog.service";
 import { UsageService } from "../usage/usage.service";
+import { createKnowledgeService } from "../knowledge/create-knowledge";
+import type { KnowledgeService } from "../knowledge/knowledge.service";
+import { SessionKnowledge } from "../knowledge/session-knowledge";
+import { WorkspaceProfileService } from "../workspace-profile/workspace-profile.service";
 
 export interface ApplicationServices {
   /** The workspace audit log: every audited service records through it; admins read and export it. */
@@ -93,6 +97,12 @@ export interface ApplicationServices {
   tools: ToolsCatalogService;
   /** The MCP servers configured for a workspace, with the status the workers' background refresh cached. */
   mcp: McpServersService;
+  /** The workspace profile the system prompt of chat and sessions carries (admins change it, audited). */
+  workspaceProfile: WorkspaceProfileService;
+  /** The workspace's knowledge sources: documents added, chunked, indexed and searched. */
+  knowledge: KnowledgeService;
+  /** A session's knowledge switch and the sources a message's run was given. */
+  sessionKnowledge: SessionKnowledge;
   /** Answers to permission requests (from any instance to the waiting worker) and the workspace policy. */
   permissions: PermissionsService;
   notifications: NotificationsService;
@@ -119,6 +129,9 @@ export function createApplicationServices(infra: Infrastructure, mcpCatalog = Mc
   const follow = new RunFollower(infra);
   const models = new ModelCatalog(config.MODEL_PROVIDER, config.MODEL_ID);
   // Revocations ride the events subscriber connection: no extra connection per process.
+  const files = new SessionFilesService(sessions, blobs);
+  const knowledge = createKnowledgeService({ prisma, files, audit, config, logger });
+  const sessionKnowledge = new SessionKnowledge(prisma, knowledge, config.KNOWLEDGE_RETRIEVAL_CHUNKS);
   const apiKeys = new ApiKeyService(prisma, new ApiKeyRevocations(redis, subscriber, keys, logger), { audit, logger });
   return {
     audit,
@@ -143,8 +156,8 @@ export function createApplicationServices(infra: Infrastructure, mcpCatalog = Mc
     exports: new ExportService(prisma, sessions),
     history: new MessageHistoryService(prisma),
     models,
-    chat: new ChatService(sessions, messages, follow, models, infra.planGate),
-    files: new SessionFilesService(sessions, blobs),
+    chat: new ChatService(sessions, messages, follow, models, infra.planGate, sessionKnowledge),
+    files,
     rateLimits: new RequestLimits({ buckets: new TokenBucket(redis, keys), plans, settings: config, logger }),
     plans,
     credits: infra.credits,
@@ -161,6 +174,9 @@ export function createApplicationServices(infra: Infrastructure, mcpCatalog = Mc
     notifications: new NotificationsService({ redis, keys, audit }),
     sandbox: new SandboxSettingsService(prisma, config),
     follow,
+    workspaceProfile: new WorkspaceProfileService(prisma, audit),
+    knowledge,
+    sessionKnowledge,
   };
 }
 

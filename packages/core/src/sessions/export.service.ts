@@ -29,6 +29,8 @@ export class ExportService {
       toolCallCount,
       promptTokens: session.promptTokens,
       completionTokens: session.completionTokens,
+      cacheReadTokens: session.cacheReadTokens,
+      cacheWriteTokens: session.cacheWriteTokens,
       cost: session.cost,
     };
   }

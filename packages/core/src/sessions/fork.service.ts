@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@mix/db";
 import { DEFAULT_FORK_TITLE, type ForkSessionRequest, type SessionData } from "../contracts";
+import { remapMarkerPart } from "../context/compaction-marker";
 import { notFound, validationError } from "../errors/app-error";
 import type { EventLog } from "../events/event-log";
 import { loadSessionCounts } from "./session-counts";
@@ -84,12 +85,14 @@ export class ForkService {
             })),
           });
         }
+        // A compaction marker names the message its kept part starts with: the copy's id here.
+        const copiedIds = new Map(copies.map(({ message, id }) => [message.id, id]));
         const parts = copies.flatMap(({ message, id }) =>
           message.parts.map((part) => ({
             messageId: id,
             index: part.index,
             type: part.type,
-            data: part.data as Prisma.InputJsonValue,
+            data: remapMarkerPart(part.data, copiedIds) as Prisma.InputJsonValue,
             createdAt: part.createdAt,
           })),
         );

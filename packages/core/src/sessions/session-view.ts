@@ -24,6 +24,8 @@ export function toSessionData(session: Session, counts: SessionCounts): SessionD
     toolCallCount: counts.toolCallCount,
     promptTokens: session.promptTokens,
     completionTokens: session.completionTokens,
+    cacheReadTokens: session.cacheReadTokens,
+    cacheWriteTokens: session.cacheWriteTokens,
     cost: session.cost,
     createdAt: session.createdAt.toISOString(),
     ...(callbacks.length ? { callbacks } : {}),

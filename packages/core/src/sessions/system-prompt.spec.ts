@@ -29,4 +29,16 @@ describe("prompt variables", () => {
     expect(buildSystemPrompt({ customSystemPrompt: "About $<domain>", promptMode: "replace" }, vars)).toBe("About law");
     expect(buildSystemPrompt({ customSystemPrompt: null, promptMode: "replace" }, vars)).toBe(BASE_SYSTEM_PROMPT);
   });
+
+  it("adds the workspace profile after the built-in prompt, before an appended one, never to a replacing one", () => {
+    const vars = { domain: "law" };
+    const grounding = { profile: "## Workspace profile\n\nWe are Acme." };
+    expect(buildSystemPrompt({ customSystemPrompt: null, promptMode: "default" }, vars, grounding)).toBe(`${BASE_SYSTEM_PROMPT}\n\n${grounding.profile}`);
+    expect(buildSystemPrompt({ customSystemPrompt: "About $<domain>", promptMode: "append" }, vars, grounding)).toBe(
+      `${BASE_SYSTEM_PROMPT}\n\n${grounding.profile}\n\nAbout law`,
+    );
+    expect(buildSystemPrompt({ customSystemPrompt: "About $<domain>", promptMode: "replace" }, vars, grounding)).toBe("About law");
+    // Replace mode without a prompt of its own falls back to the built-in one, profile included.
+    expect(buildSystemPrompt({ customSystemPrompt: null, promptMode: "replace" }, vars, grounding)).toBe(`${BASE_SYSTEM_PROMPT}\n\n${grounding.profile}`);
+  });
 });

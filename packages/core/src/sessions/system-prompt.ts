@@ -31,9 +31,22 @@ export function substitutePromptVariables(prompt: string, variables: PromptVaria
   return prompt.replace(/\$<([A-Za-z_][A-Za-z0-9_]*)>/g, (whole, name: string) => variables[name] ?? whole);
 }
 
-export function buildSystemPrompt(session: { customSystemPrompt: string | null; promptMode: PromptMode }, variables: PromptVariables): string {
+/** What a run is grounded on (knowledge/run-grounding): the workspace profile's section, "" when it is empty. */
+export interface PromptGrounding {
+  profile: string;
+}
+
+/**
+ * The run's system prompt. The workspace profile joins the built-in prompt (default and append
+ * modes), never a prompt that replaces it: a client that replaces the prompt decides all of
+ * its instructions. (Retrieved knowledge goes with the user message: knowledge/grounded-history.)
+ */
+export function buildSystemPrompt(
+  session: { customSystemPrompt: string | null; promptMode: PromptMode },
+  variables: PromptVariables,
+  grounding: PromptGrounding = { profile: "" },
+): string {
   const custom = session.customSystemPrompt ? substitutePromptVariables(session.customSystemPrompt, variables) : "";
   if (session.promptMode === "replace" && custom) return custom;
-  if (session.promptMode === "append" && custom) return `${BASE_SYSTEM_PROMPT}\n\n${custom}`;
-  return BASE_SYSTEM_PROMPT;
+  return [BASE_SYSTEM_PROMPT, grounding.profile, session.promptMode === "append" ? custom : ""].filter((part) => part !== "").join("\n\n");
 }

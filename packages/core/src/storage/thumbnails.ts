@@ -6,7 +6,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import sharp from "sharp";
 import { badRequest } from "../errors/app-error";
 import type { BlobEntry, BlobStore } from "./blob-store";
 import type { ThumbSpec } from "./thumbnail-spec";
@@ -45,6 +44,8 @@ export async function thumbnail(store: BlobStore, sessionId: string, source: Blo
 
 async function writeImageThumbnail(input: string, target: string, spec: ThumbSpec, contentType: Thumbnail["contentType"]) {
   const resize = spec.fit === "width" ? { width: spec.size } : spec.fit === "height" ? { height: spec.size } : { width: spec.size, height: spec.size };
+  // Loaded on first use: sharp and libvips weigh on every process that imports the core package.
+  const { default: sharp } = await import("sharp");
   const pipeline = sharp(input, { limitInputPixels: 100_000_000 })
     .rotate() // honour EXIF orientation before measuring
     .resize({ ...resize, fit: "inside", withoutEnlargement: true });

@@ -24,6 +24,8 @@ describe("ToolRegistry", () => {
       web_fetch: { readOnly: true, permission: true },
       // It sends the query to a third party, but changes nothing and reads nothing of the session's.
       Search: { readOnly: true, permission: false },
+      // It reads only the workspace's own documents, on the server.
+      knowledge_search: { readOnly: true, permission: false },
       TodoWrite: { readOnly: true, permission: false },
       ExitPlanMode: { readOnly: true, permission: false },
       // It changes nothing the session holds: a question is fine in plan mode.
@@ -70,6 +72,7 @@ describe("ToolRegistry", () => {
         "notify_user",
         "web_fetch",
         "Search",
+        "knowledge_search",
         "ReadMedia",
         "Show",
         "browser_scroll",

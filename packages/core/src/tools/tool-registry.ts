@@ -7,6 +7,7 @@ import { editTool } from "./edit";
 import { exitPlanModeTool } from "./exit-plan-mode";
 import { globTool } from "./glob";
 import { grepTool } from "./grep";
+import { knowledgeSearchTool } from "./knowledge-search";
 import { lsTool } from "./ls";
 import { notifyTool } from "./notify";
 import { pythonExecutionTool } from "./python-execution";
@@ -37,6 +38,7 @@ export const BUILTIN_TOOLS: readonly Tool[] = [
   lsTool,
   webFetchTool,
   searchTool,
+  knowledgeSearchTool,
   todoWriteTool,
   exitPlanModeTool,
   notifyTool,

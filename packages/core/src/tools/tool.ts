@@ -11,6 +11,7 @@ import { describeZodError } from "../errors/zod-message";
 import { SandboxStartError, type Sandbox, type SandboxNetwork } from "../sandbox/sandbox";
 import type { MediaTarget } from "../media/media-limits";
 import type { ToolResultMedia } from "../models/model-provider";
+import type { RunKnowledge } from "../knowledge/bound-knowledge";
 import type { RunSearch } from "../search/search-service";
 
 export interface ToolResult {
@@ -72,6 +73,8 @@ export interface ToolContext {
   model?: MediaTarget;
   /** The deployment's web search for this run (search/); absent, Search says none is configured. */
   search?: RunSearch;
+  /** The workspace's knowledge sources (knowledge/); absent, knowledge_search says none are wired. */
+  knowledge?: RunKnowledge;
 }
 
 /** "mcp": a tool of a configured MCP server (mcp-servers/), named `<server>_<tool>`. */

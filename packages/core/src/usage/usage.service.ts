@@ -1,5 +1,6 @@
 /**
- * What a workspace's model calls used over a range of UTC days: tokens, cost, runs and calls,
+ * What a workspace's model calls used over a range of UTC days: tokens (the prompt tokens read
+ * from and written to the provider's cache among them), cost, runs and calls,
  * per day, API key, member or model, summed from the UsageRecords the run path writes. Keys and
  * members are named where they still exist (a removed member keeps its row).
  */
@@ -21,13 +22,16 @@ interface SumRow {
   key: string | null;
   promptTokens: bigint | null;
   completionTokens: bigint | null;
+  cacheReadTokens: bigint | null;
+  cacheWriteTokens: bigint | null;
   cost: number | null;
   runs: bigint;
   calls: bigint;
 }
 
 const sums = Prisma.raw(
-  `SUM("promptTokens") AS "promptTokens", SUM("completionTokens") AS "completionTokens", SUM(cost) AS cost, ` +
+  `SUM("promptTokens") AS "promptTokens", SUM("completionTokens") AS "completionTokens", ` +
+    `SUM("cacheReadTokens") AS "cacheReadTokens", SUM("cacheWriteTokens") AS "cacheWriteTokens", SUM(cost) AS cost, ` +
     `COUNT(DISTINCT "runId") AS runs, COUNT(*) AS calls`,
 );
 
@@ -86,6 +90,8 @@ function toTotals(row: SumRow) {
   return {
     promptTokens: Number(row.promptTokens ?? 0),
     completionTokens: Number(row.completionTokens ?? 0),
+    cacheReadTokens: Number(row.cacheReadTokens ?? 0),
+    cacheWriteTokens: Number(row.cacheWriteTokens ?? 0),
     cost: row.cost ?? 0,
     runs: Number(row.runs),
     calls: Number(row.calls),

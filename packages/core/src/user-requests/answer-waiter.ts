@@ -4,16 +4,16 @@
  * on one channel that each process subscribes to once (routed here by request id); the decision
  * is kept on the request itself, so an answer whose message this process missed is still found.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { Logger } from "../logging/logger";
 import { measureUserRequestWait } from "../metrics/record";
 import type { RedisKeys } from "../redis/keys";
 import { PENDING_TTL_MARGIN_MS, UserRequestStore, type CreateUserRequest, type UserRequestRecord } from "./user-request-store";
 
 export interface AnswerWaiterDeps {
-  redis: Redis;
+  redis: RedisClient;
   /** A connection of its own for subscribing, owned by the caller (it may also carry other channels). */
-  subscriber: Redis;
+  subscriber: RedisClient;
   keys: RedisKeys;
   logger: Logger;
   /**

@@ -7,7 +7,7 @@
  * the id of the event that showed them, so a client that connects later is shown what waits for
  * it and was shown before its start point (what comes after, its stream delivers).
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { RedisKeys } from "../redis/keys";
 
 export type UserRequestKind = "permission" | "notification";
@@ -57,22 +57,23 @@ export interface UserRequestAnswerMessage {
 const OWNER_FIELDS = ["workspaceId", "sessionId", "streamSessionId", "runId", "toolCallId"] as const;
 const RESERVED = new Set<string>([...OWNER_FIELDS, "status", "event", "createdAt"]);
 
-// KEYS: the request hash, the session's pending list. ARGV: new status, settled ttl (ms), list member, then field/value pairs.
-// Returns the status before the call (nil when the request does not exist).
+// KEYS: the request hash. ARGV: new status, settled ttl (ms), then field/value pairs.
+// Returns the status before the call (nil when the request does not exist). The session's pending
+// list is another slot on a cluster (the hash is keyed by id alone), so the settler drops the
+// request from it next; a reader that comes between skips it anyway, as settled.
 const SETTLE_SCRIPT = `
 local current = redis.call('HGET', KEYS[1], 'status')
 if not current then return nil end
 if current == 'pending' then
   redis.call('HSET', KEYS[1], 'status', ARGV[1])
-  for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+  for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  redis.call('ZREM', KEYS[2], ARGV[3])
 end
 return current
 `;
 
-type RedisWithSettle = Redis & {
-  mixSettleUserRequest(key: string, pendingList: string, status: string, ttlMs: number, member: string, ...fields: string[]): Promise<string | null>;
+type RedisWithSettle = RedisClient & {
+  mixSettleUserRequest(key: string, status: string, ttlMs: number, ...fields: string[]): Promise<string | null>;
 };
 
 export interface CreateUserRequest {
@@ -90,10 +91,10 @@ export class UserRequestStore {
   private readonly redis: RedisWithSettle;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
-    if (!("mixSettleUserRequest" in redis)) redis.defineCommand("mixSettleUserRequest", { numberOfKeys: 2, lua: SETTLE_SCRIPT });
+    if (!("mixSettleUserRequest" in redis)) redis.defineCommand("mixSettleUserRequest", { numberOfKeys: 1, lua: SETTLE_SCRIPT });
     this.redis = redis as RedisWithSettle;
   }
 
@@ -123,14 +124,8 @@ export class UserRequestStore {
   /** Moves a pending request to `status` with `fields`; a request already settled (or gone) is left alone. */
   async settle(ref: UserRequestRef, status: string, fields: Record<string, string> = {}): Promise<UserRequestSettleResult> {
     const pairs = Object.entries(fields).flat();
-    const before = await this.redis.mixSettleUserRequest(
-      this.keys.userRequest(ref.kind, ref.id),
-      this.keys.pendingUserRequests(ref.streamSessionId),
-      status,
-      SETTLED_REQUEST_TTL_MS,
-      member(ref.kind, ref.id),
-      ...pairs,
-    );
+    const before = await this.redis.mixSettleUserRequest(this.keys.userRequest(ref.kind, ref.id), status, SETTLED_REQUEST_TTL_MS, ...pairs);
+    if (before === "pending") await this.redis.zrem(this.keys.pendingUserRequests(ref.streamSessionId), member(ref.kind, ref.id));
     const record = await this.get(ref.kind, ref.id);
     if (before === "pending" && record) return { settled: true, record };
     return { settled: false, record };

@@ -34,10 +34,13 @@ import { checkUnconfinedAllowed } from "../sandbox/unconfined/unconfined-policy"
 import { BUILTIN_TOOLS, toolLimits } from "../tools/tool-registry";
 import { offeredBuiltinTools } from "../tools/search";
 import { SearchService } from "../search/search-service";
+import { createKnowledgeService } from "../knowledge/create-knowledge";
+import { RunGrounding } from "../knowledge/run-grounding";
 import { BrowserManager } from "../browser/browser-manager";
 import { browserManagerOptions } from "../browser/browser-settings";
 import { createJobDispatch } from "./job-handlers";
 import { startOnInfrastructure } from "./worker-infrastructure";
+import { contextSettings } from "../context/context-services";
 
 export interface RunWorker {
   /** Stops taking jobs, waits for active runs (up to SHUTDOWN_GRACE_MS), closes what it opened. */
@@ -112,6 +115,9 @@ async function consumeRuns(infrastructure: Infrastructure, config: Config, logge
   // Before taking any job: a domain list of the configuration that is not hostnames stops the worker.
   const search = new SearchService({ config, credentials, prisma, ...(infrastructure.credits ? { credits: infrastructure.credits } : {}) });
   const builtinTools = offeredBuiltinTools(BUILTIN_TOOLS, config);
+  // Searched only here (retrieval for each run, knowledge_search): documents are added through the API.
+  const knowledge = createKnowledgeService({ prisma, audit: infrastructure.audit, config, logger });
+  const grounding = new RunGrounding({ prisma, knowledge, chunks: config.KNOWLEDGE_RETRIEVAL_CHUNKS });
 
   const leases = new RunLeases(redis, keys, config.RUN_LEASE_MS);
   const processor = new RunProcessor({
@@ -135,6 +141,8 @@ async function consumeRuns(infrastructure: Infrastructure, config: Config, logge
     models,
     tools: async (workspaceId) => [...builtinTools, ...(await mcpTools.tools(workspaceId))],
     search,
+    grounding,
+    knowledge,
     browsers,
     permissions,
     notifications,
@@ -145,6 +153,8 @@ async function consumeRuns(infrastructure: Infrastructure, config: Config, logge
     sandbox,
     sessionDir: (sessionId) => blobs.sessionDir(sessionId),
     defaultMaxSteps: config.AGENT_MAX_STEPS,
+    // Context windows, compaction, large tool outputs and prompt caching (context/).
+    context: contextSettings(config),
     callbackTimeoutMs: config.CALLBACK_TIMEOUT_MS,
     logger,
     busyRetryMs: config.RUN_BUSY_RETRY_MS,

@@ -1,18 +1,17 @@
 /** An event log and fan-out on the real Redis under a prefix of their own, ids reserved in a database of their own, and their cleanup. */
-import { Redis } from "ioredis";
 import { createPrismaClient, type PrismaClient } from "@mix/db";
-import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL, type TestDatabase } from "@mix/testing";
+import { createTestDatabase, deleteRedisPrefix, testRedisPrefix, type TestDatabase } from "@mix/testing";
 import { PostgresEventIds, type EventIdReserver } from "../../src/events/event-ids";
 import { EventFanout } from "../../src/events/event-fanout";
 import { EventLog } from "../../src/events/event-log";
 import { createLogger } from "../../src/logging/logger";
-import { RedisKeys } from "../../src/redis/keys";
+import { testRedis, testRedisKeys } from "./test-redis-client";
 
 export function createEventBusFixture(label: string) {
   const prefix = testRedisPrefix(label);
-  const keys = new RedisKeys(prefix);
-  const redis = new Redis(TEST_REDIS_URL);
-  const subscriber = new Redis(TEST_REDIS_URL);
+  const keys = testRedisKeys(prefix);
+  const redis = testRedis();
+  const subscriber = testRedis();
   // The database is made on the first reservation, so the fixture can be built at import time.
   let database: Promise<{ db: TestDatabase; prisma: PrismaClient; ids: PostgresEventIds }> | undefined;
   const opened = () =>

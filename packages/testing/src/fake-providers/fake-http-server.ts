@@ -31,7 +31,13 @@ export class FakeHttpServer {
    * `check` validates each request body as the real API would (e.g. anthropicReceivedMedia: its
    * images and documents); a body it throws for is recorded and answered 400 with its message.
    */
-  static async start(options: { check?: (body: RecordedRequest["body"]) => unknown } = {}): Promise<FakeHttpServer> {
+  static async start(
+    options: {
+      check?: (body: RecordedRequest["body"]) => unknown;
+      /** Answers each request from what it holds, where no scripted reply is queued (a simulated provider). */
+      respond?: (request: RecordedRequest) => FakeReply;
+    } = {},
+  ): Promise<FakeHttpServer> {
     const server = createServer();
     const fake = new FakeHttpServer(server);
     server.on("request", (req, res) => {
@@ -48,7 +54,7 @@ export class FakeHttpServer {
           res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ type: "error", error }));
           return;
         }
-        fake.answer(res);
+        fake.answer(res, () => options.respond?.(recorded));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -86,8 +92,8 @@ export class FakeHttpServer {
     }
   }
 
-  private answer(res: ServerResponse): void {
-    const reply = this.replies.shift();
+  private answer(res: ServerResponse, respond: () => FakeReply | undefined): void {
+    const reply = this.replies.shift() ?? respond();
     if (!reply) {
       res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "fake server: no reply scripted" } }));
       return;

@@ -46,6 +46,8 @@ function geminiReply(chunkParts: object[][], usage: FakeUsage = DEFAULT_FAKE_USA
     promptTokenCount: usage.promptTokens,
     candidatesTokenCount: usage.completionTokens,
     totalTokenCount: usage.promptTokens + usage.completionTokens,
+    // Gemini's implicit cache reports the cached part of the prompt here.
+    ...(usage.cachedTokens !== undefined ? { cachedContentTokenCount: usage.cachedTokens } : {}),
   };
   const last = chunkParts.length - 1;
   return geminiStream((chunkParts.length ? chunkParts : [[]]).map((parts, i) => geminiChunk(parts, i >= last ? { finishReason: "STOP", usageMetadata } : {})));

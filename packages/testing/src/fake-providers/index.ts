@@ -16,3 +16,4 @@ export {
 export { geminiStream, geminiChunk, geminiTextReply, geminiToolCallReply } from "./gemini";
 export { DEFAULT_FAKE_USAGE, type FakeToolCall, type FakeUsage, type FakeReplyOptions, type FakeToolCallReplyOptions } from "./scripted-reply";
 export { anthropicReceivedMedia, geminiReceivedMedia, imageSize, openAiReceivedMedia, type ReceivedMedia } from "./received-media";
+export { AnthropicSimulator, type AnthropicSimulatorOptions, type SimulatedAnswer, type SimulatedRequest, type SimulatedUsage } from "./anthropic-simulator";

@@ -87,5 +87,9 @@ const reasoningChunks = (options: FakeReplyOptions) =>
 
 function usageChunk(usage: FakeUsage = DEFAULT_FAKE_USAGE) {
   const { promptTokens, completionTokens } = usage;
-  return chatChunk(null, { usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens } });
+  // OpenAI's automatic prompt cache reports the cached part of the prompt here.
+  const details = usage.cachedTokens !== undefined ? { prompt_tokens_details: { cached_tokens: usage.cachedTokens } } : {};
+  return chatChunk(null, {
+    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens, ...details },
+  });
 }

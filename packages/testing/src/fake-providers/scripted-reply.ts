@@ -11,6 +11,8 @@ export interface FakeToolCall {
 export interface FakeUsage {
   promptTokens: number;
   completionTokens: number;
+  /** Of promptTokens, read from the provider's automatic cache (OpenAI's prompt_tokens_details.cached_tokens). */
+  cachedTokens?: number;
 }
 
 export interface FakeReplyOptions {

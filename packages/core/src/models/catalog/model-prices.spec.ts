@@ -18,6 +18,23 @@ describe("PriceTable", () => {
     expect(table.costOf("claude-sonnet-4-5", { promptTokens: 0, completionTokens: 0 })).toBe(0);
   });
 
+  it("costs cached prompt tokens at the cache-read price and cache writes at the cache-write price", () => {
+    // claude-sonnet-4-5: $3 in, $0.30 cache read, $3.75 cache write per million; the prompt count includes both.
+    const usage = { promptTokens: 1_000_000, completionTokens: 0, cacheReadTokens: 600_000, cacheWriteTokens: 300_000 };
+    expect(table.costOf("claude-sonnet-4-5", usage)).toBeCloseTo(0.1 * 3 + 0.6 * 0.3 + 0.3 * 3.75, 10);
+    // A fully cached prompt costs a tenth of an uncached one.
+    const cached = table.costOf("claude-sonnet-4-5", { promptTokens: 10_000, completionTokens: 0, cacheReadTokens: 10_000 });
+    expect(cached).toBeCloseTo(table.costOf("claude-sonnet-4-5", { promptTokens: 10_000, completionTokens: 0 }) / 10, 12);
+    // OpenAI's automatic cache: reads at a tenth for gpt-5, no write surcharge.
+    expect(table.costOf("gpt-5", { promptTokens: 1_000_000, completionTokens: 0, cacheReadTokens: 1_000_000 })).toBeCloseTo(0.125, 10);
+  });
+
+  it("prices cache tokens of MODEL_PRICES_JSON models at their own rates, or at the input price when none is given", () => {
+    const merged = PriceTable.fromConfig({ MODEL_PRICES_JSON: '{"mine": {"input": 2, "output": 0, "cacheRead": 0.5}, "plain": {"input": 2, "output": 0}}' });
+    expect(merged.costOf("mine", { promptTokens: 1_000_000, completionTokens: 0, cacheReadTokens: 1_000_000 })).toBeCloseTo(0.5, 10);
+    expect(merged.costOf("plain", { promptTokens: 1_000_000, completionTokens: 0, cacheReadTokens: 1_000_000 })).toBeCloseTo(2, 10);
+  });
+
   it("costs nothing for the scripted model and for a model it does not know (a local one)", () => {
     expect(table.costOf("scripted-1", { promptTokens: 5_000, completionTokens: 5_000 })).toBe(0);
     expect(table.costOf("llama3.1:8b", { promptTokens: 5_000, completionTokens: 5_000 })).toBe(0);
@@ -29,13 +46,13 @@ describe("PriceTable", () => {
     expect(merged.priceOf("gpt-5")).toEqual({ input: 1, output: 2 });
     expect(merged.priceOf("claude-haiku-4-5")).toEqual(BUILT_IN_PRICES["claude-haiku-4-5"]);
     // The built-in table itself is untouched.
-    expect(new PriceTable().priceOf("gpt-5")).toEqual({ input: 1.25, output: 10 });
+    expect(new PriceTable().priceOf("gpt-5")).toEqual({ input: 1.25, output: 10, cacheRead: 0.125, cacheWrite: 1.25 });
   });
 
   it("treats an unset or blank MODEL_PRICES_JSON as no overrides", () => {
     expect(parseModelPrices(undefined)).toEqual({});
     expect(parseModelPrices("  ")).toEqual({});
-    expect(PriceTable.fromConfig({}).priceOf("gpt-5")).toEqual({ input: 1.25, output: 10 });
+    expect(PriceTable.fromConfig({}).priceOf("gpt-5")).toEqual({ input: 1.25, output: 10, cacheRead: 0.125, cacheWrite: 1.25 });
   });
 
   it.each([

@@ -9,41 +9,50 @@ import { ConfigError, type Config } from "../../config/config";
 import type { TokenUsage } from "../model-provider";
 
 export interface ModelPrice {
-  /** USD per million prompt tokens. */
+  /** USD per million prompt tokens (those neither read from nor written to the provider's prompt cache). */
   input: number;
   /** USD per million completion tokens (reasoning tokens are billed as completion). */
   output: number;
+  /** USD per million prompt tokens read from the prompt cache; unset: the input price. */
+  cacheRead?: number;
+  /** USD per million prompt tokens written to the prompt cache (Anthropic); unset: the input price. */
+  cacheWrite?: number;
 }
+
+/** Anthropic: cache reads at 0.1x input, 5-minute cache writes at 1.25x. */
+const anthropic = (input: number, output: number): ModelPrice => ({ input, output, cacheRead: input / 10, cacheWrite: input * 1.25 });
+/** Automatic caching (OpenAI, Gemini): cached reads at `readShare` of input, no write surcharge. */
+const cached = (input: number, output: number, readShare: number): ModelPrice => ({ input, output, cacheRead: input * readShare, cacheWrite: input });
 
 /**
  * Public list prices (standard tier, prompts under any long-context surcharge) when this table
- * was written. Cache reads and writes are not priced separately. Providers change prices; a
+ * was written, cache reads and writes at their own rates. Providers change prices; a
  * deployment corrects them with MODEL_PRICES_JSON rather than waiting for a release.
  */
 export const BUILT_IN_PRICES: Readonly<Record<string, ModelPrice>> = {
   "scripted-1": { input: 0, output: 0 },
-  "claude-sonnet-4-5": { input: 3, output: 15 },
-  "claude-opus-4-1": { input: 15, output: 75 },
-  "claude-haiku-4-5": { input: 1, output: 5 },
-  "claude-sonnet-4-0": { input: 3, output: 15 },
-  "claude-opus-4-0": { input: 15, output: 75 },
-  "claude-3-7-sonnet-latest": { input: 3, output: 15 },
-  "gpt-5": { input: 1.25, output: 10 },
-  "gpt-5-mini": { input: 0.25, output: 2 },
-  "gpt-5-nano": { input: 0.05, output: 0.4 },
-  "gpt-4.1": { input: 2, output: 8 },
-  "gpt-4.1-mini": { input: 0.4, output: 1.6 },
-  o3: { input: 2, output: 8 },
-  "o4-mini": { input: 1.1, output: 4.4 },
-  "gemini-2.5-pro": { input: 1.25, output: 10 },
-  "gemini-2.5-flash": { input: 0.3, output: 2.5 },
-  "gemini-2.5-flash-lite": { input: 0.1, output: 0.4 },
-  "anthropic/claude-sonnet-4.5": { input: 3, output: 15 },
-  "anthropic/claude-opus-4.1": { input: 15, output: 75 },
-  "openai/gpt-5": { input: 1.25, output: 10 },
-  "google/gemini-2.5-pro": { input: 1.25, output: 10 },
-  "x-ai/grok-4": { input: 3, output: 15 },
-  "deepseek/deepseek-chat-v3.1": { input: 0.27, output: 1.1 },
+  "claude-sonnet-4-5": anthropic(3, 15),
+  "claude-opus-4-1": anthropic(15, 75),
+  "claude-haiku-4-5": anthropic(1, 5),
+  "claude-sonnet-4-0": anthropic(3, 15),
+  "claude-opus-4-0": anthropic(15, 75),
+  "claude-3-7-sonnet-latest": anthropic(3, 15),
+  "gpt-5": cached(1.25, 10, 0.1),
+  "gpt-5-mini": cached(0.25, 2, 0.1),
+  "gpt-5-nano": cached(0.05, 0.4, 0.1),
+  "gpt-4.1": cached(2, 8, 0.25),
+  "gpt-4.1-mini": cached(0.4, 1.6, 0.25),
+  o3: cached(2, 8, 0.25),
+  "o4-mini": cached(1.1, 4.4, 0.25),
+  "gemini-2.5-pro": cached(1.25, 10, 0.25),
+  "gemini-2.5-flash": cached(0.3, 2.5, 0.25),
+  "gemini-2.5-flash-lite": cached(0.1, 0.4, 0.25),
+  "anthropic/claude-sonnet-4.5": anthropic(3, 15),
+  "anthropic/claude-opus-4.1": anthropic(15, 75),
+  "openai/gpt-5": cached(1.25, 10, 0.1),
+  "google/gemini-2.5-pro": cached(1.25, 10, 0.25),
+  "x-ai/grok-4": cached(3, 15, 0.25),
+  "deepseek/deepseek-chat-v3.1": cached(0.27, 1.1, 0.25),
   "qwen/qwen3-coder": { input: 0.22, output: 0.95 },
 };
 
@@ -52,7 +61,7 @@ const PricesJson = z
   .record(
     z.string(),
     z.strictObject(
-      { input: usdPerMillion, output: usdPerMillion },
+      { input: usdPerMillion, output: usdPerMillion, cacheRead: usdPerMillion.optional(), cacheWrite: usdPerMillion.optional() },
       // Only for a value that is not an object; an unknown field keeps zod's message naming it.
       { error: (issue) => (issue.code === "invalid_type" ? 'each model needs {"input": number, "output": number}' : undefined) },
     ),
@@ -77,7 +86,9 @@ export function parseModelPrices(json: string | undefined): Record<string, Model
 }
 
 const invalid = (problem: string) =>
-  new ConfigError(`Invalid configuration:\n  MODEL_PRICES_JSON: ${problem}; expected {"model-id": {"input": 3, "output": 15}} in USD per million tokens`);
+  new ConfigError(
+    `Invalid configuration:\n  MODEL_PRICES_JSON: ${problem}; expected {"model-id": {"input": 3, "output": 15}} in USD per million tokens, optionally with "cacheRead" and "cacheWrite" prices`,
+  );
 
 export class PriceTable {
   private readonly prices: ReadonlyMap<string, ModelPrice>;
@@ -103,6 +114,11 @@ export class PriceTable {
   costOf(modelId: string, usage: TokenUsage): number {
     const price = this.prices.get(modelId);
     if (!price) return 0;
-    return (usage.promptTokens * price.input + usage.completionTokens * price.output) / 1_000_000;
+    // The prompt count includes the cached tokens: the rest is billed at the input price.
+    const read = usage.cacheReadTokens ?? 0;
+    const write = usage.cacheWriteTokens ?? 0;
+    const uncached = Math.max(0, usage.promptTokens - read - write);
+    const input = uncached * price.input + read * (price.cacheRead ?? price.input) + write * (price.cacheWrite ?? price.input);
+    return (input + usage.completionTokens * price.output) / 1_000_000;
   }
 }

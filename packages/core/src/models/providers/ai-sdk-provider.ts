@@ -3,13 +3,14 @@
  * parts out as ours. The SDK never retries (our loop decides, from RetryableProviderError) and
  * never runs tools (they have no `execute`; the loop runs them).
  */
-import type { LanguageModel, ProviderMetadata as SdkProviderMetadata } from "ai";
-import type { ModelProvider, ModelRequest, ModelStreamPart, ProviderMetadata } from "../model-provider";
+import type { LanguageModel, LanguageModelUsage, ProviderMetadata as SdkProviderMetadata } from "ai";
+import type { ModelProvider, ModelRequest, ModelStreamPart, ProviderMetadata, TokenUsage } from "../model-provider";
 import { loadAiSdk, type AiSdk } from "./ai-sdk";
 import { toProviderError } from "./provider-errors";
 import type { ProviderKind } from "./provider-kind";
 import { reasoningOptions } from "./reasoning-options";
 import { mergeProviderMetadata } from "./reasoning-replay";
+import { messageBreakpoints, systemInstructions, takesBreakpoints, withToolBreakpoint } from "./cache-breakpoints";
 import { toSdkMessages, toSdkTools } from "./to-sdk-prompt";
 
 export interface AiSdkProviderOptions {
@@ -31,11 +32,13 @@ export class AiSdkProvider implements ModelProvider {
   async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamPart> {
     const sdk = await loadAiSdk();
     signal.throwIfAborted();
+    const cache = takesBreakpoints(this.options.kind, request.promptCaching);
+    const tools = toSdkTools(request.tools, sdk.ai);
     const result = sdk.ai.streamText({
       model: this.options.languageModel(sdk, request.model || this.defaultModel),
-      instructions: request.system || undefined,
-      messages: toSdkMessages(request.messages, this.options.kind),
-      tools: toSdkTools(request.tools, sdk.ai),
+      instructions: systemInstructions(request.system, cache),
+      messages: toSdkMessages(request.messages, this.options.kind, cache ? messageBreakpoints(request.messages) : undefined),
+      tools: cache ? withToolBreakpoint(tools) : tools,
       maxOutputTokens: request.maxOutputTokens,
       providerOptions: reasoningOptions(this.options.kind, request.thinkingBudget),
       maxRetries: 0,
@@ -89,7 +92,7 @@ export class AiSdkProvider implements ModelProvider {
           yield {
             type: "finish",
             finishReason: part.finishReason,
-            usage: { promptTokens: part.totalUsage.inputTokens ?? 0, completionTokens: part.totalUsage.outputTokens ?? 0 },
+            usage: tokenUsage(part.totalUsage),
           };
           break;
         case "error":
@@ -102,6 +105,17 @@ export class AiSdkProvider implements ModelProvider {
     }
     signal.throwIfAborted();
   }
+}
+
+/** The SDK's usage in ours: its input total includes the cached tokens, which it breaks down. */
+function tokenUsage(usage: LanguageModelUsage): TokenUsage {
+  const { cacheReadTokens, cacheWriteTokens } = usage.inputTokenDetails ?? {};
+  return {
+    promptTokens: usage.inputTokens ?? 0,
+    completionTokens: usage.outputTokens ?? 0,
+    ...(cacheReadTokens ? { cacheReadTokens } : {}),
+    ...(cacheWriteTokens ? { cacheWriteTokens } : {}),
+  };
 }
 
 /** The metadata as the JSON it is stored as (the SDK's type allows undefined fields). */

@@ -3,35 +3,47 @@ import type { ModelMessage as SdkMessage, ToolSet } from "ai";
 import type { ModelMessage, ToolDefinition } from "../model-provider";
 import type { AiModule } from "./ai-sdk";
 import type { ProviderKind } from "./provider-kind";
+import { EPHEMERAL_CACHE } from "./cache-breakpoints";
 import { replayedCallMetadata, replayedReasoning } from "./reasoning-replay";
 import { toolResultMessages } from "./tool-result-media";
 
-/** The conversation for `kind`: reasoning goes back only where that provider needs it; tool media as it takes them. */
-export function toSdkMessages(messages: ModelMessage[], kind: ProviderKind): SdkMessage[] {
-  return messages.flatMap((message): SdkMessage | SdkMessage[] => {
-    switch (message.role) {
-      case "user":
-        return { role: "user", content: message.content };
-      case "assistant":
-        return {
-          role: "assistant",
-          content: [
-            // Thinking blocks come first, as the model wrote them, before its text and tool calls.
-            ...replayedReasoning(kind, message.reasoning).map((block) => ({ type: "reasoning" as const, ...block })),
-            ...(message.content ? [{ type: "text" as const, text: message.content }] : []),
-            ...(message.toolCalls ?? []).map((call) => ({
-              type: "tool-call" as const,
-              toolCallId: call.id,
-              toolName: call.name,
-              input: parseToolInput(call.input),
-              ...replayedCallMetadata(kind, call.providerMetadata),
-            })),
-          ],
-        };
-      case "tool":
-        return toolResultMessages(message.results, kind);
-    }
+/**
+ * The conversation for `kind`: reasoning goes back only where that provider needs it; tool media
+ * as it takes them. The messages at `cacheBreakpoints` (indexes of ours) end a cached prefix.
+ */
+export function toSdkMessages(messages: ModelMessage[], kind: ProviderKind, cacheBreakpoints?: ReadonlySet<number>): SdkMessage[] {
+  return messages.flatMap((message, index) => {
+    const converted = toSdkMessage(message, kind);
+    if (!cacheBreakpoints?.has(index)) return converted;
+    const list = Array.isArray(converted) ? converted : [converted];
+    // On the message the SDK sends last for this one: the breakpoint covers all of it.
+    return list.map((sdkMessage, at) => (at === list.length - 1 ? { ...sdkMessage, providerOptions: EPHEMERAL_CACHE } : sdkMessage));
   });
+}
+
+function toSdkMessage(message: ModelMessage, kind: ProviderKind): SdkMessage | SdkMessage[] {
+  switch (message.role) {
+    case "user":
+      return { role: "user", content: message.content };
+    case "assistant":
+      return {
+        role: "assistant",
+        content: [
+          // Thinking blocks come first, as the model wrote them, before its text and tool calls.
+          ...replayedReasoning(kind, message.reasoning).map((block) => ({ type: "reasoning" as const, ...block })),
+          ...(message.content ? [{ type: "text" as const, text: message.content }] : []),
+          ...(message.toolCalls ?? []).map((call) => ({
+            type: "tool-call" as const,
+            toolCallId: call.id,
+            toolName: call.name,
+            input: parseToolInput(call.input),
+            ...replayedCallMetadata(kind, call.providerMetadata),
+          })),
+        ],
+      };
+    case "tool":
+      return toolResultMessages(message.results, kind);
+  }
 }
 
 export function toSdkTools(tools: ToolDefinition[] | undefined, ai: AiModule): ToolSet | undefined {

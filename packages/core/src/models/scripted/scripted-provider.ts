@@ -135,7 +135,7 @@ export function parseToolDirectives(content: string): { directives: ScriptedTool
  * so a digest of it (with its length, against a rewound history that repeats one) tells them apart.
  */
 function stepTag(messages: ModelMessage[]): string {
-  return `${messages.length}${createHash("sha256").update(JSON.stringify(messages)).digest("hex").slice(0, 6)}`;
+  return `${messages.length}${createHash("sha256").update(JSON.stringify(messages, withoutSource)).digest("hex").slice(0, 6)}`;
 }
 
 function unavailableNote(refused: ScriptedToolDirective[]): string {
@@ -176,4 +176,6 @@ function scriptedWords(prompt: string, count: number): string[] {
 }
 
 const estimateTokens = (text: string) => Math.ceil(text.length / 4);
-const withoutMedia = (key: string, value: unknown) => (key === "media" ? undefined : value);
+const withoutMedia = (key: string, value: unknown) => (key === "media" || key === "sourceId" ? undefined : value);
+/** Where a message is stored says nothing of the conversation: a reloaded history tags its steps alike. */
+const withoutSource = (key: string, value: unknown) => (key === "sourceId" ? undefined : value);

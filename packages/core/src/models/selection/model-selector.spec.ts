@@ -12,6 +12,7 @@ import { loadConfig, type Config } from "../../config/config";
 import { CredentialsService } from "../../credentials/credentials.service";
 import { PreferencesService } from "../../preferences/preferences.service";
 import { collect } from "../../../test/helpers/collect-stream";
+import { PlanCatalog } from "../../plans/plan-catalog";
 
 let database: TestDatabase;
 let prisma: PrismaClient;
@@ -32,7 +33,7 @@ afterAll(async () => {
 });
 
 /** A selector over this file's database and fake server; `env` adds to or replaces the defaults. */
-function selectorWith(env: Record<string, string> = {}) {
+function selectorWith(env: Record<string, string> = {}, plans?: PlanCatalog) {
   const config: Config = loadConfig({
     DATABASE_URL: database.url,
     MODEL_PROVIDER: "scripted",
@@ -45,7 +46,7 @@ function selectorWith(env: Record<string, string> = {}) {
     ...env,
   });
   const credentials = new CredentialsService(prisma, config, new PreferencesService(prisma));
-  return { selector: new ModelSelector({ prisma, config, credentials, scripted }), credentials };
+  return { selector: new ModelSelector({ prisma, config, credentials, scripted, ...(plans ? { plans } : {}) }), credentials };
 }
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
 
@@ -230,5 +231,22 @@ describe("an OpenAI-compatible server", () => {
       role: "main",
     });
     await expect(noServer).rejects.toThrow(/OPENAI_COMPATIBLE_BASE_URL is not set/);
+  });
+});
+
+describe("the workspace's plan", () => {
+  const plans = PlanCatalog.from({ default: { title: "Default", models: "*" }, offline: { title: "Offline", models: ["scripted/*"] } });
+  const planned = () => selectorWith({}, plans).selector;
+
+  it("takes the plan the run was loaded with instead of reading it, and reads it when none was given", async () => {
+    const workspaceId = await newWorkspace();
+    await prisma.workspace.update({ where: { id: workspaceId }, data: { plan: "offline" } });
+    const openai = { modelProvider: "openai", modelId: "gpt-5-mini" };
+    // Read here: the stored plan keeps OpenAI out.
+    await expect(planned().select({ workspaceId, session: openai, role: "main" })).rejects.toThrow(/model_not_in_plan/);
+    // Given with the run (as loaded at its start): that plan holds, whatever the row says.
+    const choice = await planned().select({ workspaceId, session: openai, role: "main", planName: "default" });
+    expect(choice.providerName).toBe("openai");
+    await expect(planned().select({ workspaceId, session: openai, role: "main", planName: "offline" })).rejects.toThrow(ModelUnavailableError);
   });
 });

@@ -61,19 +61,21 @@ export class ModelSelector {
   constructor(private readonly deps: ModelSelectorDeps) {}
 
   /**
-   * `preferences`: the workspace's stored row (null: none) when the caller already loaded it with
-   * its run, which saves a round trip before the first token; read here when omitted.
+   * `preferences`: the workspace's stored row (null: none), and `planName`: its plan column, when
+   * the caller already loaded them with its run (read at the run's start, so as fresh as a read
+   * here), which saves round trips before the first token; read here when omitted.
    */
   async select(args: {
     workspaceId: string;
     session: { modelProvider: string | null; modelId: string | null };
     role: AgentRole;
     preferences?: WorkspacePreferences | null;
+    planName?: string | null;
   }): Promise<ModelChoice> {
     // Overlapped: both are on the way to the run's first token.
     const [preferences, plan] = await Promise.all([
       args.preferences !== undefined ? args.preferences : this.deps.prisma.workspacePreferences.findUnique({ where: { workspaceId: args.workspaceId } }),
-      this.planOf(args.workspaceId),
+      this.planOf(args.workspaceId, args.planName),
     ]);
     const wanted = wantedModel(this.deps.config, args.session, args.role, preferences);
     if (plan) this.checkPlan(plan, wanted);
@@ -86,13 +88,13 @@ export class ModelSelector {
     };
   }
 
-  private async planOf(workspaceId: string): Promise<Plan | null> {
+  private async planOf(workspaceId: string, loaded: string | null | undefined): Promise<Plan | null> {
     // Read fresh, not from the per-process plan memory: a plan changed a moment ago (to let a
     // model back in, say) must hold for the very next run, on every worker.
     const { plans, prisma } = this.deps;
     if (!plans) return null;
-    const workspace = await prisma.workspace.findUnique({ where: { id: workspaceId }, select: { plan: true } });
-    return plans.get(workspace?.plan ?? DEFAULT_PLAN);
+    const name = loaded !== undefined ? loaded : (await prisma.workspace.findUnique({ where: { id: workspaceId }, select: { plan: true } }))?.plan;
+    return plans.get(name ?? DEFAULT_PLAN);
   }
 
   /** A run whose model left the workspace's plan (or never was in it) fails, saying so. */

@@ -1,0 +1,113 @@
+/**
+ * The one-query run load against real Postgres: what it returns equals what Prisma's `include`
+ * of the same tree returns (types included: dates, the message's BigInt position, JSON), with
+ * and without workspace preferences, and only the user message's text parts, in order. A column
+ * added later that the load does not give its Prisma type makes this fail.
+ */
+import { createTestDatabase, type TestDatabase } from "@mix/testing";
+import { createPrismaClient, type PrismaClient } from "@mix/db";
+import { insertUserMessage } from "../messages/insert-user-message";
+import { loadRun, RUN_LOAD_INCLUDE } from "./run-load";
+import { RunStore } from "./run-store";
+
+let database: TestDatabase;
+let prisma: PrismaClient;
+
+beforeAll(async () => {
+  database = await createTestDatabase("runload");
+  prisma = createPrismaClient({ url: database.url, poolSize: 2 });
+});
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await database?.drop();
+});
+
+async function newRun(withPreferences: boolean): Promise<string> {
+  const workspace = await prisma.workspace.create({ data: { name: "load" } });
+  if (withPreferences) {
+    await prisma.workspacePreferences.create({
+      data: {
+        workspaceId: workspace.id,
+        preferredProvider: "scripted",
+        mainAgentModel: "main",
+        subAgentModel: "sub",
+        mainAgentMaxTokens: 1000,
+        subAgentMaxTokens: 500,
+        mainAgentReasoningEffort: "low",
+        subAgentReasoningEffort: "high",
+      },
+    });
+  }
+  const session = await prisma.session.create({
+    data: { workspaceId: workspace.id, title: "load", callbacks: [{ trigger: "x", action: "y" }], cost: 0.25, modelProvider: "scripted" },
+  });
+  const text = "first text";
+  const id = await insertUserMessage(prisma, {
+    workspaceId: workspace.id,
+    sessionId: session.id,
+    text,
+    planMode: false,
+    thinkingLevel: "high",
+    idempotencyKey: "k",
+  });
+  // A second text part and one that is not text (left out), stored out of order.
+  await prisma.part.create({ data: { messageId: id!, index: 2, type: "text", data: { type: "text", text: " third" } } });
+  await prisma.part.create({ data: { messageId: id!, index: 1, type: "error", data: { type: "error", message: "not text" } } });
+  await prisma.run.update({ where: { id: id! }, data: { status: "running", startedAt: new Date("2026-01-02T03:04:05.678Z"), cancelRequestedAt: new Date() } });
+  return id!;
+}
+
+it.each([
+  ["with workspace preferences", true],
+  ["without workspace preferences", false],
+])("loads a run as Prisma's include does (%s)", async (_, withPreferences) => {
+  const runId = await newRun(withPreferences);
+  const expected = await prisma.run.findUnique({ where: { id: runId }, include: RUN_LOAD_INCLUDE });
+  const { earlierRunActive, ...loaded } = (await loadRun(prisma, runId))!;
+  expect(loaded).toEqual(expected);
+  expect(earlierRunActive).toBe(false);
+  expect(loaded.startedAt).toEqual(new Date("2026-01-02T03:04:05.678Z"));
+  expect(typeof loaded.message.position).toBe("bigint");
+  expect(loaded.message.parts.map((part) => (part.data as { text: string }).text)).toEqual(["first text", " third"]);
+  expect(loaded.session.workspace.preferences === null).toBe(!withPreferences);
+});
+
+it("says whether a run of an earlier turn of the session is still active", async () => {
+  const first = await newRun(true);
+  const { sessionId, session } = (await loadRun(prisma, first))!;
+  const second = (await insertUserMessage(prisma, {
+    workspaceId: session.workspaceId,
+    sessionId,
+    text: "next",
+    planMode: false,
+    thinkingLevel: null,
+    idempotencyKey: null,
+  }))!;
+  expect((await loadRun(prisma, second))!.earlierRunActive).toBe(true);
+  expect((await loadRun(prisma, first))!.earlierRunActive).toBe(false);
+  await prisma.run.update({ where: { id: first }, data: { status: "completed" } });
+  expect((await loadRun(prisma, second))!.earlierRunActive).toBe(false);
+});
+
+it("loads nothing for a run that is gone", async () => {
+  expect(await loadRun(prisma, "no-such-run")).toBeNull();
+});
+
+it("carries the workspace's plan, and a first start's mark leaves a run alone whose cancel is stored or that ended", async () => {
+  const id = await newRun(false);
+  const loaded = (await loadRun(prisma, id))!;
+  expect(loaded.session.workspace.plan).toBe("default");
+  const runs = new RunStore(prisma);
+  // newRun's run has a cancel stored: not marked, left as it was.
+  expect(await runs.markRunning(id, "step-1", { unlessCancelRequested: true })).toBe(false);
+  expect((await prisma.run.findUniqueOrThrow({ where: { id } })).attempts).toBe(loaded.attempts);
+  await prisma.run.update({ where: { id }, data: { cancelRequestedAt: null, status: "queued" } });
+  expect(await runs.markRunning(id, "step-1", { unlessCancelRequested: true })).toBe(true);
+  const marked = await prisma.run.findUniqueOrThrow({ where: { id } });
+  expect(marked).toMatchObject({ status: "running", streamingMessageId: "step-1", attempts: loaded.attempts + 1 });
+  // Stored as Prisma stores times (UTC), whatever the server's time zone.
+  expect(Math.abs(marked.startedAt!.getTime() - Date.now())).toBeLessThan(60_000);
+  await runs.finish(id, "completed");
+  expect(await runs.markRunning(id, undefined, { unlessCancelRequested: true })).toBe(false);
+  expect((await prisma.run.findUniqueOrThrow({ where: { id } })).status).toBe("completed");
+});
