@@ -178,14 +178,3 @@ function decodeEntry(entryId: string, fields: string[]): LoggedEvent {
     data: JSON.parse(values.get("d") ?? "{}"),
   };
 }
-
-/** Parses a message published by the append script: `id\nevent\ndata`. */
-export function decodePublished(message: string): LoggedEvent {
-  const first = message.indexOf("\n");
-  const second = message.indexOf("\n", first + 1);
-  return {
-    id: message.slice(0, first),
-    event: message.slice(first + 1, second) as EventName,
-    data: JSON.parse(message.slice(second + 1)),
-  };
-}
