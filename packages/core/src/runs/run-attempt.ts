@@ -13,11 +13,10 @@ import { isRedisUnavailable } from "../redis/connection";
 import { wireLoop } from "./loop-wiring";
 import { failRun, finishRun, stopOutOfCredits } from "./run-outcome";
 import type { RunProcessorDeps } from "./run-processor-deps";
-import { startRun, userTextOf } from "./run-start";
-import type { LoadedRun } from "./run-store";
+import { startRun, userTextOf, type StartingRun } from "./run-start";
 
 /** `stop` aborts when another worker may own the run now (lease lost, or handed over). */
-export async function attemptRun(deps: RunProcessorDeps, run: LoadedRun, stop: AbortSignal): Promise<void> {
+export async function attemptRun(deps: RunProcessorDeps, run: StartingRun, stop: AbortSignal): Promise<void> {
   const meter = meterRun(run.startedAt);
   const emit: Emit = meter.watch((event, data) => deps.events.append(run.sessionId, event, data));
   // Listen for cancels before reading the cancel key: one arriving in between is not lost.

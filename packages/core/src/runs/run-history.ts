@@ -10,7 +10,7 @@ import { compactedHistory } from "../context/compaction";
 import { compactCommandOf, isMarkerCall, parseMarkerInput, type CompactionMarkerInput } from "../context/compaction-marker";
 import type { PartData } from "../messages/parts";
 import type { ModelMessage, ReasoningBlock, ToolCallRequest, ToolResultMessage } from "../models/model-provider";
-import type { RunStepStore } from "./run-step-store";
+import type { RunStepStore, TranscriptMessage } from "./run-step-store";
 
 /** The last compaction of the transcript read so far, and where its marker stood. */
 interface Compaction {
@@ -21,9 +21,14 @@ interface Compaction {
 }
 
 export async function loadModelHistory(steps: Pick<RunStepStore, "transcript">, sessionId: string, upToTurn: number): Promise<ModelMessage[]> {
+  return modelHistory(await steps.transcript(sessionId, upToTurn));
+}
+
+/** The model's history of a transcript already read (a first start's comes with its run: run-load.ts). */
+export function modelHistory(transcript: TranscriptMessage[]): ModelMessage[] {
   const history: ModelMessage[] = [];
   let compaction: Compaction | undefined;
-  for (const { id, role, parts } of await steps.transcript(sessionId, upToTurn)) {
+  for (const { id, role, parts } of transcript) {
     const text = parts.flatMap((data) => (data.type === "text" ? [data.text] : [])).join("");
     if (role === "user") {
       // A `/compact` message asked for the compaction its run stored; the model never sees it.

@@ -9,6 +9,7 @@ import { createPrismaClient, type PrismaClient } from "@mix/db";
 import { insertUserMessage } from "../messages/insert-user-message";
 import { loadRun, RUN_LOAD_INCLUDE } from "./run-load";
 import { RunStore } from "./run-store";
+import { RunStepStore } from "./run-step-store";
 
 let database: TestDatabase;
 let prisma: PrismaClient;
@@ -63,9 +64,10 @@ it.each([
 ])("loads a run as Prisma's include does (%s)", async (_, withPreferences) => {
   const runId = await newRun(withPreferences);
   const expected = await prisma.run.findUnique({ where: { id: runId }, include: RUN_LOAD_INCLUDE });
-  const { earlierRunActive, ...loaded } = (await loadRun(prisma, runId))!;
+  const { earlierRunActive, transcript, ...loaded } = (await loadRun(prisma, runId))!;
   expect(loaded).toEqual(expected);
   expect(earlierRunActive).toBe(false);
+  expect(transcript).toBeNull();
   expect(loaded.startedAt).toEqual(new Date("2026-01-02T03:04:05.678Z"));
   expect(typeof loaded.message.position).toBe("bigint");
   expect(loaded.message.parts.map((part) => (part.data as { text: string }).text)).toEqual(["first text", " third"]);
@@ -110,4 +112,73 @@ it("carries the workspace's plan, and a first start's mark leaves a run alone wh
   await runs.finish(id, "completed");
   expect(await runs.markRunning(id, undefined, { unlessCancelRequested: true })).toBe(false);
   expect((await prisma.run.findUniqueOrThrow({ where: { id } })).status).toBe("completed");
+});
+
+describe("a first start's transcript, read with the run", () => {
+  /** A session whose first turn is answered (two assistant steps, a tool call and its result) and whose second run is queued. */
+  async function answeredThenQueued(): Promise<{ sessionId: string; second: string }> {
+    const workspace = await prisma.workspace.create({ data: { name: "transcript" } });
+    const session = await prisma.session.create({ data: { workspaceId: workspace.id, title: "transcript" } });
+    const send = (text: string) =>
+      insertUserMessage(prisma, { workspaceId: workspace.id, sessionId: session.id, text, planMode: false, thinkingLevel: null, idempotencyKey: null });
+    const first = (await send("list the files"))!;
+    await prisma.message.create({
+      data: {
+        sessionId: session.id,
+        turn: 1,
+        role: "assistant",
+        parts: {
+          create: [
+            { index: 1, type: "tool_call", data: { type: "tool_call", toolCallId: "c1", name: "Bash", input: { command: "ls" } } },
+            { index: 0, type: "text", data: { type: "text", text: "Looking." } },
+            { index: 2, type: "tool_result", data: { type: "tool_result", toolCallId: "c1", output: 'a.txt\n"b é"' } },
+          ],
+        },
+      },
+    });
+    await prisma.message.create({
+      data: { sessionId: session.id, turn: 1, role: "assistant", parts: { create: [{ index: 0, type: "text", data: { type: "text", text: "Two files." } }] } },
+    });
+    await prisma.run.update({ where: { id: first }, data: { status: "completed" } });
+    const second = (await send("and now?"))!;
+    return { sessionId: session.id, second };
+  }
+
+  it("equals the transcript the run would read, up to its turn, in order", async () => {
+    const { sessionId, second } = await answeredThenQueued();
+    const loaded = (await loadRun(prisma, second, true))!;
+    const expected = await new RunStepStore(prisma).transcript(sessionId, 2);
+    expect(expected.map((message) => message.role)).toEqual(["user", "assistant", "assistant", "user"]);
+    expect(loaded.transcript).toEqual(expected);
+    expect(loaded.transcript![1]!.parts.map((part) => part.type)).toEqual(["text", "tool_call", "tool_result"]);
+    // Not asked for: none (the cancel service and the recovery sweep load runs too).
+    expect((await loadRun(prisma, second))!.transcript).toBeNull();
+  });
+
+  it("is not read for a run that must wait, was started before, or has a cancel stored", async () => {
+    const { second } = await answeredThenQueued();
+    const { sessionId, session } = (await loadRun(prisma, second))!;
+    const third = (await insertUserMessage(prisma, {
+      workspaceId: session.workspaceId,
+      sessionId,
+      text: "later",
+      planMode: false,
+      thinkingLevel: null,
+      idempotencyKey: null,
+    }))!;
+    // The second run is still queued: the third waits for it.
+    expect((await loadRun(prisma, third, true))!).toMatchObject({ earlierRunActive: true, transcript: null });
+    await prisma.run.update({ where: { id: second }, data: { status: "running", startedAt: new Date() } });
+    expect((await loadRun(prisma, second, true))!.transcript).toBeNull();
+    await prisma.run.update({ where: { id: second }, data: { status: "queued", startedAt: null, cancelRequestedAt: new Date() } });
+    expect((await loadRun(prisma, second, true))!.transcript).toBeNull();
+  });
+
+  it("is an empty list for a session's first run, not null", async () => {
+    const runId = await newRun(false);
+    await prisma.run.update({ where: { id: runId }, data: { status: "queued", startedAt: null, cancelRequestedAt: null } });
+    const loaded = (await loadRun(prisma, runId, true))!;
+    expect(loaded.transcript!.map((message) => message.role)).toEqual(["user"]);
+    expect(loaded.transcript![0]!.parts).toHaveLength(3);
+  });
 });

@@ -6,8 +6,16 @@
  * is what `include` returns; run-load.spec.ts holds the two equal, and fails when a column this
  * does not revive is added. Whether an earlier turn's run is still active comes along: the
  * scheduler's first question (run-scheduling.ts), one round trip less.
+ *
+ * Asked for (the processor does), a run's first start that need not wait for an earlier one
+ * also gets its session's transcript up to its turn, read in the same statement: the history
+ * is then on hand when the lease is, instead of one more read after it. One statement is one
+ * snapshot, so the transcript holds every write of the earlier runs the same read saw ended (a
+ * run stores its steps before it is marked ended). A run that must wait, is resumed or has a
+ * cancel stored gets none and reads its history as before.
  */
 import { Prisma, type PrismaClient } from "@mix/db";
+import type { TranscriptMessage } from "./run-step-store";
 
 export const RUN_LOAD_INCLUDE = {
   session: { include: { workspace: { select: { preferences: true, sandboxNetwork: true, plan: true } } } },
@@ -17,7 +25,11 @@ export const RUN_LOAD_INCLUDE = {
 export type LoadedRun = Prisma.RunGetPayload<{ include: typeof RUN_LOAD_INCLUDE }>;
 
 /** The loaded run, and whether a run of an earlier turn of its session was still active when it was read. */
-export type LoadedRunInTurn = LoadedRun & { earlierRunActive: boolean };
+export type LoadedRunInTurn = LoadedRun & {
+  earlierRunActive: boolean;
+  /** The session's user and assistant messages up to the run's turn as read with it; null unless asked for and a first start that need not wait. */
+  transcript: TranscriptMessage[] | null;
+};
 
 type Row = Record<string, unknown>;
 
@@ -30,6 +42,7 @@ interface LoadRow {
   message: Row;
   parts: Row[];
   earlierRunActive: boolean;
+  transcript: TranscriptMessage[] | null;
 }
 
 /** Postgres's JSON of a timestamp(3) column has no zone: it is UTC, as Prisma reads it. */
@@ -38,18 +51,27 @@ function dates(row: Row, names: string[]): Row {
   return row;
 }
 
-export async function loadRun(prisma: PrismaClient, runId: string): Promise<LoadedRunInTurn | null> {
+/** `withTranscript`: the transcript of a first start that need not wait comes along (see above). */
+export async function loadRun(prisma: PrismaClient, runId: string, withTranscript = false): Promise<LoadedRunInTurn | null> {
+  // The transcript's shape and order are RunStepStore.transcript's; one statement text for both values of the flag.
   const rows = await prisma.$queryRaw<LoadRow[]>(Prisma.sql`
     SELECT to_jsonb(r) AS run, to_jsonb(s) AS session, w."sandboxNetwork"::text AS "sandboxNetwork", w.plan,
       CASE WHEN wp.id IS NULL THEN NULL ELSE to_jsonb(wp) END AS preferences, to_jsonb(m) AS message,
       COALESCE((SELECT jsonb_agg(to_jsonb(p) ORDER BY p.index) FROM "Part" p WHERE p."messageId" = m.id AND p.type = 'text'), '[]'::jsonb) AS parts,
-      EXISTS (SELECT 1 FROM "Run" e JOIN "Message" em ON em.id = e.id
-        WHERE e."sessionId" = r."sessionId" AND e.status IN ('queued', 'running') AND em.turn < m.turn) AS "earlierRunActive"
+      earlier.active AS "earlierRunActive",
+      CASE WHEN ${withTranscript}::boolean AND NOT earlier.active AND r.status = 'queued' AND r."startedAt" IS NULL AND r."cancelRequestedAt" IS NULL THEN
+        (SELECT COALESCE(jsonb_agg(jsonb_build_object('id', tm.id, 'role', tm.role, 'parts',
+            COALESCE((SELECT jsonb_agg(tp.data ORDER BY tp.index) FROM "Part" tp WHERE tp."messageId" = tm.id), '[]'::jsonb))
+          ORDER BY tm.turn, tm.position), '[]'::jsonb)
+        FROM "Message" tm WHERE tm."sessionId" = r."sessionId" AND tm.turn <= m.turn AND tm.role IN ('user', 'assistant'))
+      END AS transcript
     FROM "Run" r
     JOIN "Session" s ON s.id = r."sessionId"
     JOIN "Workspace" w ON w.id = s."workspaceId"
     LEFT JOIN "WorkspacePreferences" wp ON wp."workspaceId" = w.id
     JOIN "Message" m ON m.id = r.id
+    CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM "Run" e JOIN "Message" em ON em.id = e.id
+        WHERE e."sessionId" = r."sessionId" AND e.status IN ('queued', 'running') AND em.turn < m.turn) AS active) earlier
     WHERE r.id = ${runId}`);
   const row = rows[0];
   if (!row) return null;
@@ -61,5 +83,6 @@ export async function loadRun(prisma: PrismaClient, runId: string): Promise<Load
     session: { ...dates(row.session, ["createdAt", "updatedAt"]), workspace: { preferences, sandboxNetwork: row.sandboxNetwork, plan: row.plan } },
     message: { ...message, parts: row.parts.map((part) => dates(part, ["createdAt"])) },
     earlierRunActive: row.earlierRunActive,
+    transcript: row.transcript,
   } as unknown as LoadedRunInTurn;
 }

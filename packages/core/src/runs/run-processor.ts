@@ -29,7 +29,7 @@ export class RunProcessor {
 
   private async execute({ runId, workspaceId, sessionId }: RunAgentJob, job: Job, token: string | undefined): Promise<void> {
     const early = this.scheduling.leaseEarly(sessionId, runId);
-    const run = await this.deps.runs.load(runId).catch(async (error: unknown) => {
+    const run = await this.deps.runs.load(runId, true).catch(async (error: unknown) => {
       await early.drop();
       throw error;
     });

@@ -11,12 +11,16 @@ import type { ModelMessage } from "../models/model-provider";
 import { isGenericTitle, titleFromMessage } from "../sessions/session-title";
 import type { Tool } from "../tools/tool";
 import { closeDeadAttempt } from "./dead-attempt";
-import { loadModelHistory } from "./run-history";
+import { loadModelHistory, modelHistory } from "./run-history";
 import { cancelRun } from "./run-outcome";
 import type { RunProcessorDeps } from "./run-processor-deps";
+import type { LoadedRunInTurn } from "./run-load";
 import type { LoadedRun, RunStore } from "./run-store";
 
 export type RunStartDeps = Pick<RunProcessorDeps, "runs" | "steps" | "events" | "logger" | "control" | "models" | "tools">;
+
+/** A run as the processor loaded it: a first start that need not wait may carry its transcript (run-load.ts). */
+export type StartingRun = LoadedRun & Partial<Pick<LoadedRunInTurn, "transcript">>;
 
 /** What the run's loop starts from. */
 export interface StartedRun {
@@ -34,7 +38,7 @@ export interface StartedRun {
  * Null when the run ended as cancelled instead. `cancelled` is the run's cancel listener,
  * registered by the caller before this reads the cancel key, so a cancel in between is not lost.
  */
-export async function startRun(deps: RunStartDeps, run: LoadedRun, emit: Emit, cancelled: AbortSignal): Promise<StartedRun | null> {
+export async function startRun(deps: RunStartDeps, run: StartingRun, emit: Emit, cancelled: AbortSignal): Promise<StartedRun | null> {
   const { sessionId } = run;
   const userText = userTextOf(run);
   const firstStart = run.status === "queued" && run.startedAt === null;
@@ -75,7 +79,7 @@ export async function startRun(deps: RunStartDeps, run: LoadedRun, emit: Emit, c
  * would); a cancelled run drops what was read for its loop. The session is named only once the
  * run goes ahead.
  */
-async function startFirstAttempt(deps: RunStartDeps, run: LoadedRun, emit: Emit, cancelled: AbortSignal, userText: string): Promise<StartedRun | null> {
+async function startFirstAttempt(deps: RunStartDeps, run: StartingRun, emit: Emit, cancelled: AbortSignal, userText: string): Promise<StartedRun | null> {
   const firstStepId = randomUUID();
   const verdict = Promise.all([
     emit("user_message_created", { type: "user_message_created", messageId: run.id, content: userText }),
@@ -83,7 +87,7 @@ async function startFirstAttempt(deps: RunStartDeps, run: LoadedRun, emit: Emit,
     deps.runs.markRunning(run.id, firstStepId, { unlessCancelRequested: true }),
   ]);
   const loaded = Promise.all([
-    loadModelHistory(deps.steps, run.sessionId, run.message.turn),
+    run.transcript ? modelHistory(run.transcript) : loadModelHistory(deps.steps, run.sessionId, run.message.turn),
     selectModel(deps, run),
     run.withTools ? deps.tools(run.session.workspaceId) : [],
   ]);

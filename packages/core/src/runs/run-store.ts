@@ -12,9 +12,12 @@ export type { LoadedRun } from "./run-load";
 export class RunStore {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** The run with its session (and its workspace's model preferences) and the text of its user message; null when it is gone. */
-  load(runId: string): Promise<LoadedRunInTurn | null> {
-    return loadRun(this.prisma, runId);
+  /**
+   * The run with its session (and its workspace's model preferences) and the text of its user
+   * message; null when it is gone. `withTranscript`: a first start's history comes along (run-load.ts).
+   */
+  load(runId: string, withTranscript = false): Promise<LoadedRunInTurn | null> {
+    return loadRun(this.prisma, runId, withTranscript);
   }
 
   /**
