@@ -34,7 +34,7 @@ export function parseOptions(argv, env) {
     floodSessions: flags["flood-sessions"] === undefined ? undefined : positive("--flood-sessions", flags["flood-sessions"]),
     quiet: positive("--quiet", flags.quiet, 10),
     // Processes mode (processes.mjs): `apis` API and `workers` worker processes of the built apps;
-    // then, optionally, `idleStreams` idle SSE streams on the first API to weigh its memory.
+    // then, optionally, `idleStreams` idle SSE streams on an API of their own to weigh its memory.
     processes: argv.includes("--processes"),
     apis: positive("--apis", flags.apis, 1),
     workers: positive("--workers", flags.workers, 1),

@@ -92,9 +92,12 @@ export function printProcessesReport(summary) {
   if (idleStreams) {
     const mib = (bytes) => (bytes === undefined ? "-" : `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`);
     rows.push([
-      `${idleStreams.api} RSS, ${idleStreams.streams} idle streams`,
-      `${mib(idleStreams.rssBeforeBytes)} before, ${mib(idleStreams.rssAfterBytes)} after (${idleStreams.rssPerStreamKiB ?? "-"} KiB per stream)`,
+      `${idleStreams.api} API RSS, ${idleStreams.streams} idle streams`,
+      `${mib(idleStreams.rssBeforeBytes)} before, ${mib(idleStreams.rssAfterBytes)} after (${idleStreams.rssPerStreamKiB ?? "-"} KiB per stream), ` +
+        `${mib(idleStreams.rssSettledBytes)} after ${idleStreams.settleMs / 1000} s idle`,
     ]);
+    const heap = (figures) => (figures?.heapUsedBytes === undefined ? "-" : `${mib(figures.heapUsedBytes)} of ${mib(figures.heapTotalBytes)}`);
+    rows.push(["  V8 heap used", `${heap(idleStreams.heapBefore)} before, ${heap(idleStreams.heapAfter)} after, ${heap(idleStreams.heapSettled)} idle`]);
   }
   printReport(summary, { extraRows: rows, processLabel: "client process during the run phase" });
 }

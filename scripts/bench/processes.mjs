@@ -4,8 +4,8 @@
 // API i mod N and POSTs its messages to API (i + 1) mod N, so with N > 1 every event crosses
 // instances through Redis. Besides the plain figures it reports the CPU seconds each process used
 // during the run phase, and Postgres's and Redis's (all their server processes, so including
-// whatever else those servers did meanwhile). --idle-streams=K then opens K idle streams on API 0
-// and reports its resident memory before and after.
+// whatever else those servers did meanwhile). --idle-streams=K then opens K idle streams on one
+// more API process, started for them alone, and reports its resident memory before and after.
 import { spawn } from "node:child_process";
 import net from "node:net";
 import { performance } from "node:perf_hooks";
@@ -155,35 +155,45 @@ function checkOpenFiles(pids, count) {
   }
 }
 
+/** Waits `ms` of wall time: the idle streams' memory is read again once the API has been idle a while. */
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How long the streams stay idle before their API's memory is read a second time (V8 shrinks its heap when idle). */
+const IDLE_SETTLE_MS = 10_000;
+
 /**
- * K sessions on API 0, then one idle stream each; API 0's RSS (and V8 heap) after the run phase,
- * before the streams (after the sessions were made) and after them. The API keeps the garbage of
- * the sessions' requests until its next GC, so the heap figures say how much of RSS is live.
+ * K idle streams on an API process of their own, started after the run phase, that served
+ * nothing else: its resident memory is its own baseline plus the streams', not the garbage of
+ * the runs or of the K sessions (created through API 0). Reported: RSS (and V8 heap) once it
+ * answered /health, after the streams opened, and after they were idle for IDLE_SETTLE_MS.
  */
-async function measureIdleStreams(run, client, count) {
-  const api = run.apis[0];
+async function measureIdleStreams(run, env, cleanups, client, count) {
+  const api = await startApi("idle", env, cleanups);
+  const idleClient = { baseUrl: api.baseUrl, apiKey: client.apiKey };
   checkOpenFiles([process.pid, api.pid], count);
-  const rssAfterRun = rssBytes(api.pid);
   const sessions = [];
   const batches = async (work) => {
     for (let start = 0; start < count; start += IDLE_BATCH) await Promise.all(Array.from({ length: Math.min(IDLE_BATCH, count - start) }, work));
   };
   await batches(async () => sessions.push((await postJson(client, "/api/sessions", { title: "idle" })).id));
   const rssBefore = rssBytes(api.pid);
-  const heapBefore = await heapBytes(client);
+  const heapBefore = await heapBytes(idleClient);
   const streams = [];
   run.closeIdleStreams = () => streams.forEach((stream) => stream.close());
   let next = 0;
-  await batches(async () => streams.push(await openSse(client, sessions[next++], () => {})));
+  await batches(async () => streams.push(await openSse(idleClient, sessions[next++], () => {})));
   const rssAfter = rssBytes(api.pid);
+  const heapAfter = await heapBytes(idleClient);
+  await pause(IDLE_SETTLE_MS);
   run.idleStreams = {
     streams: streams.length,
     api: api.name,
-    rssAfterRunBytes: rssAfterRun,
     rssBeforeBytes: rssBefore,
     rssAfterBytes: rssAfter,
+    rssSettledBytes: rssBytes(api.pid),
+    settleMs: IDLE_SETTLE_MS,
     heapBefore,
-    heapAfter: await heapBytes(client),
+    heapAfter,
+    heapSettled: await heapBytes(idleClient),
   };
 }
 
@@ -221,5 +231,5 @@ export async function processesBenchmark(run, cleanups) {
   run.cpu = cpuUsedSince(cpuAtStart, cpuSnapshot(run));
   run.servers = await servers.end();
 
-  if (options.idleStreams) await measureIdleStreams(run, clients[0], options.idleStreams);
+  if (options.idleStreams) await measureIdleStreams(run, env, cleanups, clients[0], options.idleStreams);
 }
