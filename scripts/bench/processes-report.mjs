@@ -92,7 +92,7 @@ export function printProcessesReport(summary) {
   if (idleStreams) {
     const mib = (bytes) => (bytes === undefined ? "-" : `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`);
     rows.push([
-      `${idleStreams.api} API RSS, ${idleStreams.streams} idle streams`,
+      `${idleStreams.api} RSS, ${idleStreams.streams} idle streams`,
       `${mib(idleStreams.rssBeforeBytes)} before, ${mib(idleStreams.rssAfterBytes)} after (${idleStreams.rssPerStreamKiB ?? "-"} KiB per stream), ` +
         `${mib(idleStreams.rssSettledBytes)} after ${idleStreams.settleMs / 1000} s idle`,
     ]);
