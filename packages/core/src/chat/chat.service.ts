@@ -56,10 +56,12 @@ export class ChatService {
     if (request.knowledge !== undefined) await this.knowledge?.setEnabled(workspaceId, conversationId, request.knowledge);
     const sources = (await this.knowledge?.sourcesFor(workspaceId, conversationId, request.message)) ?? [];
     const afterEventId = await this.follow.startPoint(conversationId);
-    // A chat reply is text only: a tool asking permission would stall a plain-text stream.
+    // A chat reply is text only: a tool asking permission would stall a plain-text stream. The
+    // sources go with the message: its run is given the chunks the header names, not a second search's.
     const { messageId } = await this.messages.send(workspaceId, conversationId, { text: request.message, plan_mode: false }, undefined, {
       withTools: false,
       sentBy,
+      ...(this.knowledge ? { knowledgeSources: sources } : {}),
     });
     return { conversationId, messageId, model, afterEventId, sources };
   }

@@ -1,7 +1,8 @@
 /**
  * A run's grounding against a real Postgres: the chunks retrieved for its message are stored on
  * the run, a resumed attempt is given the same ones (even when a better match was added since),
- * the session's switch turns retrieval off, and another workspace's chunks never come back.
+ * the session's switch turns retrieval off, another workspace's chunks never come back, and a
+ * message sent with the sources its sender already retrieved (the chat route) is given those.
  */
 import { createPrismaClient, type PrismaClient } from "@mix/db";
 import { createTestDatabase, type TestDatabase } from "@mix/testing";
@@ -10,7 +11,9 @@ import { AuditLog } from "../audit/audit-log";
 import { WorkspaceProfileService } from "../workspace-profile/workspace-profile.service";
 import { createKnowledgeService } from "./create-knowledge";
 import type { KnowledgeService } from "./knowledge.service";
-import { RunGrounding } from "./run-grounding";
+import { insertUserMessage } from "../messages/insert-user-message";
+import { knowledgePrompt } from "./knowledge-prompt";
+import { RunGrounding, runSources } from "./run-grounding";
 
 let database: TestDatabase;
 let prisma: PrismaClient;
@@ -75,4 +78,40 @@ it("retrieves nothing when the session's switch is off, and gives the profile ei
   expect(grounded.knowledge).toEqual({ prompt: "", sources: [] });
   expect(grounded.profile).toContain("### Voice and style\nShort sentences.");
   expect((await prisma.run.findUniqueOrThrow({ where: { id: runId } })).knowledgeSources).toBeNull();
+});
+
+it("gives a message sent with its sources those, without searching again", async () => {
+  const workspace = await prisma.workspace.create({ data: { name: "chat" } });
+  const session = await prisma.session.create({ data: { workspaceId: workspace.id, title: "s" } });
+  await knowledge.add(workspace.id, SYSTEM_ACTOR, { title: "Menu", text: "The Tuesday special is lentil soup." });
+  const question = "What is the Tuesday special?";
+  // The chat route's retrieval, named in its header, goes with the message it sends.
+  const { sources } = knowledgePrompt(await knowledge.retrieve(workspace.id, question, 3));
+  expect(sources).toHaveLength(1);
+  const send = (knowledgeSources: typeof sources) =>
+    insertUserMessage(prisma, {
+      workspaceId: workspace.id,
+      sessionId: session.id,
+      text: question,
+      planMode: false,
+      thinkingLevel: null,
+      idempotencyKey: null,
+      knowledgeSources,
+    });
+  const runId = (await send(sources))!;
+  expect(await runSources(prisma, workspace.id, runId)).toEqual(sources);
+
+  let searches = 0;
+  const counting = new RunGrounding({ prisma, knowledge: { retrieve: (...args) => (searches++, knowledge.retrieve(...args)) }, chunks: 3 });
+  const grounded = await counting.forRun({ id: runId, workspaceId: workspace.id, knowledgeEnabled: true, userText: question });
+  expect(searches).toBe(0);
+  expect(grounded.knowledge.sources).toEqual(sources);
+  expect(grounded.knowledge.prompt).toContain("The Tuesday special is lentil soup.");
+
+  // A sender that found nothing says so: the run is given nothing, and nothing is searched either.
+  const emptyId = (await send([]))!;
+  expect(await counting.forRun({ id: emptyId, workspaceId: workspace.id, knowledgeEnabled: true, userText: question })).toMatchObject({
+    knowledge: { sources: [] },
+  });
+  expect(searches).toBe(0);
 });

@@ -26,12 +26,15 @@ export interface NewUserMessage {
   memberId?: string | null;
   /** The id to give the message (and its run), when the caller needs it before the insert; a new one otherwise. */
   id?: string;
+  /** The knowledge sources already retrieved for the message, stored on its run (see SendOptions); null: none yet. */
+  knowledgeSources?: readonly unknown[] | null;
 }
 
 /** The new message's id, or null when the session is not in the workspace. */
 export async function insertUserMessage(prisma: PrismaClient, message: NewUserMessage): Promise<string | null> {
   const id = message.id ?? randomUUID();
   const part: PartData = { type: "text", text: message.text };
+  const sources = message.knowledgeSources ? JSON.stringify(message.knowledgeSources) : null;
   const rows = await prisma.$queryRaw<{ id: string }[]>(Prisma.sql`
     WITH turn AS (
       UPDATE "Session" SET "turnCount" = "turnCount" + 1, "updatedAt" = now()
@@ -45,9 +48,9 @@ export async function insertUserMessage(prisma: PrismaClient, message: NewUserMe
       INSERT INTO "Part" (id, "messageId", index, type, data)
       SELECT ${randomUUID()}, message.id, 0, 'text'::"PartType", ${JSON.stringify(part)}::jsonb FROM message
     )
-    INSERT INTO "Run" (id, "sessionId", "planMode", "thinkingLevel", "maxSteps", "withTools", "apiKeyId", "memberId")
+    INSERT INTO "Run" (id, "sessionId", "planMode", "thinkingLevel", "maxSteps", "withTools", "apiKeyId", "memberId", "knowledgeSources")
     SELECT message.id, ${message.sessionId}, ${message.planMode}, ${message.thinkingLevel}, ${message.maxSteps ?? null}::int, ${message.withTools ?? true},
-      ${message.apiKeyId ?? null}, ${message.memberId ?? null} FROM message
+      ${message.apiKeyId ?? null}, ${message.memberId ?? null}, ${sources}::jsonb FROM message
     RETURNING id`);
   return rows[0]?.id ?? null;
 }

@@ -10,7 +10,7 @@ import type { Logger } from "../logging/logger";
 import type { RunQueue } from "../queues/run-queue";
 import { toBackendMessage } from "./message-view";
 import type { SessionLookup } from "./session-lookup";
-import { UserMessageSender, type SentBy, type SentMessage } from "./user-message-sender";
+import { UserMessageSender, type SendOptions, type SentMessage } from "./user-message-sender";
 
 export class MessagesService {
   private readonly sender: UserMessageSender;
@@ -46,8 +46,8 @@ export class MessagesService {
     sessionId: string,
     request: SendMessageRequest,
     idempotencyKey?: string,
-    options: { withTools?: boolean; sentBy?: SentBy } = {},
+    options: Omit<SendOptions, "idempotencyKey"> = {},
   ): Promise<SentMessage> {
-    return this.sender.send(workspaceId, sessionId, request, { idempotencyKey, withTools: options.withTools, sentBy: options.sentBy });
+    return this.sender.send(workspaceId, sessionId, request, { ...options, idempotencyKey });
   }
 }

@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@mix/db";
 import type { CommandRegistry } from "../commands/command-registry";
 import type { PlanGate } from "../credits/plan-gate";
-import type { SendMessageAccepted, SendMessageRequest } from "../contracts";
+import type { KnowledgeSource, SendMessageAccepted, SendMessageRequest } from "../contracts";
 import { notFound, validationError } from "../errors/app-error";
 import type { Logger } from "../logging/logger";
 import type { RunQueue } from "../queues/run-queue";
@@ -38,6 +38,12 @@ export interface SendOptions {
   withTools?: boolean;
   /** Who sent it, stored on the run: usage is counted per key and member. */
   sentBy?: SentBy;
+  /**
+   * The knowledge sources the sender already retrieved for this message (the chat route, to name
+   * them in its answer's header): stored on the run, so its worker is given those same chunks
+   * instead of searching again. None: the worker retrieves them.
+   */
+  knowledgeSources?: KnowledgeSource[];
 }
 
 /** The API key and member a message came from (a callback's: those of the run that sent it). */
@@ -81,7 +87,7 @@ export class UserMessageSender {
     counted?.catch(() => undefined);
     let messageId: string;
     try {
-      messageId = existing ?? (await this.store(workspaceId, sessionId, { ...request, text }, idempotency, options.withTools, options.sentBy, newId!));
+      messageId = existing ?? (await this.store(workspaceId, sessionId, { ...request, text }, idempotency, options, newId!));
     } catch (error) {
       if (newId) this.uncount(workspaceId, newId, counted!);
       throw error;
@@ -126,8 +132,7 @@ export class UserMessageSender {
     sessionId: string,
     request: SendMessageRequest,
     idempotency: Idempotency | null,
-    withTools: boolean | undefined,
-    sentBy: SentBy | undefined,
+    { withTools, sentBy, knowledgeSources }: SendOptions,
     newId: string,
   ): Promise<string> {
     let id: string | null;
@@ -145,6 +150,7 @@ export class UserMessageSender {
         idempotencyHash: idempotency?.hash ?? null,
         apiKeyId: sentBy?.apiKeyId ?? null,
         memberId: sentBy?.memberId ?? null,
+        knowledgeSources: knowledgeSources ?? null,
       });
     } catch (error) {
       // Two concurrent sends with one key: the unique index lets one win; the other answers
