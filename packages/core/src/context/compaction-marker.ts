@@ -6,7 +6,7 @@
  * prefix tells a marker from a model's call of a tool that happens to share the name.
  */
 export const COMPACT_TOOL_NAME = "compact";
-const MARKER_ID_PREFIX = "compaction_";
+export const MARKER_ID_PREFIX = "compaction_";
 
 export interface CompactionMarkerInput {
   reason: "auto" | "overflow" | "command";

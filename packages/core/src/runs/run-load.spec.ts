@@ -2,7 +2,8 @@
  * The one-query run load against real Postgres: what it returns equals what Prisma's `include`
  * of the same tree returns (types included: dates, the message's BigInt position, JSON), with
  * and without workspace preferences, and only the user message's text parts, in order. A column
- * added later that the load does not give its Prisma type makes this fail.
+ * added later that the load does not give its Prisma type makes this fail. Also what a run's
+ * start reads with it: a first start's transcript, and a resumed run's count of steps taken.
  */
 import { createTestDatabase, type TestDatabase } from "@mix/testing";
 import { createPrismaClient, type PrismaClient } from "@mix/db";
@@ -181,4 +182,17 @@ describe("a first start's transcript, read with the run", () => {
     expect(loaded.transcript!.map((message) => message.role)).toEqual(["user"]);
     expect(loaded.transcript![0]!.parts).toHaveLength(3);
   });
+});
+
+it("counts a turn's model steps for a resumed run, not a compaction's marker", async () => {
+  const workspace = await prisma.workspace.create({ data: { name: "steps" } });
+  const session = await prisma.session.create({ data: { workspaceId: workspace.id, title: "steps" } });
+  const assistant = (data: object) =>
+    prisma.message.create({ data: { sessionId: session.id, turn: 1, role: "assistant", parts: { create: [{ index: 0, type: "tool_call", data }] } } });
+  await assistant({ type: "tool_call", toolCallId: "call_1", name: "Bash", input: {} });
+  await assistant({ type: "tool_call", toolCallId: "compaction_m1", name: "compact", input: {} });
+  // A model's own call of a tool that happens to be named `compact` is a step like any other.
+  await assistant({ type: "tool_call", toolCallId: "call_2", name: "compact", input: {} });
+  await prisma.message.create({ data: { sessionId: session.id, turn: 2, role: "assistant" } });
+  expect(await new RunStepStore(prisma).stepsTaken(session.id, 1)).toBe(2);
 });

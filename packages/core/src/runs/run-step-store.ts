@@ -13,6 +13,7 @@ import { stepParts, type StepRecord, type StepStore, type SubagentSessionRecord 
 import { debitModelCall } from "../credits/credit-statements";
 import type { PartData } from "../messages/parts";
 import type { PlanCatalog } from "../plans/plan-catalog";
+import { COMPACT_TOOL_NAME, MARKER_ID_PREFIX } from "../context/compaction-marker";
 import { storeStepStatement } from "./step-statement";
 import { countModelCall } from "../metrics/record";
 
@@ -111,9 +112,16 @@ export class RunStepStore implements StepStore {
     return dangling;
   }
 
-  /** Model calls already made in a turn (a resumed run counts them against max_steps). */
+  /**
+   * Model calls already made in a turn (a resumed run counts them against max_steps). A
+   * compaction's marker is an assistant message too, but no step of the run's model: not counted.
+   */
   stepsTaken(sessionId: string, turn: number): Promise<number> {
-    return this.prisma.message.count({ where: { sessionId, turn, role: "assistant" } });
+    const marker = {
+      type: "tool_call" as const,
+      AND: [{ data: { path: ["name"], equals: COMPACT_TOOL_NAME } }, { data: { path: ["toolCallId"], string_starts_with: MARKER_ID_PREFIX } }],
+    };
+    return this.prisma.message.count({ where: { sessionId, turn, role: "assistant", parts: { none: marker } } });
   }
 
   /** The session's user and assistant messages up to a turn, in conversation order. */
