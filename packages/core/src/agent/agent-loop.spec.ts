@@ -29,7 +29,10 @@ it("answers in one step: streams under the step's id while the run names it, sto
     reasoningDurationMs: expect.any(Number),
     steps: 1,
     lastMessageId: expect.any(String),
+    completedInStep: true,
   });
+  // The answer's write completes the run: no statement of its own at its end.
+  expect(loop.store.runEndingSteps).toEqual([outcome.lastMessageId]);
   expect(names(loop.seen)).toEqual(["thinking", "content", "content", "content", "content"]);
   for (const entry of loop.seen) {
     expect(entry.data.assistantMessageId).toBe(outcome.lastMessageId);
@@ -78,6 +81,8 @@ it("runs the tool the model calls, stores its result with the call, and feeds it
   expect(deltas.join("")).toBe(input);
 
   expect(loop.store.steps.map((step) => step.finishReason)).toEqual(["tool-calls", "stop"]);
+  // The step that called the tool did not end the run; the answer after it did.
+  expect(loop.store.runEndingSteps).toEqual([loop.store.steps[1]!.id]);
   expect(loop.store.steps[0]!.parts).toEqual([
     { type: "reasoning", text: "Reading the request. ", durationMs: expect.any(Number) },
     { type: "text", text: "I'll use Write." },
@@ -104,6 +109,8 @@ it("runs a Task call's subagent in a session of its own, its events tagged with 
   const [child] = loop.store.subagentSessions;
   expect(child).toMatchObject({ workspaceId: "w", parentSessionId: "s", title: "Look around", prompt: "find it" });
   expect(loop.store.stepsOf(child!.id)).toHaveLength(1);
+  // The subagent's answer ends its task, not the run: only the parent's answer completes it.
+  expect(loop.store.runEndingSteps).toEqual([outcome.lastMessageId]);
   const parentToolCallId = child!.parentToolCallId;
   const childContent = loop.seen.filter((entry) => entry.event === "content" && entry.data.parentToolCallId === parentToolCallId);
   expect(childContent.map((entry) => entry.data.content).join("")).toBe("You said: find it");

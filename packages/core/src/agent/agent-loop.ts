@@ -56,6 +56,8 @@ export async function runAgentLoop(
     const { messageId, step } = await context.stream(request, (built) => streamStep(scope, built, services, signals));
     throwIfLeaseLost(scope, signals);
     const cost = services.prices.costOf(model.modelId, step.usage);
+    // An answer without tools ends the run's own loop (a subagent's ends only its task).
+    const endsRun = step.toolCalls.length === 0 && !step.interrupted && scope.parentToolCallId === undefined;
     const nextIndex = await store.saveStep({
       workspaceId: scope.workspaceId,
       runId: scope.runId,
@@ -68,6 +70,7 @@ export async function runAgentLoop(
       step,
       usage: { ...step.usage, cost },
       sentBy: scope.sentBy,
+      ...(endsRun ? { endsRun } : {}),
     });
     outcome.steps++;
     outcome.lastMessageId = messageId;
@@ -75,7 +78,7 @@ export async function runAgentLoop(
     outcome.reasoning += step.reasoning;
     outcome.reasoningDurationMs += step.reasoningDurationMs;
     if (step.interrupted) return { ...outcome, status: "cancelled" };
-    if (step.toolCalls.length === 0) return outcome;
+    if (step.toolCalls.length === 0) return endsRun ? { ...outcome, completedInStep: true } : outcome;
 
     history.push(assistantMessageOf(step, messageId));
     const ran = await runToolCalls(step.toolCalls, { messageId, nextIndex }, scope, services, env, signals);

@@ -95,6 +95,8 @@ export interface LoopOutcome {
   steps: number;
   /** Why the loop stopped early, for `credits_exhausted`. */
   stopReason?: string;
+  /** The last step's write marked the run completed (StepRecord.endsRun): only its `complete` is left to send. */
+  completedInStep?: boolean;
 }
 
 export class LeaseLostError extends Error {

@@ -37,6 +37,11 @@ export interface StepRecord {
   step: ModelStepResult;
   usage: StepUsage;
   sentBy: SentBy;
+  /**
+   * The run's last step (the model answered without tools, in the run's own loop): the run is
+   * marked completed in the same write, one statement fewer at its end.
+   */
+  endsRun?: boolean;
 }
 
 /** A subagent's own session, with the task's prompt as its first user message. */

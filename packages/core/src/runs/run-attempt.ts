@@ -39,8 +39,9 @@ export async function attemptRun(deps: RunProcessorDeps, run: StartingRun, stop:
     if (grounding) started.history = groundedHistory(started.history, grounding.knowledge.prompt);
     const { scope, services, env } = wireLoop(deps, run, started, emit, signals, grounding);
     const outcome = await runAgentLoop(scope, started.history, services, env, signals);
-    // A loop that stopped because the lease went (or the worker hands the run over) did not finish it.
-    if (stop.aborted) throw new LeaseLostError(`run ${run.id} stopped: ${String(stop.reason)}`);
+    // A loop that stopped because the lease went (or the worker hands the run over) did not finish
+    // it; one whose last step was stored as the run's end did, and still owes its `complete`.
+    if (stop.aborted && !outcome.completedInStep) throw new LeaseLostError(`run ${run.id} stopped: ${String(stop.reason)}`);
     if (outcome.status === "credits_exhausted") await stopOutOfCredits(deps, { id: run.id, sessionId: run.sessionId, turn: run.message.turn }, outcome, emit);
     else await finishRun(deps.runs, run.id, outcome, emit);
   } catch (error) {

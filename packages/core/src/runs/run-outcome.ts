@@ -26,7 +26,8 @@ export async function finishRun(runs: RunStore, runId: string, outcome: LoopOutc
     return;
   }
   const cancelled = outcome.status === "cancelled";
-  await runs.finish(runId, cancelled ? "cancelled" : "completed");
+  // A run its last step's write completed has nothing more to store.
+  if (!outcome.completedInStep) await runs.finish(runId, cancelled ? "cancelled" : "completed");
   await emit("complete", { type: cancelled ? "cancelled" : "complete", done: true, messageId, content: outcome.text, ...reasoning });
 }
 

@@ -1,7 +1,8 @@
 /**
  * A step stored in one statement, against real Postgres: its message and parts (in order, with
  * their JSON), its tokens and cost added to the session and to the sessions it rolls up into,
- * the run no longer naming it, its usage recorded; and the transcript reads it back.
+ * the run no longer naming it, its usage recorded; and the transcript reads it back. A run's
+ * last step completes the run in the same write, unless the run ended meanwhile.
  */
 import { createTestDatabase, type TestDatabase } from "@mix/testing";
 import { createPrismaClient, type PrismaClient } from "@mix/db";
@@ -142,4 +143,61 @@ it("leaves a run naming a newer step as it is", async () => {
   expect((await prisma.run.findUniqueOrThrow({ where: { id: runId } })).streamingMessageId).toBe("newer");
   // An empty step is still one text part.
   expect(await prisma.part.count({ where: { messageId: "00000000-0000-4000-8000-000000000002" } })).toBe(1);
+});
+
+describe("a run's last step", () => {
+  async function runNaming(messageId: string, status: "running" | "cancelled") {
+    const workspace = await prisma.workspace.create({ data: { name: "last" } });
+    const session = await prisma.session.create({ data: { workspaceId: workspace.id, title: "s" } });
+    const runId = (await insertUserMessage(prisma, {
+      workspaceId: workspace.id,
+      sessionId: session.id,
+      text: "hi",
+      planMode: false,
+      thinkingLevel: null,
+      idempotencyKey: null,
+    }))!;
+    await prisma.run.update({ where: { id: runId }, data: { status, streamingMessageId: messageId, error: status === "cancelled" ? "kept" : null } });
+    const record: StepRecord = {
+      workspaceId: workspace.id,
+      runId,
+      sessionId: session.id,
+      rollUpSessionIds: [],
+      turn: 1,
+      messageId,
+      provider: "scripted",
+      model: "m",
+      step: {
+        text: "done",
+        reasoning: "",
+        reasoningDurationMs: 0,
+        reasoningBlocks: [],
+        toolCalls: [],
+        finishReason: "stop",
+        usage: { promptTokens: 1, completionTokens: 1 },
+        interrupted: false,
+      },
+      usage: { promptTokens: 1, completionTokens: 1, cost: 0 },
+      sentBy: { apiKeyId: null, memberId: null },
+      endsRun: true,
+    };
+    return { runId, record };
+  }
+
+  it("completes its run in the same write", async () => {
+    const { runId, record } = await runNaming("00000000-0000-4000-8000-000000000003", "running");
+    await new RunStepStore(prisma).saveStep(record);
+    const run = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(run).toMatchObject({ status: "completed", streamingMessageId: null, error: null });
+    // Stored as Prisma stores times (UTC), whatever the server's time zone.
+    expect(Math.abs(run.finishedAt!.getTime() - Date.now())).toBeLessThan(60_000);
+    expect(await prisma.message.count({ where: { id: record.messageId } })).toBe(1);
+  });
+
+  it("stores the step but leaves a run that ended meanwhile as it ended", async () => {
+    const { runId, record } = await runNaming("00000000-0000-4000-8000-000000000004", "cancelled");
+    await new RunStepStore(prisma).saveStep(record);
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "cancelled", finishedAt: null, error: "kept" });
+    expect(await prisma.message.count({ where: { id: record.messageId } })).toBe(1);
+  });
 });

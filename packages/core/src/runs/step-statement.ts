@@ -2,8 +2,9 @@
  * A finished step's writes but its credit debit, as ONE statement: the assistant message, its
  * parts, its tokens and cost added to the session and the sessions it rolls up into, the run no
  * longer naming it, and its UsageRecord (tokens, cache tokens and cost of the call, with the key
- * and member that sent the run's message: what usage reports sum). Prisma's nested create, two updates and a create in a batch transaction are eight
- * round trips (BEGIN, the create's read-back, COMMIT); this is one, atomic by itself.
+ * and member that sent the run's message: what usage reports sum), and after the run's last step
+ * the run completed. Prisma's nested create, two updates and a create in a batch transaction are
+ * eight round trips (BEGIN, the create's read-back, COMMIT); this is one, atomic by itself.
  */
 import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@mix/db";
@@ -43,5 +44,16 @@ export function storeStepStatement(prisma: PrismaClient, record: StepRecord, par
       VALUES (${randomUUID()}, ${record.workspaceId}, ${record.sessionId}, ${record.runId}, ${sentBy.apiKeyId}, ${sentBy.memberId}, ${record.provider}, ${record.model},
         ${usage.promptTokens}::int, ${usage.completionTokens}::int, ${usage.cost}::float8 ${cacheValues[0]} ${cacheValues[1]})
     )
-    UPDATE "Run" SET "streamingMessageId" = NULL WHERE id = ${record.runId} AND "streamingMessageId" = ${record.messageId}`);
+    ${runUpdate(record)}`);
+}
+
+/**
+ * The run no longer names the step it streamed; after its last step (endsRun) it is completed as
+ * RunStore.finish completes it, unless it ended meanwhile (a cancel stored as its end).
+ */
+function runUpdate(record: StepRecord): Prisma.Sql {
+  if (!record.endsRun)
+    return Prisma.sql`UPDATE "Run" SET "streamingMessageId" = NULL WHERE id = ${record.runId} AND "streamingMessageId" = ${record.messageId}`;
+  return Prisma.sql`UPDATE "Run" SET "streamingMessageId" = NULL, status = 'completed', "finishedAt" = ${new Date()}, error = NULL
+    WHERE id = ${record.runId} AND status IN ('queued', 'running')`;
 }

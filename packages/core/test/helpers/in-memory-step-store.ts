@@ -24,6 +24,8 @@ export class InMemoryStepStore implements StepStore {
   readonly streaming = new Map<string, string | null>();
   /** Tokens and cost per session, roll-ups included. */
   readonly usage = new Map<string, StepUsage>();
+  /** The steps stored as their run's last (StepRecord.endsRun), by message id: Postgres completes the run with them. */
+  readonly runEndingSteps: string[] = [];
 
   async markStreaming(runId: string, messageId: string): Promise<void> {
     this.streaming.set(runId, messageId);
@@ -50,6 +52,7 @@ export class InMemoryStepStore implements StepStore {
       });
     }
     if (this.streaming.get(record.runId) === record.messageId) this.streaming.set(record.runId, null);
+    if (record.endsRun) this.runEndingSteps.push(record.messageId);
     return parts.length;
   }
 
