@@ -104,8 +104,9 @@ it("stores a step, its usage and its roll-up in one go, and reads it back in the
   expect(transcript[1]!.parts[2]).toEqual(message.parts[2]!.data);
 });
 
-it("leaves a run naming a newer step as it is", async () => {
-  const workspace = await prisma.workspace.create({ data: { name: "newer" } });
+/** A run of a new session that names `streaming` as its streaming step, and a text-only step for it (its last, with `endsRun`). */
+async function runWithStep(streaming: string, messageId: string, run: { status?: "running" | "cancelled"; error?: string; endsRun?: boolean } = {}) {
+  const workspace = await prisma.workspace.create({ data: { name: "step" } });
   const session = await prisma.session.create({ data: { workspaceId: workspace.id, title: "s" } });
   const runId = (await insertUserMessage(prisma, {
     workspaceId: workspace.id,
@@ -115,89 +116,61 @@ it("leaves a run naming a newer step as it is", async () => {
     thinkingLevel: null,
     idempotencyKey: null,
   }))!;
-  await prisma.run.update({ where: { id: runId }, data: { streamingMessageId: "newer" } });
-  const step = {
-    text: "",
-    reasoning: "",
-    reasoningDurationMs: 0,
-    reasoningBlocks: [],
-    toolCalls: [],
-    finishReason: "stop",
-    usage: { promptTokens: 0, completionTokens: 0 },
-    interrupted: false,
-  };
-  const store = new RunStepStore(prisma);
-  await store.saveStep({
+  await prisma.run.update({
+    where: { id: runId },
+    data: { streamingMessageId: streaming, ...(run.status ? { status: run.status } : {}), error: run.error ?? null },
+  });
+  const record: StepRecord = {
     workspaceId: workspace.id,
     runId,
     sessionId: session.id,
     rollUpSessionIds: [],
     turn: 1,
-    messageId: "00000000-0000-4000-8000-000000000002",
+    messageId,
     provider: "scripted",
     model: "m",
-    step,
+    step: {
+      text: "",
+      reasoning: "",
+      reasoningDurationMs: 0,
+      reasoningBlocks: [],
+      toolCalls: [],
+      finishReason: "stop",
+      usage: { promptTokens: 0, completionTokens: 0 },
+      interrupted: false,
+    },
     usage: { promptTokens: 0, completionTokens: 0, cost: 0 },
     sentBy: { apiKeyId: null, memberId: null },
-  });
+    ...(run.endsRun ? { endsRun: true } : {}),
+  };
+  return { runId, record };
+}
+
+it("leaves a run naming a newer step as it is", async () => {
+  const { runId, record } = await runWithStep("newer", "00000000-0000-4000-8000-000000000002");
+  await new RunStepStore(prisma).saveStep(record);
   expect((await prisma.run.findUniqueOrThrow({ where: { id: runId } })).streamingMessageId).toBe("newer");
   // An empty step is still one text part.
   expect(await prisma.part.count({ where: { messageId: "00000000-0000-4000-8000-000000000002" } })).toBe(1);
 });
 
 describe("a run's last step", () => {
-  async function runNaming(messageId: string, status: "running" | "cancelled") {
-    const workspace = await prisma.workspace.create({ data: { name: "last" } });
-    const session = await prisma.session.create({ data: { workspaceId: workspace.id, title: "s" } });
-    const runId = (await insertUserMessage(prisma, {
-      workspaceId: workspace.id,
-      sessionId: session.id,
-      text: "hi",
-      planMode: false,
-      thinkingLevel: null,
-      idempotencyKey: null,
-    }))!;
-    await prisma.run.update({ where: { id: runId }, data: { status, streamingMessageId: messageId, error: status === "cancelled" ? "kept" : null } });
-    const record: StepRecord = {
-      workspaceId: workspace.id,
-      runId,
-      sessionId: session.id,
-      rollUpSessionIds: [],
-      turn: 1,
-      messageId,
-      provider: "scripted",
-      model: "m",
-      step: {
-        text: "done",
-        reasoning: "",
-        reasoningDurationMs: 0,
-        reasoningBlocks: [],
-        toolCalls: [],
-        finishReason: "stop",
-        usage: { promptTokens: 1, completionTokens: 1 },
-        interrupted: false,
-      },
-      usage: { promptTokens: 1, completionTokens: 1, cost: 0 },
-      sentBy: { apiKeyId: null, memberId: null },
-      endsRun: true,
-    };
-    return { runId, record };
-  }
-
   it("completes its run in the same write", async () => {
-    const { runId, record } = await runNaming("00000000-0000-4000-8000-000000000003", "running");
+    const messageId = "00000000-0000-4000-8000-000000000003";
+    const { runId, record } = await runWithStep(messageId, messageId, { status: "running", endsRun: true });
     await new RunStepStore(prisma).saveStep(record);
     const run = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
     expect(run).toMatchObject({ status: "completed", streamingMessageId: null, error: null });
     // Stored as Prisma stores times (UTC), whatever the server's time zone.
     expect(Math.abs(run.finishedAt!.getTime() - Date.now())).toBeLessThan(60_000);
-    expect(await prisma.message.count({ where: { id: record.messageId } })).toBe(1);
+    expect(await prisma.message.count({ where: { id: messageId } })).toBe(1);
   });
 
   it("stores the step but leaves a run that ended meanwhile as it ended", async () => {
-    const { runId, record } = await runNaming("00000000-0000-4000-8000-000000000004", "cancelled");
+    const messageId = "00000000-0000-4000-8000-000000000004";
+    const { runId, record } = await runWithStep(messageId, messageId, { status: "cancelled", error: "kept", endsRun: true });
     await new RunStepStore(prisma).saveStep(record);
     expect(await prisma.run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "cancelled", finishedAt: null, error: "kept" });
-    expect(await prisma.message.count({ where: { id: record.messageId } })).toBe(1);
+    expect(await prisma.message.count({ where: { id: messageId } })).toBe(1);
   });
 });
