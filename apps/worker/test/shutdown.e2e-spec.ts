@@ -80,7 +80,10 @@ it("hands a run that outlives SHUTDOWN_GRACE_MS over to another worker, and exit
     next = startWorker();
     await waitFor(async () => (await runStatus(sent.messageId)) === "completed", { timeoutMs: 20_000, what: "the next worker to finish the run" });
     expect(Date.now() - resumedFrom).toBeLessThan(20_000);
-    const completes = (await infrastructure.events.readAfter(session.id, 0)).filter((event) => event.event === "complete");
+    // Postgres says completed first; the run's `complete` is announced right after it.
+    const completesOf = async () => (await infrastructure.events.readAfter(session.id, 0)).filter((event) => event.event === "complete");
+    await waitFor(async () => (await completesOf()).length > 0, { timeoutMs: 5_000, what: "the run's complete event" });
+    const completes = await completesOf();
     expect(completes.map((event) => event.data)).toEqual([expect.objectContaining({ type: "complete", messageId: expect.any(String) })]);
   } finally {
     if (worker.child.exitCode === null) worker.child.kill("SIGKILL");
