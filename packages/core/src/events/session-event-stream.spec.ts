@@ -62,3 +62,44 @@ it("says nothing to a client that is up to date", async () => {
   stream.close();
   expect(gaps).toEqual([]);
 });
+
+it("fills a skip in live ids from the log, since pub/sub can drop what the log kept", async () => {
+  await log.append("dropped", "content", content("first"));
+  const delivered: number[] = [];
+  const gaps: ReplayGap[] = [];
+  const stream = await openSessionEventStream(log, fanout, "dropped", 1, (event) => delivered.push(Number(event.id)), { onGap: (gap) => gaps.push(gap) });
+  try {
+    // What a lost publish leaves behind: the event in the log, never on the channel.
+    await redis.xadd(keys.eventLog("dropped"), "2-0", "e", "content", "d", JSON.stringify(content("unpublished")));
+    await redis.incr(keys.eventSeq("dropped"));
+    await log.append("dropped", "content", content("live"));
+    await waitFor(() => delivered.length === 2, { what: "the dropped event and the live one" });
+    await log.append("dropped", "content", content("live again"));
+    await waitFor(() => delivered.length === 3, { what: "live delivery to resume" });
+    expect(delivered).toEqual([2, 3, 4]);
+    expect(gaps).toEqual([]);
+  } finally {
+    stream.close();
+  }
+});
+
+it("announces a Redis restart it only sees as a live id far ahead (the worker appended before the reconnect was noticed)", async () => {
+  const prisma = await bus.prisma();
+  const workspace = await prisma.workspace.create({ data: { name: "restart" } });
+  const sessionId = (await prisma.session.create({ data: { workspaceId: workspace.id, title: "restart" } })).id;
+  for (let i = 0; i < 4; i++) await log.append(sessionId, "content", content(String(i)));
+  const delivered: number[] = [];
+  const gaps: ReplayGap[] = [];
+  const stream = await openSessionEventStream(log, fanout, sessionId, 4, (event) => delivered.push(Number(event.id)), { onGap: (gap) => gaps.push(gap) });
+  try {
+    // A restart without persistence, with the subscriber connection left standing.
+    await redis.del(keys.eventSeq(sessionId), keys.eventSeqTop(sessionId), keys.eventLog(sessionId));
+    const after = Number((await log.append(sessionId, "content", content("after the restart"))).id);
+    await waitFor(() => delivered.length === 1, { what: "the event after the restart" });
+    expect(after).toBeGreaterThan(4);
+    expect(delivered).toEqual([after]);
+    expect(gaps).toEqual([{ afterId: 4, resumedAt: after }]);
+  } finally {
+    stream.close();
+  }
+});

@@ -4,8 +4,8 @@
  * sent. The result has no gap and no duplicate, whatever races between replay and live events.
  * Replay is paced by the client (`waitForDrain`); live events are pushed as they happen.
  *
- * When the subscriber connection drops and comes back, the stream catches up the same way from
- * its last delivered id. When the log cannot serve what comes after that id (trimmed, expired,
+ * When the subscriber connection drops and comes back, or a live id skips ahead, the stream
+ * catches up the same way from its last delivered id. When the log cannot serve what comes after that id (trimmed, expired,
  * or lost with a Redis restart), `onGap` says so once before the events that are left.
  */
 import type { LoggedEvent } from "../contracts";
@@ -91,8 +91,20 @@ class SessionEventStream implements OpenStream {
 
   /** A live event from the fan-out: sent now, or kept until the replay in progress is done. */
   event(event: LoggedEvent): void {
-    if (this.live) this.send(event);
-    else this.buffered.push(event);
+    if (!this.live) {
+      this.buffered.push(event);
+      return;
+    }
+    // Ids rise by one and pub/sub delivers at most once: a jump is events this client never got
+    // (a dropped message, or ones published before a reconnect was noticed, which is how a
+    // Redis restart looks when the worker appends first). The log tells which, and if they are gone.
+    if (Number(event.id) > this.lastSent + 1) {
+      this.live = false;
+      this.buffered.push(event);
+      this.resync();
+      return;
+    }
+    this.send(event);
   }
 
   /** The subscriber reconnected: catch up from the log, after any catch-up still running. */
