@@ -15,7 +15,7 @@ const root = import.meta.dirname;
 const CORE_LAYERS = [
   ["contracts"],
   ["config", "errors", "logging", "secrets", "network", "tracing", "metrics"],
-  ["redis", "queues", "events", "storage", "sandbox", "rate-limit", "audit", "user-requests"],
+  ["redis", "queues", "events", "storage", "sandbox", "parsing", "rate-limit", "audit", "user-requests"],
   ["auth", "preferences", "models", "credentials", "oauth", "commands", "plans", "credits", "usage", "search", "media", "context", "workspace-profile"],
   ["sessions", "messages", "members"],
   ["files"],

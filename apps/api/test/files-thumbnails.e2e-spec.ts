@@ -1,6 +1,6 @@
 /** Thumbnails of session files: images through sharp, videos through ffmpeg, cached per source version. */
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, readdir, rm, symlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import request from "supertest";
@@ -15,7 +15,10 @@ let sessionId: string;
 
 beforeAll(async () => {
   storage = await mkdtemp(path.join(os.tmpdir(), "mix-thumbs-"));
-  stack = await startTestStack({ label: "files-thumbs", workers: 0, env: { STORAGE_DIR: storage } });
+  // Passable by the sandbox user, as STORAGE_DIR must be: ffmpeg runs in the sandbox.
+  await chmod(storage, 0o711);
+  // One worker: ffmpeg runs in its sandbox, as a parser job.
+  stack = await startTestStack({ label: "files-thumbs", workers: 1, env: { STORAGE_DIR: storage } });
   url = stack.apis[0]!.url;
   sessionId = await createSession(url, stack.key);
   await upload(url, stack.key, sessionId, "photo.png", await png(400, 300)).expect(201);

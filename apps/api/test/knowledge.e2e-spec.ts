@@ -29,7 +29,8 @@ beforeAll(async () => {
   pages = await startPageServer(served);
   stack = await startTestStack({
     label: "knowledge",
-    workers: 0,
+    // One worker: a PDF's text comes from pdftotext in its sandbox, as a parser job.
+    workers: 1,
     env: {
       FETCH_ALLOW_PRIVATE_NETWORKS: "true",
       KNOWLEDGE_MAX_DOCUMENT_BYTES: String(MAX_DOCUMENT_BYTES),

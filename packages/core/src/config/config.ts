@@ -49,6 +49,10 @@ export const ConfigSchema = z.object({
   EVENT_LOG_TTL_SECONDS: int(60, 30 * 24 * 3600).default(24 * 3600),
 
   WORKER_CONCURRENCY: int(1, 1_000).default(8),
+  /** Parser jobs (a knowledge PDF's text, a video's thumbnail) one worker runs at once, beside its runs. */
+  PARSE_CONCURRENCY: int(1, 100).default(2),
+  /** How long the API lets a parser job wait for a worker, past the parser's own time, before it answers 503. */
+  PARSE_QUEUE_WAIT_MS: int(100, 600_000).default(30_000),
   /** A run's hold on its session; renewed every third of this while the run is alive. */
   RUN_LEASE_MS: int(1_000, 600_000).default(30_000),
   /** How long a job for a busy session waits before it looks again (it is also woken early). */

@@ -11,6 +11,8 @@ export const QueueName = {
   AgentRuns: "agent-runs",
   /** Periodic housekeeping (OAuth token refresh, MCP server checks), run by repeatable jobs. */
   Maintenance: "maintenance",
+  /** Untrusted files' parsers (pdftotext, ffmpeg) the API and the MCP server ask for, run in a worker's sandbox. */
+  FileParsing: "file-parsing",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -34,6 +36,35 @@ export type RefreshOAuthTokensJob = z.infer<typeof RefreshOAuthTokensJob>;
 /** No payload: the job checks every configured MCP server and caches what GET /api/mcp shows. */
 export const RefreshMcpServersJob = z.object({});
 export type RefreshMcpServersJob = z.infer<typeof RefreshMcpServersJob>;
+
+/** The programs a parser job may run; the worker refuses any other. */
+export const ParserProgram = z.enum(["pdftotext", "ffmpeg"]);
+export type ParserProgram = z.infer<typeof ParserProgram>;
+
+/** One parser run, in a scratch folder on the storage the API and the workers share. */
+export const ParseFileJob = z.object({
+  /** The folder's name under STORAGE_DIR/.parsing: a UUID the caller made, never a path. */
+  folder: z.uuid(),
+  program: ParserProgram,
+  args: z.array(z.string().max(4_096)).max(64),
+  timeoutMs: z.number().int().min(1).max(600_000),
+});
+export type ParseFileJob = z.infer<typeof ParseFileJob>;
+
+const CapturedText = z.object({ text: z.string(), droppedChars: z.number() });
+
+/** What a parser job answers: the run's exit (its outputs stay files in the folder), or that the worker's sandbox could not start. */
+export const ParseFileResult = z.union([
+  z.object({
+    exitCode: z.number().int(),
+    stoppedBy: z.enum(["timeout", "abort"]).nullable(),
+    limitHit: z.object({ limit: z.enum(["cpu", "memory", "processes", "file_size", "open_files"]), message: z.string() }).nullable(),
+    stdout: CapturedText,
+    stderr: CapturedText,
+  }),
+  z.object({ unavailable: z.literal(true) }),
+]);
+export type ParseFileResult = z.infer<typeof ParseFileResult>;
 
 /** What the catalog says of each job. */
 export interface JobSpec {
@@ -59,6 +90,12 @@ export const JobCatalog = {
     queue: QueueName.Maintenance,
     payload: RefreshMcpServersJob,
     /** The next run, MCP_REFRESH_MS later, checks again. */
+    attempts: 1,
+  },
+  "parse-file": {
+    queue: QueueName.FileParsing,
+    payload: ParseFileJob,
+    /** A client waits for the answer: a parser that failed once is reported, not retried behind its back. */
     attempts: 1,
   },
 } as const satisfies Record<string, JobSpec>;

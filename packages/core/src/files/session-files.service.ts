@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import { contentType as contentTypeOf, lookup } from "mime-types";
 import { MAX_UPLOAD_BYTES, type FileInfo } from "../contracts/files";
 import { badRequest, notFound } from "../errors/app-error";
+import type { ConfinedParser } from "../parsing/confined-parser";
 import type { SessionsService } from "../sessions/sessions.service";
 import type { BlobEntry, BlobStore, ByteRange } from "../storage/blob-store";
 import { checkRelativeName, decodePathOnce } from "../storage/safe-path";
@@ -21,6 +22,8 @@ export class SessionFilesService {
   constructor(
     private readonly sessions: SessionsService,
     private readonly store: BlobStore,
+    /** Runs ffmpeg for a video's thumbnail, in the sandbox. */
+    private readonly parser: ConfinedParser,
   ) {}
 
   async list(workspaceId: string, sessionId: string): Promise<FileInfo[]> {
@@ -63,7 +66,7 @@ export class SessionFilesService {
   async thumbnail(workspaceId: string, sessionId: string, rawName: string, thumb: string, time: string | undefined): Promise<Thumbnail> {
     const spec = parseThumbSpec(thumb, time);
     const { entry, mimeType } = await this.file(workspaceId, sessionId, rawName);
-    return thumbnail(this.store, sessionId, entry, mimeType, spec);
+    return thumbnail(this.store, sessionId, entry, mimeType, spec, this.parser);
   }
 
   async delete(workspaceId: string, sessionId: string, rawName: string): Promise<void> {

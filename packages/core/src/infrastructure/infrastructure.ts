@@ -3,6 +3,7 @@
  * configuration: the API, the MCP server and the workers each call this once and build their
  * services on top, so a new connection or store is wired for all of them at once.
  */
+import path from "node:path";
 import { createPrismaClient, type PrismaClient } from "@mix/db";
 import { ConfigError, type Config } from "../config/config";
 import { redisSettingsProblem } from "../config/redis-settings";
@@ -21,6 +22,8 @@ import { defaultPreferences, PreferencesService } from "../preferences/preferenc
 import { RunQueue } from "../queues/run-queue";
 import { createBullConnection, createRedis, createSubscriber, type RedisClient } from "../redis/connection";
 import { RedisKeys } from "../redis/keys";
+import { ConfinedParser, PARSING_DIR } from "../parsing/confined-parser";
+import { QueuedParserRunner } from "../parsing/queued-parser-runner";
 import { sandboxFileOwner } from "../sandbox/create-sandbox";
 import type { FileOwner } from "../storage/file-owner";
 import { LocalBlobStore } from "../storage/local-blob-store";
@@ -43,6 +46,8 @@ export interface Infrastructure {
   readonly fanout: EventFanout;
   /** Session folders, owned by the user the sandboxed commands run as. */
   readonly blobs: LocalBlobStore;
+  /** Where untrusted files' native parsers run (a knowledge PDF's pdftotext, a video thumbnail's ffmpeg): the sandbox. */
+  readonly parser: ConfinedParser;
   readonly preferences: PreferencesService;
   /** Provider credentials, encrypted at rest; `resolve` is the one reader of a provider's key. */
   readonly credentials: CredentialsService;
@@ -96,6 +101,21 @@ export function createInfrastructure(config: Config, logger: Logger, options: In
   const planGate = new PlanGate({ prisma, plans: planCatalog, workspacePlans, credits, config });
   const preferences = new PreferencesService(prisma, planGate, defaultPreferences(config));
   let fanout: EventFanout | undefined;
+  const workerConnection = () => {
+    const connection = createBullConnection(config, logger);
+    workerConnections.push(connection);
+    return connection;
+  };
+  // Parsers of untrusted files run on a worker, in its sandbox: never in this process's tree.
+  const scratchRoot = path.join(config.STORAGE_DIR, PARSING_DIR);
+  const parserRunner = new QueuedParserRunner({
+    connection: queueConnection,
+    eventsConnection: workerConnection,
+    prefix: keys.queuePrefix(),
+    scratchRoot,
+    waitMs: config.PARSE_QUEUE_WAIT_MS,
+  });
+  const parser = new ConfinedParser(parserRunner, scratchRoot, logger);
   return {
     config,
     logger,
@@ -111,6 +131,7 @@ export function createInfrastructure(config: Config, logger: Logger, options: In
       return (fanout ??= new EventFanout(subscriber, keys, logger));
     },
     blobs: new LocalBlobStore(config.STORAGE_DIR, { owner: options.fileOwner === undefined ? sandboxFileOwner(config) : options.fileOwner }),
+    parser,
     preferences,
     credentials: new CredentialsService(prisma, config, preferences, audit),
     audit,
@@ -118,13 +139,10 @@ export function createInfrastructure(config: Config, logger: Logger, options: In
     workspacePlans,
     credits,
     planGate,
-    workerConnection() {
-      const connection = createBullConnection(config, logger);
-      workerConnections.push(connection);
-      return connection;
-    },
+    workerConnection,
     async close() {
       await queue.close();
+      await parser.close();
       await Promise.all([prisma.$disconnect(), ...[redis, subscriber, queueConnection, ...workerConnections].map((connection) => connection.quit())]);
     },
   };

@@ -4,6 +4,7 @@ import type { AuditWriter } from "../audit/audit-entry";
 import type { Config } from "../config/config";
 import type { SessionFilesService } from "../files/session-files.service";
 import type { Logger } from "../logging/logger";
+import type { ConfinedParser } from "../parsing/confined-parser";
 import { ChunkRanking } from "./chunk-ranking";
 import { OpenAiEmbedder, type Embedder } from "./embeddings";
 import { KnowledgeStore } from "./knowledge-store";
@@ -28,6 +29,8 @@ export function createKnowledgeService(deps: {
   files?: Pick<SessionFilesService, "file" | "read">;
   audit: AuditWriter;
   config: KnowledgeConfig;
+  /** Absent where documents are only searched (the worker), like `files`. */
+  parser?: ConfinedParser;
   logger?: Pick<Logger, "warn">;
 }): KnowledgeService {
   const { config } = deps;
@@ -43,6 +46,7 @@ export function createKnowledgeService(deps: {
     limits: { maxDocumentBytes: config.KNOWLEDGE_MAX_DOCUMENT_BYTES, allowPrivateNetworks: config.FETCH_ALLOW_PRIVATE_NETWORKS },
     chunks: { size: config.KNOWLEDGE_CHUNK_CHARS, overlap: config.KNOWLEDGE_CHUNK_OVERLAP },
     ranking: new ChunkRanking(embedderFor(config), deps.logger),
+    ...(deps.parser ? { parser: deps.parser } : {}),
   });
 }
 

@@ -1,4 +1,6 @@
 /** A knowledge document's format and text, and the URL fetch's address rules. */
+import { testParserStorage } from "../../test/helpers/test-sandbox";
+import type { ConfinedParser } from "../parsing/confined-parser";
 import { documentText, formatOf } from "./document-text";
 import { fetchSource } from "./document-sources";
 
@@ -14,13 +16,20 @@ describe("formatOf", () => {
 });
 
 describe("documentText", () => {
+  let parser: ConfinedParser;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ parser, cleanup } = await testParserStorage("document-text"));
+  });
+  afterAll(() => cleanup());
+
   it("takes the markup out of HTML and refuses what holds no text", async () => {
-    await expect(documentText(Buffer.from("<style>p{}</style><p>Hello &amp; welcome</p>"), "html")).resolves.toBe("Hello & welcome");
-    await expect(documentText(Buffer.from("<script>x()</script>"), "html")).rejects.toMatchObject({ status: 400, message: "The document holds no text" });
-    await expect(documentText(Buffer.from("a\u0000b"), "text")).rejects.toMatchObject({ status: 400 });
+    await expect(documentText(Buffer.from("<style>p{}</style><p>Hello &amp; welcome</p>"), "html", parser)).resolves.toBe("Hello & welcome");
+    await expect(documentText(Buffer.from("<script>x()</script>"), "html", parser)).rejects.toMatchObject({ status: 400, message: "The document holds no text" });
+    await expect(documentText(Buffer.from("a\u0000b"), "text", parser)).rejects.toMatchObject({ status: 400 });
     // Entities that decode to what Postgres cannot store are replaced, not stored.
-    await expect(documentText(Buffer.from("<p>odd &#xD800; entity</p>"), "html")).resolves.toBe("odd \ufffd entity");
-    await expect(documentText(Buffer.from("GIF89a"), "pdf")).rejects.toMatchObject({ status: 400, message: "The document is not a PDF (no %PDF- header)" });
+    await expect(documentText(Buffer.from("<p>odd &#xD800; entity</p>"), "html", parser)).resolves.toBe("odd \ufffd entity");
+    await expect(documentText(Buffer.from("GIF89a"), "pdf", parser)).rejects.toMatchObject({ status: 400, message: "The document is not a PDF (no %PDF- header)" });
   });
 });
 

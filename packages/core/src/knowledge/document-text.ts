@@ -1,12 +1,14 @@
 /**
  * The text of a document added to a workspace's knowledge: its format from its name or
  * Content-Type, then its text (HTML without markup as web_fetch reads pages, PDF through
- * pdftotext as ReadMedia does). Anything that is not one of the formats, or holds no text,
+ * pdftotext in the sandbox, as ReadMedia does). Anything that is not one of the formats, or holds no text,
  * is refused with a 4xx that says why.
  */
-import { execFile } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import type { KnowledgeFormat } from "../contracts";
 import { AppError, badRequest, validationError } from "../errors/app-error";
+import { parserMessage, type ConfinedParser } from "../parsing/confined-parser";
 import { htmlToText } from "../tools/html-text";
 
 const PDF_TEXT_TIMEOUT_MS = 30_000;
@@ -40,9 +42,9 @@ export function formatOf(name: string, contentType = ""): KnowledgeFormat | null
 }
 
 /** The document's text, trimmed; a document that is empty or not what its format says answers 400. */
-export async function documentText(bytes: Buffer, format: KnowledgeFormat): Promise<string> {
+export async function documentText(bytes: Buffer, format: KnowledgeFormat, parser: ConfinedParser | undefined): Promise<string> {
   if (bytes.length === 0) throw validationError("The document is empty");
-  const text = format === "pdf" ? await pdfText(bytes) : decodeText(bytes, format);
+  const text = format === "pdf" ? await pdfText(bytes, parser) : decodeText(bytes, format);
   // An entity such as &#xD800; decodes to a lone surrogate, which Postgres cannot store: it becomes U+FFFD.
   const clean = storableText(format === "html" ? htmlToText(text) : text).trim();
   if (!clean) throw validationError("The document holds no text");
@@ -59,29 +61,28 @@ function decodeText(bytes: Buffer, format: KnowledgeFormat): string {
   }
 }
 
-/** pdftotext reads the PDF from its standard input: no file of the document is ever written. */
-function pdfText(bytes: Buffer): Promise<string> {
-  if (bytes.subarray(0, 5).toString("latin1") !== "%PDF-") return Promise.reject(validationError("The document is not a PDF (no %PDF- header)"));
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      "pdftotext",
-      ["-enc", "UTF-8", "-layout", "-", "-"],
-      { timeout: PDF_TEXT_TIMEOUT_MS, maxBuffer: PDF_TEXT_MAX_BYTES, encoding: "utf8" },
-      (error, stdout, stderr) => {
-        // A NUL in the extracted text could not be stored; page breaks become paragraph breaks.
-        if (!error) return resolve(stdout.replaceAll("\u0000", "").replaceAll("\f", "\n\n"));
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === "ENOENT") return reject(new AppError(501, "internal_error", "pdftotext is not installed on this server (Debian package poppler-utils)"));
-        if (code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER")
-          return reject(validationError(`The PDF's text is larger than ${PDF_TEXT_MAX_BYTES / 1024 / 1024} MB`));
-        if (error.killed) return reject(badRequest(`pdftotext did not finish within ${PDF_TEXT_TIMEOUT_MS / 1000} s`));
-        reject(validationError(`The PDF could not be read: ${stderr.trim().split("\n").at(-1)?.slice(0, 300) || `exit code ${String(error.code)}`}`));
-      },
-    );
-    // A PDF pdftotext stops reading early closes the pipe: that is its answer, not ours to report.
-    child.stdin?.on("error", () => undefined);
-    child.stdin?.end(bytes);
-  });
+/** pdftotext in the sandbox (a crafted PDF is the usual way into a parser): the PDF in, its text out, as files. */
+async function pdfText(bytes: Buffer, parser: ConfinedParser | undefined): Promise<string> {
+  if (bytes.subarray(0, 5).toString("latin1") !== "%PDF-") throw validationError("The document is not a PDF (no %PDF- header)");
+  if (!parser) throw new AppError(501, "internal_error", "PDF documents cannot be added here");
+  return parser.run(
+    {
+      writeInput: (dir) => writeFile(path.join(dir, "document.pdf"), bytes),
+      argv: ["pdftotext", "-enc", "UTF-8", "-layout", "document.pdf", "document.txt"],
+      timeoutMs: PDF_TEXT_TIMEOUT_MS,
+    },
+    async ({ run, output }) => {
+      if (run.exitCode === 127) throw new AppError(501, "internal_error", "pdftotext is not installed on this server (Debian package poppler-utils)");
+      if (run.stoppedBy === "timeout") throw badRequest(`pdftotext did not finish within ${PDF_TEXT_TIMEOUT_MS / 1000} s`);
+      if (run.limitHit) throw badRequest(`pdftotext stopped: ${run.limitHit.message}`);
+      if (run.exitCode !== 0) throw validationError(`The PDF could not be read: ${parserMessage(run)}`);
+      const text = await output("document.txt", PDF_TEXT_MAX_BYTES);
+      if (text === "too_large") throw validationError(`The PDF's text is larger than ${PDF_TEXT_MAX_BYTES / 1024 / 1024} MB`);
+      if (text === "missing") throw validationError("The PDF could not be read: pdftotext wrote no text");
+      // A NUL in the extracted text could not be stored; page breaks become paragraph breaks.
+      return text.toString("utf8").replaceAll("\u0000", "").replaceAll("\f", "\n\n");
+    },
+  );
 }
 
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */

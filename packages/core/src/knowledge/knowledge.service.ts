@@ -16,6 +16,7 @@ import type {
 import { isSafeText, UNSAFE_TEXT_MESSAGE } from "../contracts";
 import { AppError, validationError } from "../errors/app-error";
 import type { SessionFilesService } from "../files/session-files.service";
+import type { ConfinedParser } from "../parsing/confined-parser";
 import { chunkText, type ChunkOptions } from "./chunker";
 import type { ChunkRanking } from "./chunk-ranking";
 import { fetchSource, readLimited, sessionFileSource, type SourceBytes, type SourceLimits } from "./document-sources";
@@ -31,6 +32,8 @@ export interface KnowledgeServiceDeps {
   chunks: ChunkOptions;
   /** Full-text order, re-ranked by embeddings where an endpoint is configured. */
   ranking: ChunkRanking;
+  /** Where a PDF's text is extracted: in the sandbox, never in this process's own tree. Absent with `files`. */
+  parser?: ConfinedParser;
 }
 
 const TITLE_MAX = 300;
@@ -82,7 +85,7 @@ export class KnowledgeService {
       const request: AddKnowledgeDocumentRequest = row.origin === "url" ? { url: row.source } : splitSessionSource(row.source);
       const { source } = await this.acquire(workspaceId, request);
       bytes = source.bytes.length;
-      text = await documentText(source.bytes, source.format);
+      text = await documentText(source.bytes, source.format, this.deps.parser);
     }
     const chunks = await this.deps.ranking.index(chunkText(text, this.deps.chunks));
     const updated = await this.deps.store.replace(workspaceId, id, { bytes, text }, chunks);
@@ -130,7 +133,7 @@ export class KnowledgeService {
     const { source } = added;
     // Checked before the text is extracted: a huge PDF is refused without running pdftotext.
     this.deps.store.checkSize(source.bytes.length);
-    const text = await documentText(source.bytes, source.format);
+    const text = await documentText(source.bytes, source.format, this.deps.parser);
     const title = (added.title ?? (source.name || firstLine(text))).slice(0, TITLE_MAX);
     const chunks = await this.deps.ranking.index(chunkText(text, this.deps.chunks));
     const row = await this.deps.store.add(

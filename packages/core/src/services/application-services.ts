@@ -129,8 +129,8 @@ export function createApplicationServices(infra: Infrastructure, mcpCatalog = Mc
   const follow = new RunFollower(infra);
   const models = new ModelCatalog(config.MODEL_PROVIDER, config.MODEL_ID);
   // Revocations ride the events subscriber connection: no extra connection per process.
-  const files = new SessionFilesService(sessions, blobs);
-  const knowledge = createKnowledgeService({ prisma, files, audit, config, logger });
+  const files = new SessionFilesService(sessions, blobs, infra.parser);
+  const knowledge = createKnowledgeService({ prisma, files, audit, config, logger, parser: infra.parser });
   const sessionKnowledge = new SessionKnowledge(prisma, knowledge, config.KNOWLEDGE_RETRIEVAL_CHUNKS);
   const apiKeys = new ApiKeyService(prisma, new ApiKeyRevocations(redis, subscriber, keys, logger), { audit, logger });
   return {

@@ -9,6 +9,7 @@ import sharp from "sharp";
 import { LocalBlobStore } from "./local-blob-store";
 import { parseThumbSpec } from "./thumbnail-spec";
 import { thumbnail } from "./thumbnails";
+import { testParser } from "../../test/helpers/test-sandbox";
 import { entries, IS_ROOT, makeStorage, OTHER_OWNER, type StorageFixture } from "../../test/helpers/storage-fixture";
 
 const ID = "session";
@@ -166,7 +167,8 @@ describe("thumbnails", () => {
       .png()
       .toBuffer();
     const entry = await store.write(ID, "p.png", Readable.from([image]), { maxBytes: 1_000_000 });
-    const made = await thumbnail(store, ID, entry, "image/png", parseThumbSpec("16", undefined));
+    const parser = testParser(fx.base);
+    const made = await thumbnail(store, ID, entry, "image/png", parseThumbSpec("16", undefined), parser).finally(() => parser.close());
     expect(path.dirname(made.file)).toBe(path.join(fx.base, ".cache", ID, "thumbs"));
     expect(await sharp(made.file).metadata()).toMatchObject({ width: 16, height: 8 });
     expect(await entries(fx.outside)).toEqual(["secret.txt"]);

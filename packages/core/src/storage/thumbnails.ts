@@ -1,5 +1,5 @@
 /**
- * Thumbnails of images (sharp) and videos (ffmpeg), cached in the store's cache folder for the
+ * Thumbnails of images (sharp) and videos (ffmpeg, in the sandbox), cached in the store's cache folder for the
  * session (outside the session folder) under a key of the name, the spec and the source's size
  * and mtime, so a changed source gets a new one.
  */
@@ -7,6 +7,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { badRequest } from "../errors/app-error";
+import type { ConfinedParser } from "../parsing/confined-parser";
 import type { BlobEntry, BlobStore } from "./blob-store";
 import type { ThumbSpec } from "./thumbnail-spec";
 import { writeVideoFrame } from "./video-frame";
@@ -19,7 +20,14 @@ export interface Thumbnail {
   contentType: "image/jpeg" | "image/png";
 }
 
-export async function thumbnail(store: BlobStore, sessionId: string, source: BlobEntry, mimeType: string, spec: ThumbSpec): Promise<Thumbnail> {
+export async function thumbnail(
+  store: BlobStore,
+  sessionId: string,
+  source: BlobEntry,
+  mimeType: string,
+  spec: ThumbSpec,
+  parser: ConfinedParser,
+): Promise<Thumbnail> {
   const kind = mimeType.startsWith("image/") ? "image" : mimeType.startsWith("video/") ? "video" : null;
   if (!kind) throw badRequest(`Thumbnails are made of images and videos only, not ${mimeType}`);
   const contentType = kind === "image" && ALPHA_TYPES.has(mimeType) ? "image/png" : "image/jpeg";
@@ -33,7 +41,7 @@ export async function thumbnail(store: BlobStore, sessionId: string, source: Blo
   const temp = `${file}.${randomUUID()}.tmp`;
   try {
     await store.withLocalFile(sessionId, source.name, (input) =>
-      kind === "video" ? writeVideoFrame(input, temp, spec) : writeImageThumbnail(input, temp, spec, contentType),
+      kind === "video" ? writeVideoFrame(input, temp, spec, parser) : writeImageThumbnail(input, temp, spec, contentType),
     );
     await rename(temp, file);
   } finally {

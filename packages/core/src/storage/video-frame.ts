@@ -1,7 +1,9 @@
-/** One frame of a video, scaled, written as a JPEG by the ffmpeg binary. */
-import { spawn } from "node:child_process";
-import { stat } from "node:fs/promises";
+/** One frame of a video, scaled, written as a JPEG by the ffmpeg binary in the sandbox. */
+import { constants } from "node:fs";
+import { copyFile, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { AppError, badRequest } from "../errors/app-error";
+import { parserMessage, type ConfinedParser } from "../parsing/confined-parser";
 import type { ThumbSpec } from "./thumbnail-spec";
 
 const FFMPEG_TIMEOUT_MS = 30_000;
@@ -13,42 +15,32 @@ function scaleFilter(spec: ThumbSpec): string {
   return `scale='min(${spec.size},iw)':'min(${spec.size},ih)':force_original_aspect_ratio=decrease`;
 }
 
-/** `ffmpeg` is the binary to run, looked up on PATH by default. */
-export async function writeVideoFrame(source: string, target: string, spec: ThumbSpec, ffmpeg = "ffmpeg"): Promise<void> {
-  const args = ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-ss", String(spec.time), "-i", source];
-  args.push("-frames:v", "1", "-vf", scaleFilter(spec), "-f", "image2", "-c:v", "mjpeg", target);
-  const stderr = await runFfmpeg(ffmpeg, args);
-  const written = await stat(target).then(
-    (info) => info.size > 0,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") return false;
-      throw error;
+// More than any JPEG of one scaled frame: a bigger "frame" is not ffmpeg's honest output.
+const FRAME_MAX_BYTES = 32 * 1024 * 1024;
+
+/** ffmpeg in the sandbox (video demuxers and decoders are a crafted file's way in), on a copy of the video. */
+export async function writeVideoFrame(source: string, target: string, spec: ThumbSpec, parser: ConfinedParser): Promise<void> {
+  // prettier-ignore
+  const argv = [
+    "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-ss", String(spec.time), "-i", "video",
+    "-frames:v", "1", "-vf", scaleFilter(spec), "-f", "image2", "-c:v", "mjpeg", "frame.jpg",
+  ];
+  const frame = await parser.run(
+    // A copy (a clone where the file system can): the session's file stays out of the parser's reach.
+    { writeInput: (dir) => copyFile(source, path.join(dir, "video"), constants.COPYFILE_FICLONE), argv, timeoutMs: FFMPEG_TIMEOUT_MS },
+    async ({ run, output }) => {
+      if (run.exitCode === 127) throw new AppError(501, "internal_error", "Video thumbnails need ffmpeg, which is not installed on this server");
+      if (run.stoppedBy === "timeout") throw badRequest(`Cannot read the video: ffmpeg did not finish within ${FFMPEG_TIMEOUT_MS / 1000} s`);
+      if (run.limitHit) throw badRequest(`Cannot read the video: ${run.limitHit.message}`);
+      // A file ffmpeg cannot decode is the client's input, not a server fault.
+      if (run.exitCode !== 0) throw badRequest(`Cannot read the video: ${parserMessage(run)}`);
+      const written = await output("frame.jpg", FRAME_MAX_BYTES);
+      if (written === "too_large") throw badRequest("Cannot read the video: its frame is larger than a thumbnail can be");
+      // ffmpeg exits 0 without a frame when the time is past the end of the video.
+      const said = run.stderr.text.trim();
+      if (written === "missing" || written.length === 0) throw badRequest(`No video frame at ${spec.time} s${said ? `: ${said}` : ""}`);
+      return written;
     },
   );
-  // ffmpeg exits 0 without a frame when the time is past the end of the video.
-  if (!written) throw badRequest(`No video frame at ${spec.time} s${stderr ? `: ${stderr}` : ""}`);
-}
-
-function runFfmpeg(ffmpeg: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, args, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      if (stderr.length < 4_000) stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), FFMPEG_TIMEOUT_MS);
-    child.on("error", (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      if (error.code === "ENOENT") {
-        reject(new AppError(501, "internal_error", "Video thumbnails need ffmpeg, which is not installed on this server"));
-      } else reject(error);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) return resolve(stderr.trim());
-      if (signal) return reject(new AppError(500, "internal_error", `ffmpeg stopped (${signal}) while making a video thumbnail`));
-      // A file ffmpeg cannot decode is the client's input, not a server fault.
-      reject(badRequest(`Cannot read the video: ${stderr.trim().split("\n").at(-1) ?? `ffmpeg exit ${code}`}`));
-    });
-  });
+  await writeFile(target, frame);
 }

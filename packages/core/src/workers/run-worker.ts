@@ -38,6 +38,7 @@ import { createKnowledgeService } from "../knowledge/create-knowledge";
 import { RunGrounding } from "../knowledge/run-grounding";
 import { BrowserManager } from "../browser/browser-manager";
 import { browserManagerOptions } from "../browser/browser-settings";
+import { startParseWorker } from "./parse-worker";
 import { createJobDispatch } from "./job-handlers";
 import { startOnInfrastructure } from "./worker-infrastructure";
 import { contextSettings } from "../context/context-services";
@@ -195,11 +196,14 @@ async function consumeRuns(infrastructure: Infrastructure, config: Config, logge
     maxAttempts: config.RUN_MAX_ATTEMPTS,
   });
   recovery.start();
-  logger.info({ concurrency: config.WORKER_CONCURRENCY }, "run worker started");
+  // The API's and MCP server's parser jobs: their own BullMQ worker, in this worker's sandbox.
+  const parsing = await startParseWorker({ infrastructure, sandbox, config, logger });
+  logger.info({ concurrency: config.WORKER_CONCURRENCY, parsers: config.PARSE_CONCURRENCY }, "run worker started");
 
   return {
     async close() {
       await recovery.stop();
+      await parsing.close();
       const closing = worker.close();
       const grace = new Promise<"timeout">((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_MS, "timeout").unref());
       if ((await Promise.race([closing, grace])) === "timeout") {
