@@ -27,8 +27,7 @@ afterAll(async () => {
   await rm(storage, { recursive: true, force: true });
 });
 
-const uploadPdf = (text: string) =>
-  request(url).post("/api/knowledge/documents/upload").set(bearer(stack.key)).attach("file", pdfWith(text), "manual.pdf");
+const uploadPdf = (text: string) => request(url).post("/api/knowledge/documents/upload").set(bearer(stack.key)).attach("file", pdfWith(text), "manual.pdf");
 const documents = async () => (await request(url).get("/api/knowledge/documents").set(bearer(stack.key)).expect(200)).body;
 const scratchFolders = () => readdir(path.join(storage, ".parsing")).catch(() => []);
 

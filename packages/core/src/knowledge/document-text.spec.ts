@@ -25,11 +25,17 @@ describe("documentText", () => {
 
   it("takes the markup out of HTML and refuses what holds no text", async () => {
     await expect(documentText(Buffer.from("<style>p{}</style><p>Hello &amp; welcome</p>"), "html", parser)).resolves.toBe("Hello & welcome");
-    await expect(documentText(Buffer.from("<script>x()</script>"), "html", parser)).rejects.toMatchObject({ status: 400, message: "The document holds no text" });
+    await expect(documentText(Buffer.from("<script>x()</script>"), "html", parser)).rejects.toMatchObject({
+      status: 400,
+      message: "The document holds no text",
+    });
     await expect(documentText(Buffer.from("a\u0000b"), "text", parser)).rejects.toMatchObject({ status: 400 });
     // Entities that decode to what Postgres cannot store are replaced, not stored.
     await expect(documentText(Buffer.from("<p>odd &#xD800; entity</p>"), "html", parser)).resolves.toBe("odd \ufffd entity");
-    await expect(documentText(Buffer.from("GIF89a"), "pdf", parser)).rejects.toMatchObject({ status: 400, message: "The document is not a PDF (no %PDF- header)" });
+    await expect(documentText(Buffer.from("GIF89a"), "pdf", parser)).rejects.toMatchObject({
+      status: 400,
+      message: "The document is not a PDF (no %PDF- header)",
+    });
   });
 });
 

@@ -101,7 +101,9 @@ export class QueuedParserRunner implements ParserRunner {
           await job.remove().catch(() => undefined);
           return settle(() => reject(parsingUnavailable(`no worker took the file within ${Math.ceil(waitMs / 1000)} s (is a worker running?)`)));
         }
-        settle(() => reject(parsingUnavailable(state === "active" ? "the worker reading it did not answer in time" : "the worker reading it failed; its log says why")));
+        settle(() =>
+          reject(parsingUnavailable(state === "active" ? "the worker reading it did not answer in time" : "the worker reading it failed; its log says why")),
+        );
       };
       events.on(`active:${id}`, onActive);
       events.on(`completed:${id}`, onCompleted);

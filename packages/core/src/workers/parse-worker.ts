@@ -2,6 +2,7 @@
  * The worker's side of the parser jobs (parsing/queued-parser-runner.ts): each runs one of the
  * allowed programs in the worker's sandbox, in the scratch folder the job names, with no
  * network. Its own BullMQ worker and concurrency, so a thumbnail never waits behind agent runs.
+ * It also sweeps the scratch folders a server left when it stopped in the middle of a parse.
  */
 import { stat } from "node:fs/promises";
 import path from "node:path";
@@ -11,8 +12,13 @@ import { QueueName, type ParseFileJob, type ParseFileResult } from "../contracts
 import type { Infrastructure } from "../infrastructure/infrastructure";
 import type { Logger } from "../logging/logger";
 import { PARSING_DIR, sandboxParserRunner } from "../parsing/confined-parser";
+import { removeStaleParseFolders } from "../parsing/stale-folders";
 import { SandboxStartError, type Sandbox } from "../sandbox/sandbox";
 import { createJobDispatch } from "./job-handlers";
+
+// Longer than any parse can take (its wait for a worker and the parser's own time, at most 10 min each).
+const STALE_AFTER_MS = 3_600_000;
+const SWEEP_EVERY_MS = 15 * 60_000;
 
 export interface ParseWorker {
   close(): Promise<void>;
@@ -56,7 +62,18 @@ export async function startParseWorker(deps: {
   worker.on("error", (error) => logger.error({ err: error }, "parser worker error"));
   await worker.waitUntilReady();
   void worker.run();
-  return { close: () => worker.close() };
+  const sweep = () =>
+    removeStaleParseFolders(scratchRoot, STALE_AFTER_MS)
+      .then((removed) => removed > 0 && logger.info({ removed }, "removed scratch folders of parses a server left unfinished"))
+      .catch((error: unknown) => logger.warn({ err: error }, "could not sweep the parsers' scratch folders"));
+  void sweep();
+  const sweeper = setInterval(() => void sweep(), SWEEP_EVERY_MS).unref();
+  return {
+    async close() {
+      clearInterval(sweeper);
+      await worker.close();
+    },
+  };
 }
 
 async function isFolder(dir: string): Promise<boolean> {
