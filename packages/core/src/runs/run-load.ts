@@ -16,6 +16,7 @@
  */
 import { Prisma, type PrismaClient } from "@mix/db";
 import type { TranscriptMessage } from "./run-step-store";
+import { transcriptJson } from "./transcript-sql";
 
 export const RUN_LOAD_INCLUDE = {
   session: { include: { workspace: { select: { preferences: true, sandboxNetwork: true, plan: true } } } },
@@ -53,17 +54,14 @@ function dates(row: Row, names: string[]): Row {
 
 /** `withTranscript`: the transcript of a first start that need not wait comes along (see above). */
 export async function loadRun(prisma: PrismaClient, runId: string, withTranscript = false): Promise<LoadedRunInTurn | null> {
-  // The transcript's shape and order are RunStepStore.transcript's; one statement text for both values of the flag.
+  // One statement text for both values of the flag.
   const rows = await prisma.$queryRaw<LoadRow[]>(Prisma.sql`
     SELECT to_jsonb(r) AS run, to_jsonb(s) AS session, w."sandboxNetwork"::text AS "sandboxNetwork", w.plan,
       CASE WHEN wp.id IS NULL THEN NULL ELSE to_jsonb(wp) END AS preferences, to_jsonb(m) AS message,
       COALESCE((SELECT jsonb_agg(to_jsonb(p) ORDER BY p.index) FROM "Part" p WHERE p."messageId" = m.id AND p.type = 'text'), '[]'::jsonb) AS parts,
       earlier.active AS "earlierRunActive",
       CASE WHEN ${withTranscript}::boolean AND NOT earlier.active AND r.status = 'queued' AND r."startedAt" IS NULL AND r."cancelRequestedAt" IS NULL THEN
-        (SELECT COALESCE(jsonb_agg(jsonb_build_object('id', tm.id, 'role', tm.role, 'parts',
-            COALESCE((SELECT jsonb_agg(tp.data ORDER BY tp.index) FROM "Part" tp WHERE tp."messageId" = tm.id), '[]'::jsonb))
-          ORDER BY tm.turn, tm.position), '[]'::jsonb)
-        FROM "Message" tm WHERE tm."sessionId" = r."sessionId" AND tm.turn <= m.turn AND tm.role IN ('user', 'assistant'))
+        ${transcriptJson(Prisma.raw('r."sessionId"'), Prisma.raw("m.turn"))}
       END AS transcript
     FROM "Run" r
     JOIN "Session" s ON s.id = r."sessionId"

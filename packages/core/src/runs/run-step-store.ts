@@ -8,13 +8,14 @@
  * worker that resumes it knows which partial output was abandoned.
  */
 import { randomUUID } from "node:crypto";
-import type { MessageRole, Prisma, PrismaClient } from "@mix/db";
+import { Prisma, type MessageRole, type PrismaClient } from "@mix/db";
 import { stepParts, type StepRecord, type StepStore, type SubagentSessionRecord } from "../agent/step-store";
 import { debitModelCall } from "../credits/credit-statements";
 import type { PartData } from "../messages/parts";
 import type { PlanCatalog } from "../plans/plan-catalog";
 import { COMPACT_TOOL_NAME, MARKER_ID_PREFIX } from "../context/compaction-marker";
 import { storeStepStatement } from "./step-statement";
+import { transcriptJson } from "./transcript-sql";
 import { countModelCall } from "../metrics/record";
 
 export interface DanglingToolCall {
@@ -127,11 +128,10 @@ export class RunStepStore implements StepStore {
   /** The session's user and assistant messages up to a turn, in conversation order. */
   async transcript(sessionId: string, upToTurn: number): Promise<TranscriptMessage[]> {
     // One round trip (messages with their parts aggregated), not one per relation: it is on the way to the first delta.
-    return this.prisma.$queryRaw<TranscriptMessage[]>`
-      SELECT m.id, m.role::text AS role, COALESCE(jsonb_agg(p.data ORDER BY p.index) FILTER (WHERE p.id IS NOT NULL), '[]'::jsonb) AS parts
-      FROM "Message" m LEFT JOIN "Part" p ON p."messageId" = m.id
-      WHERE m."sessionId" = ${sessionId} AND m.turn <= ${upToTurn}::int AND m.role IN ('user', 'assistant')
-      GROUP BY m.id ORDER BY m.turn, m.position`;
+    const rows = await this.prisma.$queryRaw<
+      { transcript: TranscriptMessage[] }[]
+    >`SELECT ${transcriptJson(sessionId, Prisma.sql`${upToTurn}::int`)} AS transcript`;
+    return rows[0]!.transcript;
   }
 
   /** Stores a failure as an assistant message with an error part, so the transcript shows it. */
