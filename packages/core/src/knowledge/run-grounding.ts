@@ -31,8 +31,8 @@ export interface RunGroundingDeps {
   chunks: number;
 }
 
-/** What one statement tells about a run's grounding (see `state`). */
-interface GroundingState {
+/** What one statement tells about a run's grounding (see `state`); the run's load reads it too (runs/run-load.ts). */
+export interface GroundingState {
   team: string | null;
   product: string | null;
   voice: string | null;
@@ -44,8 +44,9 @@ interface GroundingState {
 export class RunGrounding {
   constructor(private readonly deps: RunGroundingDeps) {}
 
-  async forRun(run: GroundedRun): Promise<Grounding> {
-    const state = await this.state(run);
+  /** `known`: the state as the run's load read it, so no read of its own. */
+  async forRun(run: GroundedRun, known?: GroundingState): Promise<Grounding> {
+    const state = known ?? (await this.state(run));
     const profile = profilePrompt({ team: state.team ?? "", product: state.product ?? "", voice: state.voice ?? "", facts: state.facts ?? "" });
     return { profile, knowledge: await this.knowledgeFor(run, state) };
   }

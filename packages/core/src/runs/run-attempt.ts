@@ -26,12 +26,10 @@ export async function attemptRun(deps: RunProcessorDeps, run: StartingRun, stop:
     // Once per attempt, where the system prompt is built: the profile, and the chunks for this user
     // message. Its reads overlap the start's instead of following them (they are on the way to the
     // first token); a run the start ends (cancelled) drops it, and its failure then goes unheard.
-    const groundingRead = deps.grounding?.forRun({
-      id: run.id,
-      workspaceId: run.session.workspaceId,
-      knowledgeEnabled: run.session.knowledgeEnabled,
-      userText: userTextOf(run),
-    });
+    const groundingRead = deps.grounding?.forRun(
+      { id: run.id, workspaceId: run.session.workspaceId, knowledgeEnabled: run.session.knowledgeEnabled, userText: userTextOf(run) },
+      run.grounding,
+    );
     groundingRead?.catch(() => undefined);
     const started = await startRun(deps, run, emit, tracked.signal);
     if (!started) return;

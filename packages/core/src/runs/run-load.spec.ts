@@ -3,7 +3,8 @@
  * of the same tree returns (types included: dates, the message's BigInt position, JSON), with
  * and without workspace preferences, and only the user message's text parts, in order. A column
  * added later that the load does not give its Prisma type makes this fail. Also what a run's
- * start reads with it: a first start's transcript, and a resumed run's count of steps taken.
+ * start reads with it: a first start's transcript, what it is grounded on, and a resumed run's
+ * count of steps taken.
  */
 import { createTestDatabase, type TestDatabase } from "@mix/testing";
 import { createPrismaClient, type PrismaClient } from "@mix/db";
@@ -65,8 +66,9 @@ it.each([
 ])("loads a run as Prisma's include does (%s)", async (_, withPreferences) => {
   const runId = await newRun(withPreferences);
   const expected = await prisma.run.findUnique({ where: { id: runId }, include: RUN_LOAD_INCLUDE });
-  const { earlierRunActive, transcript, ...loaded } = (await loadRun(prisma, runId))!;
+  const { earlierRunActive, transcript, grounding, ...loaded } = (await loadRun(prisma, runId))!;
   expect(loaded).toEqual(expected);
+  expect(grounding).toEqual({ team: null, product: null, voice: null, facts: null, hasDocuments: false, stored: null });
   expect(earlierRunActive).toBe(false);
   expect(transcript).toBeNull();
   expect(loaded.startedAt).toEqual(new Date("2026-01-02T03:04:05.678Z"));
@@ -195,4 +197,23 @@ it("counts a turn's model steps for a resumed run, not a compaction's marker", a
   await assistant({ type: "tool_call", toolCallId: "call_2", name: "compact", input: {} });
   await prisma.message.create({ data: { sessionId: session.id, turn: 2, role: "assistant" } });
   expect(await new RunStepStore(prisma).stepsTaken(session.id, 1)).toBe(2);
+});
+
+it("brings what the run is grounded on: the workspace profile, whether it has documents, the sources stored", async () => {
+  const runId = await newRun(false);
+  const { session } = (await loadRun(prisma, runId))!;
+  await prisma.workspaceProfile.create({ data: { workspaceId: session.workspaceId, team: "Ops", product: "Kettles", voice: "", facts: "Ships Mondays" } });
+  await prisma.knowledgeDocument.create({
+    data: { workspaceId: session.workspaceId, title: "Manual", format: "text", origin: "text", bytes: 4, text: "kept" },
+  });
+  const sources = [{ marker: 1, documentId: "d", chunkId: "c", title: "Manual", position: 0 }];
+  await prisma.run.update({ where: { id: runId }, data: { knowledgeSources: sources } });
+  expect((await loadRun(prisma, runId))!.grounding).toEqual({
+    team: "Ops",
+    product: "Kettles",
+    voice: "",
+    facts: "Ships Mondays",
+    hasDocuments: true,
+    stored: sources,
+  });
 });

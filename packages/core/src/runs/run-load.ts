@@ -13,8 +13,13 @@
  * snapshot, so the transcript holds every write of the earlier runs the same read saw ended (a
  * run stores its steps before it is marked ended). A run that must wait, is resumed or has a
  * cancel stored gets none and reads its history as before.
+ *
+ * What the run is grounded on comes along too (the workspace profile, whether the workspace has
+ * any knowledge document, the sources a first attempt stored): RunGrounding's read, one
+ * statement less per run.
  */
 import { Prisma, type PrismaClient } from "@mix/db";
+import type { GroundingState } from "../knowledge/run-grounding";
 import type { TranscriptMessage } from "./run-step-store";
 import { transcriptJson } from "./transcript-sql";
 
@@ -30,6 +35,7 @@ export type LoadedRunInTurn = LoadedRun & {
   earlierRunActive: boolean;
   /** The session's user and assistant messages up to the run's turn as read with it; null unless asked for and a first start that need not wait. */
   transcript: TranscriptMessage[] | null;
+  grounding: GroundingState;
 };
 
 type Row = Record<string, unknown>;
@@ -44,6 +50,11 @@ interface LoadRow {
   parts: Row[];
   earlierRunActive: boolean;
   transcript: TranscriptMessage[] | null;
+  team: string | null;
+  product: string | null;
+  voice: string | null;
+  facts: string | null;
+  hasDocuments: boolean;
 }
 
 /** Postgres's JSON of a timestamp(3) column has no zone: it is UTC, as Prisma reads it. */
@@ -60,6 +71,8 @@ export async function loadRun(prisma: PrismaClient, runId: string, withTranscrip
       CASE WHEN wp.id IS NULL THEN NULL ELSE to_jsonb(wp) END AS preferences, to_jsonb(m) AS message,
       COALESCE((SELECT jsonb_agg(to_jsonb(p) ORDER BY p.index) FROM "Part" p WHERE p."messageId" = m.id AND p.type = 'text'), '[]'::jsonb) AS parts,
       earlier.active AS "earlierRunActive",
+      pr.team, pr.product, pr.voice, pr.facts,
+      EXISTS (SELECT 1 FROM "KnowledgeDocument" d WHERE d."workspaceId" = w.id) AS "hasDocuments",
       CASE WHEN ${withTranscript}::boolean AND NOT earlier.active AND r.status = 'queued' AND r."startedAt" IS NULL AND r."cancelRequestedAt" IS NULL THEN
         ${transcriptJson(Prisma.raw('r."sessionId"'), Prisma.raw("m.turn"))}
       END AS transcript
@@ -67,6 +80,7 @@ export async function loadRun(prisma: PrismaClient, runId: string, withTranscrip
     JOIN "Session" s ON s.id = r."sessionId"
     JOIN "Workspace" w ON w.id = s."workspaceId"
     LEFT JOIN "WorkspacePreferences" wp ON wp."workspaceId" = w.id
+    LEFT JOIN "WorkspaceProfile" pr ON pr."workspaceId" = w.id
     JOIN "Message" m ON m.id = r.id
     CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM "Run" e JOIN "Message" em ON em.id = e.id
         WHERE e."sessionId" = r."sessionId" AND e.status IN ('queued', 'running') AND em.turn < m.turn) AS active) earlier
@@ -82,5 +96,13 @@ export async function loadRun(prisma: PrismaClient, runId: string, withTranscrip
     message: { ...message, parts: row.parts.map((part) => dates(part, ["createdAt"])) },
     earlierRunActive: row.earlierRunActive,
     transcript: row.transcript,
+    grounding: {
+      team: row.team,
+      product: row.product,
+      voice: row.voice,
+      facts: row.facts,
+      hasDocuments: row.hasDocuments,
+      stored: (row.run.knowledgeSources ?? null) as GroundingState["stored"],
+    },
   } as unknown as LoadedRunInTurn;
 }

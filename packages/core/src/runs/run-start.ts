@@ -20,7 +20,7 @@ import type { LoadedRun, RunStore } from "./run-store";
 export type RunStartDeps = Pick<RunProcessorDeps, "runs" | "steps" | "events" | "logger" | "control" | "models" | "tools">;
 
 /** A run as the processor loaded it: a first start that need not wait may carry its transcript (run-load.ts). */
-export type StartingRun = LoadedRun & Partial<Pick<LoadedRunInTurn, "transcript">>;
+export type StartingRun = LoadedRun & Partial<Pick<LoadedRunInTurn, "transcript" | "grounding">>;
 
 /** What the run's loop starts from. */
 export interface StartedRun {
