@@ -42,11 +42,11 @@ WORKDIR /app
 
 # The agent's sandbox: bubblewrap confines every command the agent runs, prlimit (util-linux,
 # already in the base image) applies its limits, python3 runs python_execution, pdftotext gives
-# ReadMedia and knowledge PDFs their text and ffmpeg makes video thumbnails (both as parser jobs
-# in the worker's sandbox); chromium is the agent's browser (the worker drives it headless,
+# ReadMedia and knowledge PDFs their text, ffmpeg and vipsthumbnail (libvips-tools) make video and
+# image thumbnails (all as parser jobs in the worker's sandbox); chromium is the agent's browser (the worker drives it headless,
 # through the sandbox's egress proxy).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends bubblewrap python3 poppler-utils ffmpeg chromium \
+ && apt-get install -y --no-install-recommends bubblewrap python3 poppler-utils ffmpeg libvips-tools chromium \
  && rm -rf /var/lib/apt/lists/*
 
 # The whole built workspace: pnpm's node_modules are symlinks between the packages (e.g.

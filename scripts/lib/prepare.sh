@@ -79,15 +79,17 @@ ensure_ffmpeg() {
 }
 
 # The agent's sandbox: bubblewrap confines every command it runs, prlimit (util-linux) applies the
-# limits, python3 runs python_execution, pdftotext (poppler-utils) gives ReadMedia a PDF's text for
-# models that take no documents. Installed where apt-get can; `required` makes a missing bwrap and
-# pdftotext fatal (the test suite runs real sandboxes), otherwise the stack says what it falls back to.
+# limits, python3 runs python_execution, pdftotext (poppler-utils) gives ReadMedia and knowledge PDFs
+# their text, vipsthumbnail (libvips-tools) makes image thumbnails, both in the sandbox. Installed
+# where apt-get can; `required` makes a missing bwrap, pdftotext and vipsthumbnail fatal (the test
+# suite runs real sandboxes), otherwise the stack says what it falls back to.
 ensure_sandbox_tools() {
   local required="${1:-}" missing=()
   command -v bwrap >/dev/null || missing+=(bubblewrap)
   command -v prlimit >/dev/null || missing+=(util-linux)
   [ -x /usr/bin/python3 ] || [ -x /usr/local/bin/python3 ] || missing+=(python3)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  command -v vipsthumbnail >/dev/null || missing+=(libvips-tools)
   if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     log "Installing ${missing[*]} (Debian packages) for the agent's sandbox"
     (apt-get update -qq && apt-get install -y -qq "${missing[@]}") >/dev/null 2>&1 || log "Could not install ${missing[*]} with apt-get"
@@ -96,6 +98,7 @@ ensure_sandbox_tools() {
     command -v bwrap >/dev/null || die "bubblewrap is required for the sandbox tests: install it (apt-get install bubblewrap)"
     [ -x /usr/bin/python3 ] || [ -x /usr/local/bin/python3 ] || die "python3 is required for the python_execution tests: install it (apt-get install python3)"
     command -v pdftotext >/dev/null || die "pdftotext is required for the ReadMedia tests: install it (apt-get install poppler-utils)"
+    command -v vipsthumbnail >/dev/null || die "vipsthumbnail is required for the thumbnail tests: install it (apt-get install libvips-tools)"
   fi
   return 0
 }

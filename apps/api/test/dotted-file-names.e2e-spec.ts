@@ -3,7 +3,7 @@
  * `a/..b`): uploaded, listed, read (whole, by range, as a thumbnail) and deleted like any
  * other; while `..` itself, in every spelling, is still refused and changes nothing.
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import request from "supertest";
@@ -18,7 +18,9 @@ let storage: string;
 
 beforeAll(async () => {
   storage = await mkdtemp(path.join(os.tmpdir(), "mix-dotted-"));
-  stack = await startTestStack({ label: "dotted-names", workers: 0, env: { STORAGE_DIR: storage } });
+  // Thumbnails are made by a worker, in its sandbox, whose user must pass through STORAGE_DIR.
+  await chmod(storage, 0o711);
+  stack = await startTestStack({ label: "dotted-names", workers: 1, env: { STORAGE_DIR: storage } });
   url = stack.apis[0]!.url;
 });
 afterAll(async () => {

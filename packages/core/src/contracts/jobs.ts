@@ -11,7 +11,7 @@ export const QueueName = {
   AgentRuns: "agent-runs",
   /** Periodic housekeeping (OAuth token refresh, MCP server checks), run by repeatable jobs. */
   Maintenance: "maintenance",
-  /** Untrusted files' parsers (pdftotext, ffmpeg) the API and the MCP server ask for, run in a worker's sandbox. */
+  /** Untrusted files' parsers (pdftotext, ffmpeg, vipsthumbnail) the API and the MCP server ask for, run in a worker's sandbox. */
   FileParsing: "file-parsing",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
@@ -38,7 +38,7 @@ export const RefreshMcpServersJob = z.object({});
 export type RefreshMcpServersJob = z.infer<typeof RefreshMcpServersJob>;
 
 /** The programs a parser job may run; the worker refuses any other. */
-export const ParserProgram = z.enum(["pdftotext", "ffmpeg"]);
+export const ParserProgram = z.enum(["pdftotext", "ffmpeg", "vipsthumbnail"]);
 export type ParserProgram = z.infer<typeof ParserProgram>;
 
 /** One parser run, in a scratch folder on the storage the API and the workers share. */

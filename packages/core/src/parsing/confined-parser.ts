@@ -1,6 +1,6 @@
 /**
- * Native parsers of files nobody vouches for (pdftotext on a knowledge PDF, ffmpeg on a video to
- * thumbnail) run in the sandbox, never as plain children of a server: a crafted file that
+ * Native parsers of files nobody vouches for (pdftotext on a knowledge PDF, ffmpeg and
+ * vipsthumbnail on a video or image to thumbnail) run in the sandbox, never as plain children of a server: a crafted file that
  * exploits one gets a scratch folder holding that file, no network, none of the server's
  * environment (its secrets), files or storage, under the sandbox's limits.
  *
@@ -84,10 +84,14 @@ export function parsingUnavailable(why: string): AppError {
   return new AppError(503, "internal_error", `This server cannot read uploaded files right now: ${why}`);
 }
 
+// libvips loads dozens of formats; the ones it does not vouch for (fuzzed less, rarely needed) stay off.
+const PROGRAM_ENV: Record<string, Record<string, string>> = { vipsthumbnail: { VIPS_BLOCK_UNTRUSTED: "1" } };
+
 /** A runner over a sandbox of this process: the worker's, which the parser jobs use. */
 export function sandboxParserRunner(sandbox: Pick<Sandbox, "run" | "close">): ParserRunner {
   return {
-    run: (command) => sandbox.run({ ...command, network: "none", maxOutputChars: MESSAGES_KEPT, signal: neverAborted }),
+    run: (command) =>
+      sandbox.run({ ...command, env: PROGRAM_ENV[command.argv[0]!] ?? {}, network: "none", maxOutputChars: MESSAGES_KEPT, signal: neverAborted }),
     close: () => sandbox.close(),
   };
 }

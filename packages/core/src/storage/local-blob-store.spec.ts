@@ -1,7 +1,7 @@
 /** LocalBlobStore on a real folder, against a session folder the sandbox plants links and swaps in. */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, stat, symlink, unlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, stat, symlink, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
@@ -167,6 +167,8 @@ describe("thumbnails", () => {
       .png()
       .toBuffer();
     const entry = await store.write(ID, "p.png", Readable.from([image]), { maxBytes: 1_000_000 });
+    // vipsthumbnail runs in the sandbox, whose user must pass through the storage root.
+    await chmod(fx.base, 0o711);
     const parser = testParser(fx.base);
     const made = await thumbnail(store, ID, entry, "image/png", parseThumbSpec("16", undefined), parser).finally(() => parser.close());
     expect(path.dirname(made.file)).toBe(path.join(fx.base, ".cache", ID, "thumbs"));

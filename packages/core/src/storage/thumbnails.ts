@@ -1,5 +1,5 @@
 /**
- * Thumbnails of images (sharp) and videos (ffmpeg, in the sandbox), cached in the store's cache folder for the
+ * Thumbnails of images (vipsthumbnail) and videos (ffmpeg), both made in the sandbox, cached in the store's cache folder for the
  * session (outside the session folder) under a key of the name, the spec and the source's size
  * and mtime, so a changed source gets a new one.
  */
@@ -10,6 +10,7 @@ import { badRequest } from "../errors/app-error";
 import type { ConfinedParser } from "../parsing/confined-parser";
 import type { BlobEntry, BlobStore } from "./blob-store";
 import type { ThumbSpec } from "./thumbnail-spec";
+import { writeImageThumbnail } from "./image-thumbnail";
 import { writeVideoFrame } from "./video-frame";
 
 // Formats that may carry transparency keep it in a PNG; the rest become JPEG.
@@ -41,27 +42,15 @@ export async function thumbnail(
   const temp = `${file}.${randomUUID()}.tmp`;
   try {
     await store.withLocalFile(sessionId, source.name, (input) =>
-      kind === "video" ? writeVideoFrame(input, temp, spec, parser) : writeImageThumbnail(input, temp, spec, contentType),
+      kind === "video"
+        ? writeVideoFrame(input, temp, spec, parser)
+        : writeImageThumbnail(input, temp, spec, contentType === "image/png" ? "png" : "jpeg", parser),
     );
     await rename(temp, file);
   } finally {
     await rm(temp, { force: true });
   }
   return { file, contentType };
-}
-
-async function writeImageThumbnail(input: string, target: string, spec: ThumbSpec, contentType: Thumbnail["contentType"]) {
-  const resize = spec.fit === "width" ? { width: spec.size } : spec.fit === "height" ? { height: spec.size } : { width: spec.size, height: spec.size };
-  // Loaded on first use: sharp and libvips weigh on every process that imports the core package.
-  const { default: sharp } = await import("sharp");
-  const pipeline = sharp(input, { limitInputPixels: 100_000_000 })
-    .rotate() // honour EXIF orientation before measuring
-    .resize({ ...resize, fit: "inside", withoutEnlargement: true });
-  try {
-    await (contentType === "image/png" ? pipeline.png() : pipeline.jpeg({ quality: 80 })).toFile(target);
-  } catch (error) {
-    throw badRequest(`Cannot read the image: ${(error as Error).message}`);
-  }
 }
 
 async function exists(file: string): Promise<boolean> {
