@@ -203,7 +203,8 @@ async function consumeRuns(infrastructure: Infrastructure, config: Config, logge
   return {
     async close() {
       await recovery.stop();
-      await parsing.close();
+      // Alongside the runs' drain, not before it: a parser job in flight finishes meanwhile.
+      const parsingClosed = parsing.close();
       const closing = worker.close();
       const grace = new Promise<"timeout">((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_MS, "timeout").unref());
       if ((await Promise.race([closing, grace])) === "timeout") {
@@ -213,6 +214,7 @@ async function consumeRuns(infrastructure: Infrastructure, config: Config, logge
         await closing;
       }
       // The connections are the infrastructure's: its owner closes them.
+      await parsingClosed;
       await Promise.all([options.mcp ? undefined : mcpTools.close(), sandbox.close(), browsers.close()]);
     },
   };
