@@ -78,7 +78,8 @@ export class FilesController {
   @ApiProduces("*/*")
   @ApiResponse({ status: 200, description: "File content", schema: { type: "string", format: "binary" } })
   @ApiResponse({ status: 206, description: "The requested byte range", schema: { type: "string", format: "binary" } })
-  @ApiErrors(400, 401, 404, 416)
+  // 503: a thumbnail is made by a worker, and none answered.
+  @ApiErrors(400, 401, 404, 416, 503)
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param("id") id: string,

@@ -59,7 +59,7 @@ export class KnowledgeController {
   })
   @ApiZodBody(AddKnowledgeDocumentRequest)
   @ApiZodResponse(201, KnowledgeDocumentData, "The document, indexed")
-  @ApiErrors(400, 401, 403, 404, 413, 415)
+  @ApiErrors(400, 401, 403, 404, 413, 415, 503)
   add(
     @CurrentPrincipal() principal: Principal,
     @CurrentActor() actor: Actor,
@@ -80,7 +80,7 @@ export class KnowledgeController {
     schema: { type: "object", required: [UPLOAD_FIELD], properties: { [UPLOAD_FIELD]: { type: "string", format: "binary", description: "The document" } } },
   })
   @ApiZodResponse(201, KnowledgeDocumentData, "The document, indexed")
-  @ApiErrors(400, 401, 403, 413, 415)
+  @ApiErrors(400, 401, 403, 413, 415, 503)
   upload(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Req() request: Request): Promise<KnowledgeDocumentData> {
     return receiveFile(request, (name, body) => this.knowledge.upload(principal.workspaceId, actor, { name, contentType: "", body }));
   }
@@ -105,7 +105,7 @@ export class KnowledgeController {
   })
   @DOCUMENT_ID
   @ApiZodResponse(200, KnowledgeDocumentData, "The document, indexed again")
-  @ApiErrors(400, 401, 403, 404, 413, 415)
+  @ApiErrors(400, 401, 403, 404, 413, 415, 503)
   reindex(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Param("id") id: string): Promise<KnowledgeDocumentData> {
     return this.knowledge.reindex(principal.workspaceId, actor, id);
   }
