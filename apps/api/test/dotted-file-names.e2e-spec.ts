@@ -3,10 +3,10 @@
  * `a/..b`): uploaded, listed, read (whole, by range, as a thumbnail) and deleted like any
  * other; while `..` itself, in every spelling, is still refused and changes nothing.
  */
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import request from "supertest";
+import { createStorageDir } from "@mix/testing";
 import { png, rawRequest, upload } from "./helpers/file-fixtures";
 import { expectHealthy, storedState } from "./helpers/hostile-checks";
 import { createSession } from "./helpers/session-fixtures";
@@ -17,9 +17,8 @@ let url: string;
 let storage: string;
 
 beforeAll(async () => {
-  storage = await mkdtemp(path.join(os.tmpdir(), "mix-dotted-"));
   // Thumbnails are made by a worker, in its sandbox, whose user must pass through STORAGE_DIR.
-  await chmod(storage, 0o711);
+  storage = await createStorageDir("dotted");
   stack = await startTestStack({ label: "dotted-names", workers: 1, env: { STORAGE_DIR: storage } });
   url = stack.apis[0]!.url;
 });

@@ -4,10 +4,10 @@
  * waited PARSE_QUEUE_WAIT_MS, stores nothing and leaves no scratch folder; text needs no parser.
  * Once a worker runs, the same PDF is read, and its scratch folder is gone again.
  */
-import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
-import os from "node:os";
+import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import request from "supertest";
+import { createStorageDir } from "@mix/testing";
 import { pdfWith } from "./helpers/knowledge-fixtures";
 import { bearer, startTestStack, type TestStack } from "./helpers/test-stack";
 
@@ -16,9 +16,7 @@ let url: string;
 let storage: string;
 
 beforeAll(async () => {
-  storage = await mkdtemp(path.join(os.tmpdir(), "mix-parsing-"));
-  // Passable by the sandbox user, as STORAGE_DIR must be.
-  await chmod(storage, 0o711);
+  storage = await createStorageDir("parsing");
   stack = await startTestStack({ label: "file-parsing", workers: 0, env: { STORAGE_DIR: storage, PARSE_QUEUE_WAIT_MS: "300" } });
   url = stack.apis[0]!.url;
 });

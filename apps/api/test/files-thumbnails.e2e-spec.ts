@@ -1,9 +1,10 @@
 /** Thumbnails of session files: images through sharp, videos through ffmpeg, cached per source version. */
 import { execFileSync } from "node:child_process";
-import { chmod, mkdtemp, readFile, readdir, rm, symlink } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, symlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import request from "supertest";
+import { createStorageDir } from "@mix/testing";
 import { dimensions, png, upload } from "./helpers/file-fixtures";
 import { createSession } from "./helpers/session-fixtures";
 import { bearer, startTestStack, type TestStack } from "./helpers/test-stack";
@@ -14,9 +15,8 @@ let storage: string;
 let sessionId: string;
 
 beforeAll(async () => {
-  storage = await mkdtemp(path.join(os.tmpdir(), "mix-thumbs-"));
-  // Passable by the sandbox user, as STORAGE_DIR must be: ffmpeg runs in the sandbox.
-  await chmod(storage, 0o711);
+  // Passable by the sandbox user, as STORAGE_DIR must be: thumbnails are made in the sandbox.
+  storage = await createStorageDir("thumbs");
   // One worker: ffmpeg runs in its sandbox, as a parser job.
   stack = await startTestStack({ label: "files-thumbs", workers: 1, env: { STORAGE_DIR: storage } });
   url = stack.apis[0]!.url;

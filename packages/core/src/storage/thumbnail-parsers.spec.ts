@@ -1,4 +1,7 @@
-/** vipsthumbnail in the parser sandbox: scales down and never up, and a file that is no image answers 400. */
+/**
+ * Thumbnails in the parser sandbox: vipsthumbnail scales an image down and never up; a file that
+ * is no image, or no video for ffmpeg, answers 400 and writes nothing.
+ */
 import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
@@ -6,12 +9,13 @@ import { testParserStorage } from "../../test/helpers/test-sandbox";
 import type { ConfinedParser } from "../parsing/confined-parser";
 import { writeImageThumbnail } from "./image-thumbnail";
 import { parseThumbSpec } from "./thumbnail-spec";
+import { writeVideoFrame } from "./video-frame";
 
 let dir: string;
 let parser: ConfinedParser;
 let cleanup: () => Promise<void>;
 beforeAll(async () => {
-  ({ root: dir, parser, cleanup } = await testParserStorage("image-thumb"));
+  ({ root: dir, parser, cleanup } = await testParserStorage("thumbnails"));
 });
 afterAll(() => cleanup());
 
@@ -39,6 +43,17 @@ it("answers 400 for a file that is no image, and writes no thumbnail", async () 
   await expect(writeImageThumbnail(source, target, parseThumbSpec("100", undefined), "jpeg", parser)).rejects.toMatchObject({
     status: 400,
     message: expect.stringMatching(/^Cannot read the image: /),
+  });
+  await expect(stat(target)).rejects.toMatchObject({ code: "ENOENT" });
+});
+
+it("answers 400 for a file ffmpeg cannot decode, and writes no thumbnail", async () => {
+  const source = path.join(dir, "clip.mp4");
+  await writeFile(source, Buffer.from("not a video, whatever its name says"));
+  const target = path.join(dir, "out.jpg");
+  await expect(writeVideoFrame(source, target, parseThumbSpec("100", undefined), parser)).rejects.toMatchObject({
+    status: 400,
+    message: expect.stringMatching(/^Cannot read the video: /),
   });
   await expect(stat(target)).rejects.toMatchObject({ code: "ENOENT" });
 });
