@@ -56,9 +56,11 @@ export class QueuedParserRunner implements ParserRunner {
       removeOnComplete: KEEP_FINISHED,
       removeOnFail: KEEP_FINISHED,
     });
-    const result = ParseFileResult.parse(await this.answer(events, job, command.timeoutMs));
-    if ("unavailable" in result) throw parsingUnavailable("the workers' sandbox is not working; their log says why");
-    return result;
+    const answer = ParseFileResult.safeParse(await this.answer(events, job, command.timeoutMs));
+    // No answer of the job's shape (one removed meanwhile, or from another release): the file is not at fault.
+    if (!answer.success) throw parsingUnavailable("the worker's answer could not be read");
+    if ("unavailable" in answer.data) throw parsingUnavailable("the workers' sandbox is not working; their log says why");
+    return answer.data;
   }
 
   /**
@@ -121,6 +123,7 @@ export class QueuedParserRunner implements ParserRunner {
   private queueEvents(): Promise<QueueEvents> {
     this.events ??= (async () => {
       const events = new QueueEvents(QueueName.FileParsing, { connection: this.options.eventsConnection(), prefix: this.options.prefix });
+      // Like the queue's: the connection's own listener logs and counts its errors.
       events.on("error", () => undefined);
       await events.waitUntilReady();
       return events;
