@@ -8,12 +8,6 @@
  * W3C trace context (`traceparent`) is the propagator, for client requests and run jobs alike.
  */
 import { context, propagation, trace } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
-import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 
 /** The default service name of each process (`OTEL_SERVICE_NAME` wins). */
 export const TRACED_SERVICE = { api: "mix-api", worker: "mix-worker", mcp: "mix-mcp" } as const;
@@ -42,12 +36,10 @@ export function tracingRequested(env: NodeJS.ProcessEnv = process.env): boolean 
  */
 export function startTracing(defaultServiceName: string, env: NodeJS.ProcessEnv = process.env): Tracing {
   if (current.enabled || !tracingRequested(env)) return current;
-  const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: defaultServiceName }).merge(detectResources({ detectors: [envDetector] }));
-  const provider = new TracerProvider({ resource, spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })] });
-  const contextManager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(contextManager);
-  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
-  trace.setGlobalTracerProvider(provider);
+  // Required here, not imported: with tracing off the SDK is never loaded (tracing-sdk.ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { registerTracerProvider } = require("./tracing-sdk") as typeof import("./tracing-sdk");
+  const provider = registerTracerProvider(defaultServiceName);
   const tracing: Tracing = {
     enabled: true,
     flush: () => provider.forceFlush(),
