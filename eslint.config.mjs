@@ -50,6 +50,7 @@ const boundariesSettings = {
   "boundaries/files": [
     { category: "test", pattern: ["**/*.spec.ts", "**/*.e2e-spec.ts", "{apps,packages}/*/test/**", "packages/testing/**"] },
     { category: "entry", pattern: "packages/core/src/index.ts" },
+    { category: "entry", pattern: "packages/core/src/streaming.ts" },
     { category: "source", pattern: "**" },
   ],
 };

@@ -38,6 +38,7 @@ module.exports = {
     "^(\\.{1,2}/.*)\\.js$": "$1",
     "^@mix/core$": path.join(__dirname, "packages/core/src/index.ts"),
     "^@mix/core/contracts$": path.join(__dirname, "packages/core/src/contracts/index.ts"),
+    "^@mix/core/streaming$": path.join(__dirname, "packages/core/src/streaming.ts"),
     "^@mix/db$": path.join(__dirname, "packages/db/src/index.ts"),
     "^@mix/testing$": path.join(__dirname, "packages/testing/src/index.ts"),
   },

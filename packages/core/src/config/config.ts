@@ -34,6 +34,8 @@ export const ConfigSchema = z.object({
   BODY_LIMIT_BYTES: int(1_024, 50 * 1024 * 1024).default(1024 * 1024),
   /** Port of the MCP server (apps/mcp-server, Streamable HTTP at /mcp). */
   MCP_PORT: int(0, 65_535).default(8090),
+  /** Port of the stream gateway (apps/api's stream-gateway entry: `GET /stream` alone, for many idle streams). */
+  STREAM_GATEWAY_PORT: int(0, 65_535).default(8089),
   /** An API key accepted for a local workspace, created at boot if missing (local use only). */
   MIX_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
 

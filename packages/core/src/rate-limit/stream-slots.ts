@@ -34,6 +34,13 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1
 `;
 
+// A stream's slot lapses after three missed heartbeats: one late heartbeat never frees a live
+// stream's slot, and a crashed instance's slots are free again within this long.
+const SLOT_TTL_HEARTBEATS = 3;
+
+/** How long a stream's slot lives without a heartbeat's refresh. */
+export const streamSlotTtlMs = (heartbeatMs: number): number => SLOT_TTL_HEARTBEATS * heartbeatMs;
+
 export interface StreamSlotsOptions {
   /** Connections one scope may hold at once. */
   limit: number;

@@ -34,7 +34,7 @@ import { NotificationsService } from "../notifications/notifications.service";
 import { PermissionsService } from "../permissions/permissions.service";
 import type { PreferencesService } from "../preferences/preferences.service";
 import { TokenBucket } from "../rate-limit/token-bucket";
-import { StreamSlots } from "../rate-limit/stream-slots";
+import { StreamSlots, streamSlotTtlMs } from "../rate-limit/stream-slots";
 import { CancelService } from "../runs/cancel.service";
 import { RunControl } from "../runs/run-control";
 import { RunLeases } from "../runs/run-lease";
@@ -112,10 +112,6 @@ export interface ApplicationServices {
   follow: RunFollower;
 }
 
-// A stream's slot lapses after three missed heartbeats: one late heartbeat never frees a live
-// stream's slot, and a crashed instance's slots are free again within this long.
-const SLOT_TTL_HEARTBEATS = 3;
-
 export function createApplicationServices(infra: Infrastructure, mcpCatalog = McpServerCatalog.load(infra.config.MCP_SERVERS_FILE)): ApplicationServices {
   const { config, logger, prisma, redis, subscriber, keys, events, queue, blobs, preferences, credentials } = infra;
   // First: the services built below take it to record their audited actions.
@@ -163,7 +159,7 @@ export function createApplicationServices(infra: Infrastructure, mcpCatalog = Mc
     credits: infra.credits,
     workspacePlan: new WorkspacePlanService({ prisma, plans: infra.planCatalog, gate: infra.planGate, credits: infra.credits, models, audit, cache: plans }),
     usage: new UsageService(prisma),
-    streamSlots: new StreamSlots(redis, keys, { limit: config.SSE_MAX_STREAMS_PER_KEY, ttlMs: SLOT_TTL_HEARTBEATS * config.SSE_HEARTBEAT_MS }),
+    streamSlots: new StreamSlots(redis, keys, { limit: config.SSE_MAX_STREAMS_PER_KEY, ttlMs: streamSlotTtlMs(config.SSE_HEARTBEAT_MS) }),
     health: new HealthCheck(prisma, redis),
     preferences,
     credentials,
