@@ -15,8 +15,8 @@ const common: HelmetOptions = {
   referrerPolicy: { policy: "no-referrer" },
 };
 
-/** Nothing in a JSON answer or an event stream is to be loaded, run or framed. */
-const apiHeaders = helmet({
+/** Nothing in a JSON answer or an event stream is to be loaded, run or framed (the stream gateway's headers too). */
+export const apiHeaders = helmet({
   ...common,
   contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
 });

@@ -3,8 +3,8 @@
  * it stops reading (its unread bytes pass the limit) instead of dropping events silently;
  * the client then resumes from its last id with Last-Event-ID.
  */
-import { publishedJson, sseClosed, sseEventSent, sseOpened, type EventName, type EventPayload, type LoggedEvent } from "@mix/core";
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
+import { publishedJson, sseClosed, sseEventSent, sseOpened, type EventName, type EventPayload, type LoggedEvent } from "@mix/core/streaming";
 import type { HeartbeatClock } from "./heartbeat-clock";
 
 export interface SseConnectionOptions {
@@ -52,7 +52,7 @@ export class SseConnection {
   private counted = false;
 
   constructor(
-    private readonly response: Response,
+    private readonly response: ServerResponse,
     startId: number,
     private readonly options: SseConnectionOptions,
   ) {
@@ -60,7 +60,7 @@ export class SseConnection {
   }
 
   open(sessionId: string): void {
-    this.response.status(200).set({
+    this.response.writeHead(200, {
       "Content-Type": "text/event-stream; charset=utf-8",
       "Cache-Control": "no-cache, no-transform",
       Connection: "keep-alive",

@@ -4,9 +4,13 @@
  * stream's heartbeats, and freed once when the stream ends, however it ends.
  */
 import { randomUUID } from "node:crypto";
-import type { Logger } from "@nestjs/common";
-import { rateLimited, type StreamSlots } from "@mix/core";
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
+import { rateLimited, type StreamSlots } from "@mix/core/streaming";
+
+/** Where a failed refresh or release is reported (Nest's Logger and pino both fit). */
+export interface SlotLogger {
+  warn(details: object, message: string): void;
+}
 
 export class StreamSlot {
   private released = false;
@@ -15,11 +19,11 @@ export class StreamSlot {
     private readonly slots: StreamSlots,
     private readonly apiKeyId: string,
     private readonly id: string,
-    private readonly logger: Logger,
+    private readonly logger: SlotLogger,
   ) {}
 
   /** The slot, or a 429 (with Retry-After on `response`) when the key holds its limit of streams. */
-  static async take(slots: StreamSlots, apiKeyId: string, response: Response, logger: Logger): Promise<StreamSlot> {
+  static async take(slots: StreamSlots, apiKeyId: string, response: ServerResponse, logger: SlotLogger): Promise<StreamSlot> {
     const id = randomUUID();
     const result = await slots.acquire(apiKeyId, id);
     if (!result.acquired) {

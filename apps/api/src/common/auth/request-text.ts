@@ -3,7 +3,7 @@
  * checked on arrival with the contracts' rule: a NUL byte or a lone surrogate is a 400 naming
  * the field, before any handler could hand it to Postgres. Bodies are checked by their schemas.
  */
-import { isSafeText, UNSAFE_TEXT_MESSAGE, validationError } from "@mix/core";
+import { isSafeText, UNSAFE_TEXT_MESSAGE, validationError } from "@mix/core/streaming";
 
 /**
  * Headers some route reads as text, with the name a 400 reports. Node's HTTP/1.1 parser already
