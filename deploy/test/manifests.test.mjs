@@ -3,8 +3,8 @@
  * (or KEDA) schema, and the invariants that keep the deployment working hold: settings are real
  * Config names with valid values, selectors select, autoscalers target what exists, the worker's
  * grace period covers its drain, the sandbox's lifted limits stay on the worker alone, and the
- * network policies open only the API and the MCP server. The API's probe paths are requested from
- * a real API in apps/api/test/health-probes.e2e-spec.ts.
+ * network policies open only the API, the stream gateway and the MCP server. The API's probe
+ * paths are requested from a real API in apps/api/test/health-probes.e2e-spec.ts.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";

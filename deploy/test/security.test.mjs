@@ -1,8 +1,9 @@
 /**
  * What each pod may do: the sandbox's lifted limits (unconfined seccomp and AppArmor, an
  * unmasked /proc, which bubblewrap needs) on the worker alone and inside its own user namespace,
- * nothing privileged anywhere; and a network where only the API and the MCP server take outside
- * connections and the worker reaches public hosts on the sandbox's egress ports only.
+ * nothing privileged anywhere; and a network where only the API, the stream gateway and the MCP
+ * server take outside connections and the worker reaches public hosts on the sandbox's egress
+ * ports only.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -75,13 +76,17 @@ describe("network policies", () => {
     assert.deepEqual(deny.spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
   });
 
-  it("open connections from anywhere only to the API's and the MCP server's ports", () => {
+  it("open connections from anywhere only to the API's, the stream gateway's and the MCP server's ports", () => {
     const open = pods.flatMap((pod) =>
       policiesOf(pod).flatMap((policy) =>
         (policy.spec.ingress ?? []).filter((rule) => !rule.from).flatMap((rule) => rule.ports.map((entry) => `${pod.name}:${entry.port}`)),
       ),
     );
-    assert.deepEqual(open.sort(), [`mix-api:${setting("PORT")}`, `mix-mcp-server:${setting("MCP_PORT")}`]);
+    assert.deepEqual(open.sort(), [
+      `mix-api:${setting("PORT")}`,
+      `mix-mcp-server:${setting("MCP_PORT")}`,
+      `mix-stream-gateway:${setting("STREAM_GATEWAY_PORT")}`,
+    ]);
   });
 
   it("let the worker reach public addresses on SANDBOX_EGRESS_PORTS only, besides DNS, Postgres and Redis", () => {
@@ -102,8 +107,13 @@ describe("network policies", () => {
     assert.deepEqual(egress.flatMap((rule) => rule.ports.map((entry) => entry.port)).sort(), [53, 53, 5432]);
   });
 
-  it("keep the migration and the MCP server off the internet", () => {
-    for (const name of ["mix-migrate", "mix-mcp-server"]) {
+  it("let the stream gateway reach DNS, Postgres and Redis alone", () => {
+    const egress = policiesOf(pods.find((pod) => pod.name === "mix-stream-gateway")).flatMap((policy) => policy.spec.egress ?? []);
+    assert.deepEqual(egress.flatMap((rule) => rule.ports.map((entry) => entry.port)).sort(), [53, 53, 5432, 6379]);
+  });
+
+  it("keep the migration, the MCP server and the stream gateway off the internet", () => {
+    for (const name of ["mix-migrate", "mix-mcp-server", "mix-stream-gateway"]) {
       const egress = policiesOf(pods.find((pod) => pod.name === name)).flatMap((policy) => policy.spec.egress ?? []);
       assert.deepEqual(
         egress.filter((rule) => rule.to?.some((peer) => peer.ipBlock)),

@@ -60,7 +60,13 @@ describe("labels and selectors", () => {
 
 describe("the processes", () => {
   const compose = parse(readFileSync(join(ROOT, "docker-compose.yml"), "utf8"), { merge: true });
-  const commands = { "mix-api": "api", "mix-worker": "worker", "mix-mcp-server": "mcp-server", "mix-migrate": "migrate" };
+  const commands = {
+    "mix-api": "api",
+    "mix-worker": "worker",
+    "mix-mcp-server": "mcp-server",
+    "mix-stream-gateway": "stream-gateway",
+    "mix-migrate": "migrate",
+  };
 
   it("run the commands docker-compose.yml runs, from one image", () => {
     for (const workload of workloads) {
@@ -101,6 +107,20 @@ describe("the processes", () => {
     assert.equal(api.readinessProbe.httpGet.path, "/health/ready");
     const [mcp] = find(base, "Deployment", "mix-mcp-server").spec.template.spec.containers;
     assert.equal(mcp.ports.find((declared) => declared.name === mcp.readinessProbe.tcpSocket.port).containerPort, setting("MCP_PORT"));
+  });
+
+  it("probe the stream gateway's split health routes on its STREAM_GATEWAY_PORT, where Prometheus scrapes it too", () => {
+    const gateway = find(base, "Deployment", "mix-stream-gateway");
+    const [container] = gateway.spec.template.spec.containers;
+    for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe]) {
+      const port = container.ports.find((declared) => declared.name === probe.httpGet.port);
+      assert.equal(port?.containerPort, setting("STREAM_GATEWAY_PORT"), probe.httpGet.path);
+    }
+    assert.equal(container.livenessProbe.httpGet.path, "/health/live");
+    assert.equal(container.startupProbe.httpGet.path, "/health/live");
+    assert.equal(container.readinessProbe.httpGet.path, "/health/ready");
+    // /metrics is served on the stream port, not on a port of its own.
+    assert.equal(Number(gateway.spec.template.metadata.annotations["prometheus.io/port"]), setting("STREAM_GATEWAY_PORT"));
   });
 });
 
