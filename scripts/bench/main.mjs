@@ -35,7 +35,7 @@
  *
  * With --processes it runs the same sessions against --apis=N API and --workers=M worker processes
  * of the built apps instead (processes.mjs), and adds the CPU each process, Postgres and Redis used
- * per run; --idle-streams=K then weighs K idle SSE streams in the memory of an API started for them alone.
+ * per run; --idle-streams=K then weighs K idle SSE streams in the memory of an API started for them alone, then of a stream gateway.
  *
  * Usage: pnpm bench [-- --sessions=200 --rounds=3 --timeout=120 --tools[=bash]]
  *        pnpm bench -- --fairness [--flood=500 --flood-sessions=S --quiet=10 --timeout=120]

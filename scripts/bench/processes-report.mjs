@@ -35,7 +35,6 @@ export function summarizeProcesses(run) {
   const summary = summarize(run);
   const cpu = run.cpu;
   const figures = (seconds) => cpuFigures(seconds, summary.runsCompleted, summary.runPhaseMs);
-  const idle = run.idleStreams;
   summary.processes = {
     apis: run.options.apis,
     workers: run.options.workers,
@@ -52,10 +51,11 @@ export function summarizeProcesses(run) {
         "postgres and redis-server: all their processes on this machine, so anything else they served meanwhile counts too; the bench's servers: those at DATABASE_URL and REDIS_URL alone (with every database of that server)",
     },
     servers: run.servers && serverFigures(run.servers, summary.runsCompleted),
-    idleStreams: idle && {
+    // One entry per process that held the idle streams: an API, then the stream gateway.
+    idleStreams: run.idleStreams?.map((idle) => ({
       ...idle,
       rssPerStreamKiB: idle.rssBeforeBytes && idle.rssAfterBytes ? Math.round((idle.rssAfterBytes - idle.rssBeforeBytes) / idle.streams / 102.4) / 10 : null,
-    },
+    })),
   };
   return summary;
 }
@@ -89,15 +89,15 @@ export function printProcessesReport(summary) {
     rows.push(["Redis per run (whole server)", `${servers.redis.commandsPerRun} commands, ${servers.redis.cpuMsPerRun} ms CPU (INFO cpu)`]);
     rows.push(["  by command", top]);
   }
-  if (idleStreams) {
-    const mib = (bytes) => (bytes === undefined ? "-" : `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`);
+  const mib = (bytes) => (bytes === undefined ? "-" : `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`);
+  const heap = (figures) => (figures?.heapUsedBytes === undefined ? "-" : `${mib(figures.heapUsedBytes)} of ${mib(figures.heapTotalBytes)}`);
+  for (const idle of idleStreams ?? []) {
     rows.push([
-      `${idleStreams.api} RSS, ${idleStreams.streams} idle streams`,
-      `${mib(idleStreams.rssBeforeBytes)} before, ${mib(idleStreams.rssAfterBytes)} after (${idleStreams.rssPerStreamKiB ?? "-"} KiB per stream), ` +
-        `${mib(idleStreams.rssSettledBytes)} after ${idleStreams.settleMs / 1000} s idle`,
+      `${idle.api} RSS, ${idle.streams} idle streams`,
+      `${mib(idle.rssBeforeBytes)} before, ${mib(idle.rssAfterBytes)} after (${idle.rssPerStreamKiB ?? "-"} KiB per stream), ` +
+        `${mib(idle.rssSettledBytes)} after ${idle.settleMs / 1000} s idle`,
     ]);
-    const heap = (figures) => (figures?.heapUsedBytes === undefined ? "-" : `${mib(figures.heapUsedBytes)} of ${mib(figures.heapTotalBytes)}`);
-    rows.push(["  V8 heap used", `${heap(idleStreams.heapBefore)} before, ${heap(idleStreams.heapAfter)} after, ${heap(idleStreams.heapSettled)} idle`]);
+    rows.push(["  V8 heap used", `${heap(idle.heapBefore)} before, ${heap(idle.heapAfter)} after, ${heap(idle.heapSettled)} idle`]);
   }
   printReport(summary, { extraRows: rows, processLabel: "client process during the run phase" });
 }

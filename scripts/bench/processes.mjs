@@ -17,7 +17,7 @@ import { connectSession, createSession, runSession } from "./sessions.mjs";
 import { openServerStats } from "./server-stats.mjs";
 import { prepareStack } from "./stack.mjs";
 
-const APPS = { api: "apps/api/dist/main.js", worker: "apps/worker/dist/main.js" };
+const APPS = { api: "apps/api/dist/main.js", worker: "apps/worker/dist/main.js", gateway: "apps/api/dist/stream-gateway/main.js" };
 const ROOT = new URL("../../", import.meta.url);
 const STOP_GRACE_MS = 10_000;
 /** How many idle streams (and their sessions) are opened at a time. */
@@ -59,11 +59,12 @@ function startChild(name, app, env, cleanups) {
 }
 
 /** An API process, once GET /health answers 200. */
-async function startApi(index, env, cleanups) {
+async function startApi(index, env, cleanups, app = "api") {
   const port = await freePort();
   // BENCH_API_NODE_OPTIONS, e.g. "--max-semi-space-size=8": weigh V8 settings on the APIs alone.
   const nodeOptions = process.env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS } : {};
-  const api = startChild(`API ${index}`, "api", { ...env, PORT: String(port), HOST: "127.0.0.1", ...nodeOptions }, cleanups);
+  const ports = { PORT: String(port), STREAM_GATEWAY_PORT: String(port) };
+  const api = startChild(app === "api" ? `API ${index}` : "stream gateway", app, { ...env, ...ports, HOST: "127.0.0.1", ...nodeOptions }, cleanups);
   api.baseUrl = `http://127.0.0.1:${port}`;
   const healthy = (async () => {
     for (;;) {
@@ -163,38 +164,49 @@ const IDLE_SETTLE_MS = 10_000;
 /**
  * K idle streams on an API process of their own, started after the run phase, that served
  * nothing else: its resident memory is its own baseline plus the streams', not the garbage of
- * the runs or of the K sessions (created through API 0). Reported: RSS (and V8 heap) once it
- * answered /health, after the streams opened, and after they were idle for IDLE_SETTLE_MS.
+ * the runs or of the K sessions (created through API 0). Then the same K sessions' streams on a
+ * stream gateway (apps/api's stream-only process), the API's streams closed first. Reported for
+ * each: RSS (and V8 heap) once it answered /health, after the streams opened, and after they
+ * were idle for IDLE_SETTLE_MS.
  */
 async function measureIdleStreams(run, env, cleanups, client, count) {
-  const api = await startApi("idle", env, cleanups);
-  const idleClient = { baseUrl: api.baseUrl, apiKey: client.apiKey };
-  checkOpenFiles([process.pid, api.pid], count);
   const sessions = [];
-  const batches = async (work) => {
-    for (let start = 0; start < count; start += IDLE_BATCH) await Promise.all(Array.from({ length: Math.min(IDLE_BATCH, count - start) }, work));
-  };
-  await batches(async () => sessions.push((await postJson(client, "/api/sessions", { title: "idle" })).id));
-  const rssBefore = rssBytes(api.pid);
+  await inBatches(count, async () => sessions.push((await postJson(client, "/api/sessions", { title: "idle" })).id));
+  run.idleStreams = [];
+  for (const app of ["api", "gateway"]) {
+    const holder = await startApi("idle", env, cleanups, app);
+    checkOpenFiles([process.pid, holder.pid], count);
+    const streams = await weighIdleStreams(run, holder, { baseUrl: holder.baseUrl, apiKey: client.apiKey }, sessions);
+    streams.forEach((stream) => stream.close());
+  }
+}
+
+const inBatches = async (count, work) => {
+  for (let start = 0; start < count; start += IDLE_BATCH) await Promise.all(Array.from({ length: Math.min(IDLE_BATCH, count - start) }, work));
+};
+
+async function weighIdleStreams(run, holder, idleClient, sessions) {
+  const rssBefore = rssBytes(holder.pid);
   const heapBefore = await heapBytes(idleClient);
   const streams = [];
   run.closeIdleStreams = () => streams.forEach((stream) => stream.close());
   let next = 0;
-  await batches(async () => streams.push(await openSse(idleClient, sessions[next++], () => {})));
-  const rssAfter = rssBytes(api.pid);
+  await inBatches(sessions.length, async () => streams.push(await openSse(idleClient, sessions[next++], () => {})));
+  const rssAfter = rssBytes(holder.pid);
   const heapAfter = await heapBytes(idleClient);
   await pause(IDLE_SETTLE_MS);
-  run.idleStreams = {
+  run.idleStreams.push({
     streams: streams.length,
-    api: api.name,
+    api: holder.name,
     rssBeforeBytes: rssBefore,
     rssAfterBytes: rssAfter,
-    rssSettledBytes: rssBytes(api.pid),
+    rssSettledBytes: rssBytes(holder.pid),
     settleMs: IDLE_SETTLE_MS,
     heapBefore,
     heapAfter,
     heapSettled: await heapBytes(idleClient),
-  };
+  });
+  return streams;
 }
 
 export async function processesBenchmark(run, cleanups) {
