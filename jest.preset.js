@@ -40,6 +40,7 @@ module.exports = {
     "^@mix/core/contracts$": path.join(__dirname, "packages/core/src/contracts/index.ts"),
     "^@mix/core/streaming$": path.join(__dirname, "packages/core/src/streaming.ts"),
     "^@mix/db$": path.join(__dirname, "packages/db/src/index.ts"),
+    "^@mix/db/pool$": path.join(__dirname, "packages/db/src/pool.ts"),
     "^@mix/testing$": path.join(__dirname, "packages/testing/src/index.ts"),
   },
   testMatch: ["<rootDir>/src/**/*.spec.ts", "<rootDir>/test/**/*.spec.ts", "<rootDir>/test/**/*.e2e-spec.ts"],

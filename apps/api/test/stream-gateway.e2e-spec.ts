@@ -100,11 +100,17 @@ it("opens with a browser's stream token, for its own session only", async () => 
   } finally {
     client.close();
   }
-  await request(url).get(`/stream?sessionId=${other}&token=${encodeURIComponent(token)}`).expect(403);
+  await request(url)
+    .get(`/stream?sessionId=${other}&token=${encodeURIComponent(token)}`)
+    .expect(403);
 });
 
 it("answers an allowed origin's preflight and sets the API's security headers", async () => {
-  const preflight = await request(url).options("/stream").set("Origin", APP).set("Access-Control-Request-Method", "GET").set("Access-Control-Request-Headers", "authorization,last-event-id");
+  const preflight = await request(url)
+    .options("/stream")
+    .set("Origin", APP)
+    .set("Access-Control-Request-Method", "GET")
+    .set("Access-Control-Request-Headers", "authorization,last-event-id");
   expect(preflight.status).toBe(204);
   expect(preflight.headers["access-control-allow-origin"]).toBe(APP);
   const refused = await request(url).options("/stream").set("Origin", "https://evil.example").set("Access-Control-Request-Method", "GET");
@@ -116,7 +122,7 @@ it("answers an allowed origin's preflight and sets the API's security headers", 
 
 it("cuts an open stream when its key is revoked", async () => {
   const { apiKey, workspaceId } = await stack.apis[0]!.api.services.apiKeys.createWorkspace("gateway-revoke");
-  const { id: apiKeyId } = await infra.prisma.apiKey.findFirstOrThrow({ where: { workspaceId } });
+  const { id: apiKeyId } = await stack.apis[0]!.api.infrastructure.prisma.apiKey.findFirstOrThrow({ where: { workspaceId } });
   const sessionId = await createSession(api, apiKey);
   const client = await openStream(url, apiKey, sessionId);
   await stack.apis[0]!.api.services.apiKeys.revokeKey(apiKeyId);

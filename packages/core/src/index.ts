@@ -29,6 +29,7 @@ export { openSessionEventStream, REPLAY_UNAVAILABLE, type OpenStream, type Repla
 export { argumentsDigest, canonicalJson } from "./audit/arguments-digest";
 export { AuditLog, AUDIT_EXPORT_BATCH, type AuditPage, type AuditPageOptions } from "./audit/audit-log";
 export { ApiKeyService, hashApiKey, generateApiKey, newKeyMaterial, type Principal, type ApiKeyServiceOptions } from "./auth/api-keys";
+export { KeyAuthenticator } from "./auth/key-authenticator";
 export { LAST_USED_RESOLUTION_MS } from "./auth/last-used";
 export { MembersService } from "./members/members.service";
 export { ApiKeysAdmin } from "./members/api-keys-admin";

@@ -1,6 +1,7 @@
 /** Creates Prisma clients on the pg driver adapter (no native query engine needed). */
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
+import { withoutPoolerMarker } from "./pool";
 import { preparedStatementNames } from "./statement-names";
 
 export interface DatabaseOptions {
@@ -13,13 +14,6 @@ export interface DatabaseOptions {
    * `pgbouncer=true` (a pooler in transaction mode older than PgBouncer 1.21 cannot keep them).
    */
   preparedStatements?: boolean;
-}
-
-/** `pgbouncer=true`, Prisma's own marker of a transaction pooler, turns named statements off; pg must not see it. */
-function withoutPoolerMarker(url: string): { url: string; pooler: boolean } {
-  const marker = /([?&])pgbouncer=true(&|$)/;
-  if (!marker.test(url)) return { url, pooler: false };
-  return { url: url.replace(marker, (_, before: string, after: string) => (after ? before : "")).replace(/[?&]$/, ""), pooler: true };
 }
 
 export function createPrismaClient({ url, poolSize = 10, preparedStatements = true }: DatabaseOptions): PrismaClient {

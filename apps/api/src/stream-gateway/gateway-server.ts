@@ -60,7 +60,7 @@ export async function startStreamGateway(infra: StreamInfrastructure, listen: { 
 
   async function ready(response: ServerResponse): Promise<void> {
     try {
-      await Promise.all([infra.redis.ping(), infra.prisma.$queryRaw`SELECT 1`]);
+      await infra.ping();
       sendJson(response, 200, { status: "ok" });
     } catch {
       sendJson(response, 503, { status: "unavailable" });

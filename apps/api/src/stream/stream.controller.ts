@@ -20,7 +20,14 @@ import { SessionStreams } from "./session-stream";
 export class StreamController {
   private readonly streams: SessionStreams;
 
-  constructor(sessions: SessionsService, events: EventLog, fanout: EventFanout, slots: StreamSlots, notifications: NotificationsService, @Inject(CONFIG) config: Config) {
+  constructor(
+    sessions: SessionsService,
+    events: EventLog,
+    fanout: EventFanout,
+    slots: StreamSlots,
+    notifications: NotificationsService,
+    @Inject(CONFIG) config: Config,
+  ) {
     this.streams = new SessionStreams({
       events,
       fanout,

@@ -3,8 +3,8 @@
  * process (and none when another process wrote it within the minute), never one per request,
  * and never in the request's way.
  */
-import type { PrismaClient } from "@mix/db";
 import type { Logger } from "../logging/logger";
+import type { ApiKeyRecords } from "./api-key-records";
 
 export const LAST_USED_RESOLUTION_MS = 60_000;
 const MAX_TRACKED_KEYS = 10_000;
@@ -13,7 +13,7 @@ export class LastUsedRecorder {
   private readonly written = new Map<string, number>();
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly records: ApiKeyRecords,
     private readonly logger: Logger,
   ) {}
 
@@ -24,12 +24,10 @@ export class LastUsedRecorder {
     if (this.written.size >= MAX_TRACKED_KEYS) this.written.clear();
     this.written.set(apiKeyId, now);
     const since = new Date(now - LAST_USED_RESOLUTION_MS);
-    this.prisma.apiKey
-      .updateMany({ where: { id: apiKeyId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: since } }] }, data: { lastUsedAt: new Date(now) } })
-      .catch((error: unknown) => {
-        // Not worth failing a request for; the next use after the minute tries again.
-        this.written.delete(apiKeyId);
-        this.logger.warn({ err: error, apiKeyId }, "could not record an API key's last use");
-      });
+    this.records.touchLastUsed(apiKeyId, since, new Date(now)).catch((error: unknown) => {
+      // Not worth failing a request for; the next use after the minute tries again.
+      this.written.delete(apiKeyId);
+      this.logger.warn({ err: error, apiKeyId }, "could not record an API key's last use");
+    });
   }
 }

@@ -9,7 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { RedisClient } from "../redis/connection";
 import { unauthorized } from "../errors/app-error";
 import type { RedisKeys } from "../redis/keys";
-import type { ApiKeyService, Principal } from "./api-keys";
+import type { KeyAuthenticator, Principal } from "./key-authenticator";
 
 export const STREAM_TOKEN_PREFIX = "mst_";
 
@@ -29,7 +29,7 @@ export class StreamTokens {
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
-    private readonly apiKeys: ApiKeyService,
+    private readonly apiKeys: KeyAuthenticator,
     private readonly ttlMs: number,
   ) {}
 
