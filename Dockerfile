@@ -1,6 +1,8 @@
 # One image for every process of the backend; docker-compose.yml picks the command:
 #   api      node apps/api/dist/main.js            (default CMD)
 #   worker   node apps/worker/dist/main.js
+#   mcp      node apps/mcp-server/dist/http.js
+#   streams  node apps/api/dist/stream-gateway/main.js   (the stream gateway, optional)
 #   migrate  node --disable-warning=ExperimentalWarning packages/db/dist/migrate-cli.js
 ARG NODE_IMAGE=node:24-bookworm-slim
 
