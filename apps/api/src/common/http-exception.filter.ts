@@ -4,9 +4,9 @@
  * also in the log, and never leak internals.
  */
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from "@nestjs/common";
-import { randomUUID } from "node:crypto";
-import { AppError, reasonForStatus, type ErrorReason, type ErrorResponse, type ErrorType } from "@mix/core";
+import { reasonForStatus, type ErrorType } from "@mix/core";
 import type { Response } from "express";
+import { appErrorAnswer, errorAnswer, type ErrorAnswer } from "./error-body";
 
 // Within the contract's enum, which strict clients validate; `reason` says the rest.
 const TYPE_BY_STATUS: Record<number, ErrorType> = {
@@ -33,24 +33,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
     response.status(status).json(body);
   }
 
-  toErrorResponse(exception: unknown): { status: number; body: ErrorResponse } {
-    const make = (status: number, message: string, type: ErrorType, reason: ErrorReason) => ({
-      status,
-      body: { error: { code: status, message, type, reason } },
-    });
-    if (exception instanceof AppError) {
-      if (exception.status >= 500) this.logger.warn({ status: exception.status, reason: exception.reason }, exception.message);
-      return make(exception.status, exception.message, exception.type, exception.reason);
-    }
+  toErrorResponse(exception: unknown): ErrorAnswer {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status < 500) {
         const message = status === 404 ? "Route not found" : exception.message;
-        return make(status, message, TYPE_BY_STATUS[status] ?? "bad_request", reasonForStatus(status));
+        return errorAnswer(status, message, TYPE_BY_STATUS[status] ?? "bad_request", reasonForStatus(status));
       }
     }
-    const errorId = randomUUID();
-    this.logger.error({ errorId, err: exception }, `unhandled error ${errorId}`);
-    return make(500, `Internal server error (id ${errorId})`, "internal_error", "internal");
+    return appErrorAnswer(exception, this.logger);
   }
 }
