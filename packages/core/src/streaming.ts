@@ -13,7 +13,7 @@ export { createLogger, type Logger } from "./logging/logger";
 export { runService, type StopService } from "./lifecycle/run-service";
 export { publishedJson } from "./events/event-fanout";
 export { openSessionEventStream, REPLAY_UNAVAILABLE, type OpenStream, type ReplayGap, type StreamHandlers } from "./events/session-event-stream";
-export type { Principal } from "./auth/key-authenticator";
+export type { KeyAuthenticator, Principal } from "./auth/key-authenticator";
 export type { StreamTokenPrincipal } from "./auth/stream-tokens";
 export type { StreamSlots } from "./rate-limit/stream-slots";
 export type { NotificationsService } from "./notifications/notifications.service";

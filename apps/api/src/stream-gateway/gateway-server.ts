@@ -8,11 +8,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import cors from "cors";
 import { hasMetricsToken, METRICS_CONTENT_TYPE, renderMetrics, type StreamInfrastructure } from "@mix/core/streaming";
+import { endStreamOnRevocation } from "../common/auth/bearer-key";
 import { assertSafeRequestText } from "../common/auth/request-text";
 import { corsOptions } from "../common/cors";
 import { apiHeaders } from "../common/security-headers";
 import { SessionStreams } from "../stream/session-stream";
-import { authenticateStream, endStreamOnRevocation } from "./gateway-auth";
+import { authenticateStream } from "./gateway-auth";
 import { routeNotFound, sendError, sendJson } from "./gateway-errors";
 
 export interface StreamGateway {
@@ -52,7 +53,7 @@ export async function startStreamGateway(infra: StreamInfrastructure, listen: { 
     const query = queryOf(url);
     assertSafeRequestText({ query, headers: request.headers });
     const principal = await authenticateStream(infra, request.headers.authorization, query.token);
-    endStreamOnRevocation(infra, principal, response);
+    endStreamOnRevocation(infra.apiKeys, principal, response);
     const header = request.headers["last-event-id"];
     const lastEventIdHeader = typeof header === "string" ? header : undefined;
     await streams.serve(principal, { sessionId: query.sessionId, lastEventIdHeader, lastEventIdQuery: query.lastEventId }, request, response);

@@ -7,6 +7,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from "@nestjs/com
 import { Reflector } from "@nestjs/core";
 import { ApiKeyService, StreamTokens, unauthorized } from "@mix/core";
 import type { Request, Response } from "express";
+import { bearerKey, endStreamOnRevocation } from "./bearer-key";
 import type { AuthenticatedRequest } from "./principal.decorator";
 import { IS_PUBLIC } from "./public.decorator";
 import { ACCEPTS_STREAM_TOKEN } from "./stream-token.decorator";
@@ -28,13 +29,10 @@ export class ApiKeyGuard implements CanActivate {
     const header = request.headers.authorization;
     const token = request.query?.token;
     if (!header && typeof token === "string") return this.acceptStreamToken(context, request, token);
-    if (!header) throw unauthorized("Missing Authorization header (expected 'Bearer <api key>')");
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) throw unauthorized("Malformed Authorization header (expected 'Bearer <api key>')");
-    const principal = await this.apiKeys.authenticate(match[1]!);
+    const principal = await this.apiKeys.authenticate(bearerKey(header));
     if (!principal) throw unauthorized("Invalid API key");
     request.principal = principal;
-    this.endStreamOnRevocation(principal, http.getResponse<Response>());
+    endStreamOnRevocation(this.apiKeys, principal, http.getResponse<Response>());
     return true;
   }
 
@@ -45,19 +43,7 @@ export class ApiKeyGuard implements CanActivate {
     }
     const principal = await this.streamTokens.authenticate(token);
     request.principal = principal;
-    this.endStreamOnRevocation(principal, context.switchToHttp().getResponse<Response>());
+    endStreamOnRevocation(this.apiKeys, principal, context.switchToHttp().getResponse<Response>());
     return true;
-  }
-
-  /**
-   * A stream (SSE, a chat reply) already under way when its key is revoked is cut, so the dead
-   * key stops receiving at once; reconnecting then answers 401. An answer not yet started needs
-   * nothing: it is the ordinary answer of a request that was authenticated.
-   */
-  private endStreamOnRevocation(principal: NonNullable<AuthenticatedRequest["principal"]>, response: Response): void {
-    const stop = this.apiKeys.onRevoked(principal, () => {
-      if (response.headersSent && !response.writableEnded) response.destroy();
-    });
-    response.once("close", stop);
   }
 }
