@@ -19,6 +19,8 @@ export class RedisKeys {
   eventChannel = (sessionId: string) => `${this.prefix}:events:${sessionId}`;
   /** Which run holds the session (one run per session at a time). */
   runLease = (sessionId: string) => `${this.prefix}:sess:{${sessionId}}:lease`;
+  /** The runs that stepped back to wait for the session (a set of run ids): its lease's release says whether any waits. */
+  runsWaiting = (sessionId: string) => `${this.prefix}:sess:{${sessionId}}:waiting`;
   /** Set when a run is cancelled, so a worker that picks it up later still sees the decision. */
   runCancelled = (runId: string) => `${this.prefix}:run:${runId}:cancelled`;
   /** Held by the one worker whose recovery sweep is running (see runs/run-recovery.ts). */

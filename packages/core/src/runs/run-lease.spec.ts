@@ -44,3 +44,25 @@ it("frees the session when the holder stops renewing, and tells a holder that lo
   await lease!.release();
   expect(await redis.get(keys.runLease("taken"))).toBe("run-2:other-worker");
 });
+
+it("counts the runs listed as waiting for the session at its release, each run's own listing ending with its own release", async () => {
+  const leases = new RunLeases(redis, keys, 5_000);
+  const holder = await leases.acquire("waited", "run-1");
+  expect(await leases.markWaiting("waited", "run-2")).toBe(true);
+  expect(await leases.markWaiting("waited", "run-3")).toBe(true);
+  expect(await holder!.release()).toBe(2);
+  // Free now: a run listing itself is told no release is coming.
+  expect(await leases.markWaiting("waited", "run-2")).toBe(false);
+  const second = await leases.acquire("waited", "run-2");
+  expect(await second!.release()).toBe(1);
+  const third = await leases.acquire("waited", "run-3");
+  expect(await third!.release()).toBe(0);
+});
+
+it("lets a listing left by a run that went away lapse", async () => {
+  const leases = new RunLeases(redis, keys, 5_000);
+  await leases.markWaiting("lapsed", "run-gone", 50);
+  await waitFor(async () => (await redis.exists(keys.runsWaiting("lapsed"))) === 0, { timeoutMs: 3_000, what: "the listing to lapse" });
+  const lease = await leases.acquire("lapsed", "run-1");
+  expect(await lease!.release()).toBe(0);
+});

@@ -66,11 +66,12 @@ it.each([
 ])("loads a run as Prisma's include does (%s)", async (_, withPreferences) => {
   const runId = await newRun(withPreferences);
   const expected = await prisma.run.findUnique({ where: { id: runId }, include: RUN_LOAD_INCLUDE });
-  const { earlierRunActive, transcript, grounding, ...loaded } = (await loadRun(prisma, runId))!;
+  const { earlierRunActive, transcript, grounding, startedAs, ...loaded } = (await loadRun(prisma, runId))!;
   expect(loaded).toEqual(expected);
   expect(grounding).toEqual({ team: null, product: null, voice: null, facts: null, hasDocuments: false, stored: null });
   expect(earlierRunActive).toBe(false);
   expect(transcript).toBeNull();
+  expect(startedAs).toBeNull();
   expect(loaded.startedAt).toEqual(new Date("2026-01-02T03:04:05.678Z"));
   expect(typeof loaded.message.position).toBe("bigint");
   expect(loaded.message.parts.map((part) => (part.data as { text: string }).text)).toEqual(["first text", " third"]);
@@ -149,7 +150,7 @@ describe("a first start's transcript, read with the run", () => {
 
   it("equals the transcript the run would read, up to its turn, in order", async () => {
     const { sessionId, second } = await answeredThenQueued();
-    const loaded = (await loadRun(prisma, second, true))!;
+    const loaded = (await loadRun(prisma, second, { transcript: true }))!;
     const expected = await new RunStepStore(prisma).transcript(sessionId, 2);
     expect(expected.map((message) => message.role)).toEqual(["user", "assistant", "assistant", "user"]);
     expect(loaded.transcript).toEqual(expected);
@@ -170,19 +171,75 @@ describe("a first start's transcript, read with the run", () => {
       idempotencyKey: null,
     }))!;
     // The second run is still queued: the third waits for it.
-    expect((await loadRun(prisma, third, true))!).toMatchObject({ earlierRunActive: true, transcript: null });
+    expect((await loadRun(prisma, third, { transcript: true }))!).toMatchObject({ earlierRunActive: true, transcript: null });
     await prisma.run.update({ where: { id: second }, data: { status: "running", startedAt: new Date() } });
-    expect((await loadRun(prisma, second, true))!.transcript).toBeNull();
+    expect((await loadRun(prisma, second, { transcript: true }))!.transcript).toBeNull();
     await prisma.run.update({ where: { id: second }, data: { status: "queued", startedAt: null, cancelRequestedAt: new Date() } });
-    expect((await loadRun(prisma, second, true))!.transcript).toBeNull();
+    expect((await loadRun(prisma, second, { transcript: true }))!.transcript).toBeNull();
   });
 
   it("is an empty list for a session's first run, not null", async () => {
     const runId = await newRun(false);
     await prisma.run.update({ where: { id: runId }, data: { status: "queued", startedAt: null, cancelRequestedAt: null } });
-    const loaded = (await loadRun(prisma, runId, true))!;
+    const loaded = (await loadRun(prisma, runId, { transcript: true }))!;
     expect(loaded.transcript!.map((message) => message.role)).toEqual(["user"]);
     expect(loaded.transcript![0]!.parts).toHaveLength(3);
+  });
+});
+
+describe("a first start marked running by its load", () => {
+  async function queuedRun(): Promise<string> {
+    const runId = await newRun(false);
+    await prisma.run.update({ where: { id: runId }, data: { status: "queued", startedAt: null, cancelRequestedAt: null, attempts: 0 } });
+    return runId;
+  }
+
+  it("marks the run running with its first step named, and reads it as it was", async () => {
+    const runId = await queuedRun();
+    const before = Date.now();
+    const loaded = (await loadRun(prisma, runId, { transcript: true, startAs: "step-first" }))!;
+    expect(loaded).toMatchObject({ startedAs: "step-first", status: "queued", startedAt: null, attempts: 0, streamingMessageId: null });
+    expect(loaded.transcript).not.toBeNull();
+    const stored = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(stored).toMatchObject({ status: "running", streamingMessageId: "step-first", attempts: 1 });
+    // Stored as Prisma stores times (UTC), whatever the server's time zone.
+    expect(stored.startedAt!.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+    expect(stored.startedAt!.getTime()).toBeLessThan(Date.now() + 1_000);
+  });
+
+  it("marks nothing unless asked to", async () => {
+    const runId = await queuedRun();
+    expect((await loadRun(prisma, runId, { transcript: true }))!.startedAs).toBeNull();
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "queued", startedAt: null, attempts: 0 });
+  });
+
+  it.each([
+    ["has a cancel stored", { cancelRequestedAt: new Date() }],
+    ["was started before", { status: "running" as const, startedAt: new Date("2026-01-01T00:00:00Z") }],
+    ["has ended", { status: "cancelled" as const }],
+  ])("leaves a run alone that %s", async (_, change) => {
+    const runId = await queuedRun();
+    await prisma.run.update({ where: { id: runId }, data: change });
+    const before = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    expect((await loadRun(prisma, runId, { startAs: "step-x" }))!.startedAs).toBeNull();
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: runId } })).toEqual(before);
+  });
+
+  it("leaves a run alone that must wait for an earlier turn's", async () => {
+    const first = await queuedRun();
+    const { sessionId, session } = (await loadRun(prisma, first))!;
+    const second = (await insertUserMessage(prisma, {
+      workspaceId: session.workspaceId,
+      sessionId,
+      text: "second",
+      planMode: false,
+      thinkingLevel: null,
+      idempotencyKey: null,
+    }))!;
+    expect((await loadRun(prisma, second, { startAs: "step-2" }))!).toMatchObject({ earlierRunActive: true, startedAs: null });
+    expect((await prisma.run.findUniqueOrThrow({ where: { id: second } })).status).toBe("queued");
+    await prisma.run.update({ where: { id: first }, data: { status: "completed" } });
+    expect((await loadRun(prisma, second, { startAs: "step-2" }))!.startedAs).toBe("step-2");
   });
 });
 

@@ -17,6 +17,13 @@
  * What the run is grounded on comes along too (the workspace profile, whether the workspace has
  * any knowledge document, the sources a first attempt stored): RunGrounding's read, one
  * statement less per run.
+ *
+ * Given `startAs` (the processor holds the session's lease and the workspace's slot already), the
+ * same statement marks such a first start running, its first step named `startAs`: the write
+ * RunStore.markRunning would make one round trip later, on the way to the first delta. The rows
+ * read are those before the mark (the run still looks queued and never started, as its start
+ * expects); `startedAs` says whether it was marked. The mark's conditions are checked again on
+ * the row it updates, so a cancel stored meanwhile leaves the run unmarked.
  */
 import { Prisma, type PrismaClient } from "@mix/db";
 import type { GroundingState } from "../knowledge/run-grounding";
@@ -36,7 +43,16 @@ export type LoadedRunInTurn = LoadedRun & {
   /** The session's user and assistant messages up to the run's turn as read with it; null unless asked for and a first start that need not wait. */
   transcript: TranscriptMessage[] | null;
   grounding: GroundingState;
+  /** The step id the load marked the run running with (LoadOptions.startAs); null when it did not mark it. */
+  startedAs: string | null;
 };
+
+export interface LoadOptions {
+  /** A first start that need not wait brings its transcript. */
+  transcript?: boolean;
+  /** A first start that need not wait (and has no cancel stored) is marked running, its first step named this. */
+  startAs?: string;
+}
 
 type Row = Record<string, unknown>;
 
@@ -55,6 +71,7 @@ interface LoadRow {
   voice: string | null;
   facts: string | null;
   hasDocuments: boolean;
+  started: boolean;
 }
 
 /** Postgres's JSON of a timestamp(3) column has no zone: it is UTC, as Prisma reads it. */
@@ -63,17 +80,27 @@ function dates(row: Row, names: string[]): Row {
   return row;
 }
 
-/** `withTranscript`: the transcript of a first start that need not wait comes along (see above). */
-export async function loadRun(prisma: PrismaClient, runId: string, withTranscript = false): Promise<LoadedRunInTurn | null> {
-  // One statement text for both values of the flag.
+/** See above for what `options` add to the read. */
+export async function loadRun(prisma: PrismaClient, runId: string, options: LoadOptions = {}): Promise<LoadedRunInTurn | null> {
+  const startAs = options.startAs ?? null;
+  // One statement text whatever the options. The mark's "need not wait" is the same question as `earlier` below, on the same snapshot.
   const rows = await prisma.$queryRaw<LoadRow[]>(Prisma.sql`
-    SELECT to_jsonb(r) AS run, to_jsonb(s) AS session, w."sandboxNetwork"::text AS "sandboxNetwork", w.plan,
+    WITH started AS (
+      UPDATE "Run" u SET status = 'running', "startedAt" = ${new Date()}, attempts = u.attempts + 1, "streamingMessageId" = ${startAs}::text
+      FROM "Message" um
+      WHERE u.id = ${runId} AND ${startAs}::text IS NOT NULL AND um.id = u.id
+        AND u.status = 'queued' AND u."startedAt" IS NULL AND u."cancelRequestedAt" IS NULL
+        AND NOT EXISTS (SELECT 1 FROM "Run" e JOIN "Message" em ON em.id = e.id
+          WHERE e."sessionId" = u."sessionId" AND e.status IN ('queued', 'running') AND em.turn < um.turn)
+      RETURNING u.id
+    )
+    SELECT EXISTS (SELECT 1 FROM started) AS started, to_jsonb(r) AS run, to_jsonb(s) AS session, w."sandboxNetwork"::text AS "sandboxNetwork", w.plan,
       CASE WHEN wp.id IS NULL THEN NULL ELSE to_jsonb(wp) END AS preferences, to_jsonb(m) AS message,
       COALESCE((SELECT jsonb_agg(to_jsonb(p) ORDER BY p.index) FROM "Part" p WHERE p."messageId" = m.id AND p.type = 'text'), '[]'::jsonb) AS parts,
       earlier.active AS "earlierRunActive",
       pr.team, pr.product, pr.voice, pr.facts,
       EXISTS (SELECT 1 FROM "KnowledgeDocument" d WHERE d."workspaceId" = w.id) AS "hasDocuments",
-      CASE WHEN ${withTranscript}::boolean AND NOT earlier.active AND r.status = 'queued' AND r."startedAt" IS NULL AND r."cancelRequestedAt" IS NULL THEN
+      CASE WHEN ${options.transcript === true}::boolean AND NOT earlier.active AND r.status = 'queued' AND r."startedAt" IS NULL AND r."cancelRequestedAt" IS NULL THEN
         ${transcriptJson(Prisma.raw('r."sessionId"'), Prisma.raw("m.turn"))}
       END AS transcript
     FROM "Run" r
@@ -104,5 +131,6 @@ export async function loadRun(prisma: PrismaClient, runId: string, withTranscrip
       hasDocuments: row.hasDocuments,
       stored: (row.run.knowledgeSources ?? null) as GroundingState["stored"],
     },
+    startedAs: row.started ? startAs : null,
   } as unknown as LoadedRunInTurn;
 }

@@ -2,6 +2,7 @@
  * Executes one run job: the entry point of the worker's run path. When the job may execute is
  * run-scheduling.ts's; one attempt of the run (start, loop, outcome) is run-attempt.ts's.
  */
+import { randomUUID } from "node:crypto";
 import type { Job } from "bullmq";
 import { isActiveRunStatus, type RunAgentJob } from "../contracts";
 import { traceRun } from "../tracing/spans";
@@ -28,14 +29,16 @@ export class RunProcessor {
   }
 
   private async execute({ runId, workspaceId, sessionId }: RunAgentJob, job: Job, token: string | undefined): Promise<void> {
-    const early = this.scheduling.leaseEarly(sessionId, runId);
-    const run = await this.deps.runs.load(runId, true).catch(async (error: unknown) => {
-      await early.drop();
+    const claim = this.scheduling.claim({ sessionId, workspaceId, runId, order: job.timestamp });
+    // Claimed (the lease and the slot are a Redis round trip each, shorter than the load): a first start is marked running as it is read.
+    const startAs = (await claim.held()) && !this.scheduling.handingOver ? randomUUID() : undefined;
+    const run = await this.deps.runs.load(runId, { transcript: true, startAs }).catch(async (error: unknown) => {
+      await claim.drop();
       throw error;
     });
     // Gone (session deleted) or already finished: a duplicate or late job has nothing to do.
     if (!run || !isActiveRunStatus(run.status)) {
-      await early.drop();
+      await claim.drop();
       return this.deps.queue.settle(workspaceId, runId);
     }
     const scheduled = {
@@ -44,8 +47,9 @@ export class RunProcessor {
       workspaceId: run.session.workspaceId,
       turn: run.message.turn,
       earlierRunActive: run.earlierRunActive,
+      markedRunning: run.startedAs !== null,
     };
-    await this.scheduling.executeInTurn(job, token, scheduled, (stop) => attemptRun(this.deps, run, stop), early);
+    await this.scheduling.executeInTurn(job, token, scheduled, (stop) => attemptRun(this.deps, run, stop), claim);
     // Ended (a job that must go on throws): it no longer weighs on its workspace's priority.
     await this.deps.queue.settle(scheduled.workspaceId, run.id);
   }

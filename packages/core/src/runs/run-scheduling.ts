@@ -9,7 +9,8 @@
  */
 import { DelayedError, type Job } from "bullmq";
 import type { RunQueue } from "../queues/run-queue";
-import type { Lease, RunLeases } from "./run-lease";
+import { claimRun, type RunClaim, type RunClaimRequest } from "./run-claim";
+import type { RunLeases } from "./run-lease";
 import type { RunStore } from "./run-store";
 import type { WorkspaceSlots } from "./workspace-slots";
 
@@ -23,14 +24,6 @@ export interface RunSchedulingDeps {
   busyRetryMs: number;
 }
 
-/** A session's lease asked for before its run was read (RunScheduling.leaseEarly). */
-export interface EarlyLease {
-  sessionId: string;
-  lease: Promise<Lease | null>;
-  /** Releases the lease if it was taken; true when it was. */
-  drop(): Promise<boolean>;
-}
-
 /** Executes one attempt of a run; stops writing when `stop` aborts (lease lost, or handed over). */
 export type ExecuteRun = (stop: AbortSignal) => Promise<void>;
 
@@ -41,6 +34,8 @@ export interface ScheduledRun {
   turn: number;
   /** Whether an earlier turn's run was active when the run was loaded; absent: asked here. */
   earlierRunActive?: boolean;
+  /** The run's load marked it running (on a claim held): it executes whatever comes, a handover included. */
+  markedRunning?: boolean;
 }
 
 export class RunScheduling {
@@ -55,24 +50,29 @@ export class RunScheduling {
    * slot, holding the session's lease and the slot throughout, then wakes the session's next run
    * and the workspace's longest waiting one; otherwise the job goes back to wait.
    */
-  async executeInTurn(job: Job, token: string | undefined, run: ScheduledRun, execute: ExecuteRun, early?: EarlyLease): Promise<void> {
+  async executeInTurn(job: Job, token: string | undefined, run: ScheduledRun, execute: ExecuteRun, claim?: RunClaim): Promise<void> {
+    const claimed = claim?.sessionId === run.sessionId && claim.workspaceId === run.workspaceId ? claim : undefined;
+    if (claim && !claimed) await claim.drop();
     let earlier: boolean;
     let cap: number | null;
     try {
-      [earlier, cap] = await Promise.all([run.earlierRunActive ?? this.deps.runs.hasEarlierActiveRun(run), this.deps.slots.capOf(run.workspaceId)]);
+      [earlier, cap] = await Promise.all([
+        run.earlierRunActive ?? this.deps.runs.hasEarlierActiveRun(run),
+        claimed?.cap ?? this.deps.slots.capOf(run.workspaceId),
+      ]);
     } catch (error) {
-      await early?.drop();
+      await claimed?.drop();
       throw error;
     }
-    if (earlier || this.handover.signal.aborted) {
-      // A lease taken early kept the session from the run ahead of this one for a moment: wake it.
-      if (early && (await early.drop())) await this.wakeNext(run.sessionId);
-      return this.waitForSession(job, token);
+    if (earlier || (this.handover.signal.aborted && !run.markedRunning)) {
+      // A lease claimed early kept the session from the run ahead of this one for a moment: wake it.
+      if (claimed && (await claimed.drop()) > 0) await this.wakeNext(run.sessionId);
+      return this.waitForSession(job, token, run);
     }
-    const lease = early?.sessionId === run.sessionId ? await early.lease : (await early?.drop(), await this.deps.leases.acquire(run.sessionId, run.id));
-    if (!lease) return this.waitForSession(job, token);
+    const lease = claimed ? await claimed.lease : await this.deps.leases.acquire(run.sessionId, run.id);
+    if (!lease) return this.waitForSession(job, token, run);
     // After the lease: a run resumed from a dead worker waits for the lease first, which lapses with that worker's slot.
-    const slot = await this.deps.slots.take(run.workspaceId, run.id, cap, job.timestamp).catch(async (error: unknown) => {
+    const slot = await (claimed ? claimed.slot : this.deps.slots.take(run.workspaceId, run.id, cap, job.timestamp)).catch(async (error: unknown) => {
       await lease.release();
       throw error;
     });
@@ -92,9 +92,10 @@ export class RunScheduling {
       throw new DelayedError();
     } finally {
       this.active.delete(execution);
-      await lease.release();
+      const waiting = await lease.release();
       await slot.release();
-      await this.wakeNext(run.sessionId);
+      // Nobody listed as waiting (run-lease.ts): no next run to look for.
+      if (waiting > 0) await this.wakeNext(run.sessionId);
     }
   }
 
@@ -109,22 +110,16 @@ export class RunScheduling {
   }
 
   /**
-   * The session's lease, asked for while the run is still being read (the job names its session):
-   * one round trip fewer before the run starts. Whoever asked gives it to executeInTurn, or drops
-   * it (the run is gone or over); `drop` says whether a lease was held.
+   * The session's lease and the workspace's slot, claimed before the run is read (run-claim.ts).
+   * Whoever claimed gives the claim to executeInTurn, or drops it (the run is gone or over).
    */
-  leaseEarly(sessionId: string, runId: string): EarlyLease {
-    const lease = this.deps.leases.acquire(sessionId, runId);
-    lease.catch(() => undefined);
-    return {
-      sessionId,
-      lease,
-      drop: async () => {
-        const held = await lease.catch(() => null);
-        await held?.release();
-        return held !== null;
-      },
-    };
+  claim(request: RunClaimRequest): RunClaim {
+    return claimRun(this.deps.leases, this.deps.slots, request);
+  }
+
+  /** Whether the worker is handing its runs over: a run read now is not marked running. */
+  get handingOver(): boolean {
+    return this.handover.signal.aborted;
   }
 
   /** Wakes the session's next queued run, which waits in the delayed set for its turn. */
@@ -133,8 +128,16 @@ export class RunScheduling {
     if (next) await this.deps.queue.wake(next);
   }
 
-  private async waitForSession(job: Job, token: string | undefined): Promise<never> {
+  /**
+   * Waits in the delayed set, listed as waiting for the session, until the run ahead ends (or,
+   * if no wake comes, RUN_BUSY_RETRY_MS). Listed once delayed, so a wake finds the job there; a
+   * session that no run holds by then has no release coming: the job looks again at once unless
+   * an earlier run is still to come (its release counts this one).
+   */
+  private async waitForSession(job: Job, token: string | undefined, run: ScheduledRun): Promise<never> {
     await job.moveToDelayed(Date.now() + this.deps.busyRetryMs, token);
+    const held = await this.deps.leases.markWaiting(run.sessionId, run.id);
+    if (!held && job.id && !(await this.deps.runs.hasEarlierActiveRun(run))) await this.deps.queue.wake(job.id);
     throw new DelayedError();
   }
 

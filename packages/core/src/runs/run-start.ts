@@ -20,7 +20,7 @@ import type { LoadedRun, RunStore } from "./run-store";
 export type RunStartDeps = Pick<RunProcessorDeps, "runs" | "steps" | "events" | "logger" | "control" | "models" | "tools">;
 
 /** A run as the processor loaded it: a first start that need not wait may carry its transcript (run-load.ts). */
-export type StartingRun = LoadedRun & Partial<Pick<LoadedRunInTurn, "transcript" | "grounding">>;
+export type StartingRun = LoadedRun & Partial<Pick<LoadedRunInTurn, "transcript" | "grounding" | "startedAs">>;
 
 /** What the run's loop starts from. */
 export interface StartedRun {
@@ -80,11 +80,12 @@ export async function startRun(deps: RunStartDeps, run: StartingRun, emit: Emit,
  * run goes ahead.
  */
 async function startFirstAttempt(deps: RunStartDeps, run: StartingRun, emit: Emit, cancelled: AbortSignal, userText: string): Promise<StartedRun | null> {
-  const firstStepId = randomUUID();
+  // Marked by its load (run-load.ts), the run is marked already, under the same condition.
+  const firstStepId = run.startedAs ?? randomUUID();
   const verdict = Promise.all([
     emit("user_message_created", { type: "user_message_created", messageId: run.id, content: userText }),
     deps.control.isCancelled(run.id),
-    deps.runs.markRunning(run.id, firstStepId, { unlessCancelRequested: true }),
+    run.startedAs ? true : deps.runs.markRunning(run.id, firstStepId, { unlessCancelRequested: true }),
   ]);
   const loaded = Promise.all([
     run.transcript ? modelHistory(run.transcript) : loadModelHistory(deps.steps, run.sessionId, run.message.turn),

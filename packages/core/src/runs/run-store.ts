@@ -5,7 +5,7 @@
  */
 import { Prisma, type PrismaClient, type RunStatus } from "@mix/db";
 import { ACTIVE_RUN_STATUSES } from "../contracts";
-import { loadRun, type LoadedRunInTurn } from "./run-load";
+import { loadRun, type LoadedRunInTurn, type LoadOptions } from "./run-load";
 
 export type { LoadedRun } from "./run-load";
 
@@ -14,10 +14,10 @@ export class RunStore {
 
   /**
    * The run with its session (and its workspace's model preferences) and the text of its user
-   * message; null when it is gone. `withTranscript`: a first start's history comes along (run-load.ts).
+   * message; null when it is gone. `options`: a first start's history comes along, and it is marked running (run-load.ts).
    */
-  load(runId: string, withTranscript = false): Promise<LoadedRunInTurn | null> {
-    return loadRun(this.prisma, runId, withTranscript);
+  load(runId: string, options?: LoadOptions): Promise<LoadedRunInTurn | null> {
+    return loadRun(this.prisma, runId, options);
   }
 
   /**
