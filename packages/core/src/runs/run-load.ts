@@ -94,9 +94,9 @@ export async function loadRun(prisma: PrismaClient, runId: string, options: Load
           WHERE e."sessionId" = u."sessionId" AND e.status IN ('queued', 'running') AND em.turn < um.turn)
       RETURNING u.id
     )
-    SELECT EXISTS (SELECT 1 FROM started) AS started, to_jsonb(r) AS run, to_jsonb(s) AS session, w."sandboxNetwork"::text AS "sandboxNetwork", w.plan,
-      CASE WHEN wp.id IS NULL THEN NULL ELSE to_jsonb(wp) END AS preferences, to_jsonb(m) AS message,
-      COALESCE((SELECT jsonb_agg(to_jsonb(p) ORDER BY p.index) FROM "Part" p WHERE p."messageId" = m.id AND p.type = 'text'), '[]'::jsonb) AS parts,
+    SELECT EXISTS (SELECT 1 FROM started) AS started, to_json(r) AS run, to_json(s) AS session, w."sandboxNetwork"::text AS "sandboxNetwork", w.plan,
+      CASE WHEN wp.id IS NULL THEN NULL ELSE to_json(wp) END AS preferences, to_json(m) AS message,
+      COALESCE((SELECT json_agg(to_json(p) ORDER BY p.index) FROM "Part" p WHERE p."messageId" = m.id AND p.type = 'text'), '[]'::json) AS parts,
       earlier.active AS "earlierRunActive",
       pr.team, pr.product, pr.voice, pr.facts,
       EXISTS (SELECT 1 FROM "KnowledgeDocument" d WHERE d."workspaceId" = w.id) AS "hasDocuments",
