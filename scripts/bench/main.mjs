@@ -18,7 +18,9 @@
  * user_message_created + 50 content + complete = 52 events).
  *   1. setup phase: for every session, POST /api/sessions, open GET /stream over raw node:http
  *      and wait for `connected` (all concurrently; not timed as part of the run);
- *   2. run phase: every session at once POSTs a message, waits for its `complete`, and repeats
+ *   2. with --warmup=W, W runs one at a time on a session of their own, outside the figures (the
+ *      floor benchmark warms up before its concurrent phase: `--warmup=32` compares like with like);
+ *   3. run phase: every session at once POSTs a message, waits for its `complete`, and repeats
  *      R times; timestamps come from performance.now() when each SSE frame is parsed.
  *
  * A POST the API refuses (e.g. a 500 under load) is recorded as a failed message, not a crash:
@@ -37,7 +39,7 @@
  * of the built apps instead (processes.mjs), and adds the CPU each process, Postgres and Redis used
  * per run; --idle-streams=K then weighs K idle SSE streams in the memory of an API started for them alone, then of a stream gateway.
  *
- * Usage: pnpm bench [-- --sessions=200 --rounds=3 --timeout=120 --tools[=bash]]
+ * Usage: pnpm bench [-- --sessions=200 --rounds=3 --warmup=32 --timeout=120 --tools[=bash]]
  *        pnpm bench -- --fairness [--flood=500 --flood-sessions=S --quiet=10 --timeout=120]
  *        pnpm bench -- --processes [--apis=2 --workers=2 --idle-streams=2000 --sessions=S --rounds=R]
  *   env: BENCH_SESSIONS, BENCH_ROUNDS, BENCH_TIMEOUT_S; REDIS_URL, TEST_DATABASE_URL (admin URL
@@ -57,7 +59,7 @@ import { parseOptions } from "./options.mjs";
 import { printProcessesReport, summarizeProcesses } from "./processes-report.mjs";
 import { processesBenchmark } from "./processes.mjs";
 import { printReport, startProcessProbe, summarize } from "./report.mjs";
-import { connectSession, createSession, runSession } from "./sessions.mjs";
+import { connectSession, createSession, runSession, warmUp } from "./sessions.mjs";
 import { cleanUp, startStack } from "./stack.mjs";
 
 async function benchmark(run, cleanups) {
@@ -68,6 +70,7 @@ async function benchmark(run, cleanups) {
   run.sessions = Array.from({ length: run.options.sessions }, (_, index) => createSession(index));
   cleanups.push(["close SSE connections", () => run.sessions.forEach((session) => session.sse?.close())]);
   await Promise.all(run.sessions.map((session) => connectSession(stack, session, run.stats)));
+  if (run.options.warmup) await warmUp(stack, run.options.warmup);
 
   startProcessProbe(run);
   run.runStartAt = performance.now();

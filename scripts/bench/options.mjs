@@ -8,11 +8,13 @@ export function parseOptions(argv, env) {
     argv
       .filter((arg) => arg !== "--" && arg !== "--tools" && arg !== "--tools=bash" && arg !== "--fairness" && arg !== "--processes")
       .map((arg) => {
-        const match = /^--(sessions|rounds|timeout|flood|flood-sessions|quiet|apis|workers|idle-streams)=(.*)$/.exec(arg);
+        const match = /^--(sessions|rounds|warmup|timeout|flood|flood-sessions|quiet|apis|workers|idle-streams)=(.*)$/.exec(arg);
         if (!match) {
           const fairness = "--fairness [--flood=N --flood-sessions=S --quiet=M]";
           const processes = "--processes [--apis=N --workers=M --idle-streams=K]";
-          throw new Error(`unknown argument "${arg}" (expected --sessions=N, --rounds=R, --timeout=S, --tools[=bash], ${fairness}, or ${processes})`);
+          throw new Error(
+            `unknown argument "${arg}" (expected --sessions=N, --rounds=R, --warmup=W, --timeout=S, --tools[=bash], ${fairness}, or ${processes})`,
+          );
         }
         return [match[1], match[2]];
       }),
@@ -25,6 +27,8 @@ export function parseOptions(argv, env) {
   const options = {
     sessions: positive("--sessions", flags.sessions ?? env.BENCH_SESSIONS, 50),
     rounds: positive("--rounds", flags.rounds ?? env.BENCH_ROUNDS, 1),
+    // Runs made one at a time before the run phase, outside its figures (sessions.mjs warmUp).
+    warmup: flags.warmup === undefined || flags.warmup === "0" ? 0 : positive("--warmup", flags.warmup),
     timeoutMs: positive("--timeout", flags.timeout ?? env.BENCH_TIMEOUT_S, 120) * 1_000,
     tools: argv.includes("--tools=bash") ? "bash" : argv.includes("--tools") ? "list_directory" : null,
     // Fairness mode (fairness.mjs): workspace A sends `flood` messages at once over `floodSessions`
@@ -42,6 +46,7 @@ export function parseOptions(argv, env) {
   };
   const processOnly = ["apis", "workers", "idle-streams"].filter((name) => flags[name] !== undefined);
   if (!options.processes && processOnly.length) throw new Error(`--${processOnly[0]} needs --processes`);
+  if (options.fairness && options.warmup) throw new Error("--fairness has phases of its own: no --warmup with it");
   if (options.processes && (options.fairness || options.tools)) throw new Error("--processes runs plain sessions: no --fairness or --tools with it");
   return options;
 }

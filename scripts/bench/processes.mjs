@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { openSse, postJson } from "./http.mjs";
 import { cpuByName, cpuOfTree, cpuSeconds, cpuSince, openFilesLimit, rssBytes } from "./proc-stat.mjs";
 import { startProcessProbe } from "./report.mjs";
-import { connectSession, createSession, runSession } from "./sessions.mjs";
+import { connectSession, createSession, runSession, warmUp } from "./sessions.mjs";
 import { openServerStats } from "./server-stats.mjs";
 import { prepareStack } from "./stack.mjs";
 
@@ -227,6 +227,7 @@ export async function processesBenchmark(run, cleanups) {
   // A process that dies mid-bench ends it with its output, instead of a wait for the timeout.
   const crashed = Promise.race([...run.apis, ...run.workers].map((child) => child.failed("during the bench")));
   await Promise.race([Promise.all(run.sessions.map((session) => connectSession(streamClient(session), session, run.stats))), crashed]);
+  if (options.warmup) await Promise.race([warmUp(clients[0], options.warmup), crashed]);
 
   const servers = await openServerStats(env.DATABASE_URL, new URL(env.DATABASE_URL).pathname.slice(1), env.REDIS_URL);
   cleanups.push(["close server probes", () => servers.close()]);

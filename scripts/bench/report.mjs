@@ -48,6 +48,7 @@ export function summarize(run) {
     sessions: run.options.sessions,
     withTools: run.options.tools,
     roundsPerSession: run.options.rounds,
+    warmupRuns: run.options.warmup,
     messages: rounds.length,
     runsCompleted: done.length,
     runsNotComplete: failed,
@@ -89,7 +90,10 @@ export function printReport(summary, { extraRows = [], processLabel = "process d
   const loop = summary.eventLoopDelayMs;
   const rows = [
     ["status", summary.ok ? "ok" : summary.timedOut ? "TIMED OUT (partial figures)" : "FAILED (partial figures)"],
-    ["sessions × rounds", `${summary.sessions} × ${summary.roundsPerSession}`],
+    [
+      "sessions × rounds",
+      `${summary.sessions} × ${summary.roundsPerSession}${summary.warmupRuns ? ` (after ${summary.warmupRuns} warm-up runs, not counted)` : ""}`,
+    ],
     ["messages posted / runs completed", `${summary.messages} / ${summary.runsCompleted}`],
     ["config", `worker concurrency ${c.workerConcurrency}, db pool ${c.databasePoolSize}, ${model}`],
     ["total wall time", ms(summary.totalWallMs)],

@@ -56,3 +56,20 @@ export async function runSession(stack, session, rounds, stats, tools) {
     await finished;
   }
 }
+
+/**
+ * `rounds` runs one after another on a session of their own, before the run phase and outside
+ * its figures: the floor benchmark (shared/bench/floor.mjs) warms up so before its concurrent
+ * phase, so a ratio against it compares warm processes with warm processes.
+ */
+export async function warmUp(stack, rounds) {
+  const session = createSession(-1);
+  await connectSession(stack, session, { runEvents: 0 });
+  try {
+    await runSession(stack, session, rounds, { runEvents: 0 }, null);
+    const failed = session.rounds.find((round) => round.outcome !== "complete");
+    if (failed) throw new Error(`a warm-up run did not complete (${failed.outcome})`);
+  } finally {
+    session.sse.close();
+  }
+}
