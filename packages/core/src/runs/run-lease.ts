@@ -29,7 +29,7 @@ redis.call('SADD', KEYS[1], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return redis.call('EXISTS', KEYS[2])`;
 /** A waiting run lists itself again at each look (RUN_BUSY_RETRY_MS): a listing left by a run that went away lapses. */
-const WAITING_TTL_MS = 60_000;
+export const MIN_WAITING_TTL_MS = 60_000;
 
 export interface Lease {
   /** Aborts when the lease is lost (renewal failed): the run must stop writing. */
@@ -64,7 +64,7 @@ export class RunLeases {
    * Lists the run as waiting for the session, once its job has stepped back; false when no run
    * holds the session now (no release is coming to count it).
    */
-  async markWaiting(sessionId: string, runId: string, ttlMs = WAITING_TTL_MS): Promise<boolean> {
+  async markWaiting(sessionId: string, runId: string, ttlMs = MIN_WAITING_TTL_MS): Promise<boolean> {
     return (await this.redis.eval(MARK_WAITING, 2, this.keys.runsWaiting(sessionId), this.keys.runLease(sessionId), runId, ttlMs)) === 1;
   }
 

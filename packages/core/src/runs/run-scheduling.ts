@@ -10,7 +10,7 @@
 import { DelayedError, type Job } from "bullmq";
 import type { RunQueue } from "../queues/run-queue";
 import { claimRun, type RunClaim, type RunClaimRequest } from "./run-claim";
-import type { RunLeases } from "./run-lease";
+import { MIN_WAITING_TTL_MS, type RunLeases } from "./run-lease";
 import type { RunStore } from "./run-store";
 import type { WorkspaceSlots } from "./workspace-slots";
 
@@ -136,7 +136,8 @@ export class RunScheduling {
    */
   private async waitForSession(job: Job, token: string | undefined, run: ScheduledRun): Promise<never> {
     await job.moveToDelayed(Date.now() + this.deps.busyRetryMs, token);
-    const held = await this.deps.leases.markWaiting(run.sessionId, run.id);
+    // Listed until well after its next look, whatever RUN_BUSY_RETRY_MS is: a lapsed listing only loses the wake.
+    const held = await this.deps.leases.markWaiting(run.sessionId, run.id, Math.max(MIN_WAITING_TTL_MS, 4 * this.deps.busyRetryMs));
     if (!held && job.id && !(await this.deps.runs.hasEarlierActiveRun(run))) await this.deps.queue.wake(job.id);
     throw new DelayedError();
   }
