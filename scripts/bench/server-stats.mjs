@@ -80,7 +80,9 @@ export async function openServerStats(databaseUrl, database, redisUrl) {
       const redisPid = Number(parseInfo(await redis.info("server")).process_id);
       return { postmaster: parentPid(pid), redis: Number.isInteger(redisPid) ? redisPid : undefined };
     },
+    /** After the set-up's backends flushed their counters: its writes (sessions, the warm-up's runs) are not the run phase's. */
     async start() {
+      await new Promise((resolve) => setTimeout(resolve, PG_STATS_FLUSH_MS));
       startPg = await postgresSnapshot(pg, database);
       startRedis = await redisSnapshot(redis);
     },
