@@ -142,3 +142,23 @@ it("serves its health probes and its metrics", async () => {
     client.close();
   }
 });
+
+it("counts its requests in mix_http_requests_total by route, method and status, never by raw URL", async () => {
+  const count = async (labels: string) => {
+    const text = (await request(url).get("/metrics").expect(200)).text;
+    const line = text.split("\n").find((row) => row.startsWith(`mix_http_requests_total{${labels}}`));
+    return line ? Number(line.split(" ").pop()) : 0;
+  };
+  const live = 'route="/health/live",method="GET",status="200"';
+  const refused = 'route="/stream",method="GET",status="401"';
+  const unmatched = 'route="unmatched",method="POST",status="404"';
+  const before = { live: await count(live), refused: await count(refused), unmatched: await count(unmatched) };
+  await request(url).get("/health/live").expect(200);
+  await request(url).get("/health/live").expect(200);
+  await request(url).get("/stream?sessionId=a-session-id-that-is-no-label").expect(401);
+  await request(url).post("/stream/anything-else").expect(404);
+  await waitFor(async () => (await count(unmatched)) === before.unmatched + 1, { timeoutMs: 5_000, what: "the gateway's requests to be counted" });
+  expect(await count(live)).toBe(before.live + 2);
+  expect(await count(refused)).toBe(before.refused + 1);
+  expect((await request(url).get("/metrics")).text).not.toContain("a-session-id-that-is-no-label");
+});

@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import cors from "cors";
-import { hasMetricsToken, METRICS_CONTENT_TYPE, renderMetrics, type StreamInfrastructure } from "@mix/core/streaming";
+import { hasMetricsToken, METRICS_CONTENT_TYPE, recordHttpRequest, renderMetrics, type StreamInfrastructure } from "@mix/core/streaming";
 import { endStreamOnRevocation } from "../common/auth/bearer-key";
 import { assertSafeRequestText } from "../common/auth/request-text";
 import { corsOptions } from "../common/cors";
@@ -30,6 +30,14 @@ function queryOf(url: URL): Record<string, string | string[]> {
     query[name] = held === undefined ? value : Array.isArray(held) ? [...held, value] : [held, value];
   }
   return query;
+}
+
+/** The gateway's routes, labelled as the API labels the same ones (common/http-metrics.ts): never the raw URL. */
+const ROUTES = new Set(["/stream", "/health", "/health/live", "/health/ready", "/metrics"]);
+
+function routeOf(request: IncomingMessage): string {
+  const pathname = new URL(request.url ?? "/", "http://gateway").pathname;
+  return request.method === "GET" && ROUTES.has(pathname) ? pathname : "unmatched";
 }
 
 type Middleware = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
@@ -91,6 +99,11 @@ export async function startStreamGateway(infra: StreamInfrastructure, listen: { 
   }
 
   const server = createServer((request, response) => {
+    // In mix_http_requests_total and its duration like the API's requests: a stream counts once it closes.
+    const startedAt = performance.now();
+    response.once("close", () => {
+      recordHttpRequest({ route: routeOf(request), method: request.method ?? "GET", status: response.statusCode }, (performance.now() - startedAt) / 1000);
+    });
     handle(request, response).catch((error: unknown) => sendError(response, error, logger));
   });
   await new Promise<void>((resolve, reject) => {
