@@ -38,7 +38,8 @@ export class RunProcessor {
     });
     // Gone (session deleted) or already finished: a duplicate or late job has nothing to do.
     if (!run || !isActiveRunStatus(run.status)) {
-      await claim.drop();
+      // A run that stepped back while this job held the session is woken.
+      if ((await claim.drop()) > 0) await this.scheduling.wakeNext(sessionId);
       return this.deps.queue.settle(workspaceId, runId);
     }
     const scheduled = {

@@ -112,11 +112,12 @@ it("drops a claim whose lease it did not get without waking anyone", async () =>
   await holder!.release();
 });
 
-it("frees the session of a claim whose workspace is full, and waits for a slot", async () => {
-  const { scheduling, delayed, job } = scheduler(null, freeSlots(false));
+it("frees the session of a claim whose workspace is full, wakes a run that stepped back meanwhile, and waits for a slot", async () => {
+  const { scheduling, delayed, woken, job } = scheduler("run-ahead-4", freeSlots(false));
   const claim = scheduling.claim({ sessionId: "s-full", workspaceId: "w-full", runId: "run-4", order: 1 });
   expect(await claim.held()).toBe(false);
   expect(await leases.isHeld("s-full")).toBe(true);
+  expect(await leases.markWaiting("s-full", "run-ahead-4")).toBe(true);
   const waiting = scheduling.executeInTurn(
     job,
     "token",
@@ -129,6 +130,7 @@ it("frees the session of a claim whose workspace is full, and waits for a slot",
   await expect(waiting).rejects.toBeInstanceOf(DelayedError);
   expect(await leases.isHeld("s-full")).toBe(false);
   expect(delayed).toHaveLength(1);
+  expect(woken).toEqual(["run-ahead-4"]);
 });
 
 it("wakes a run that stepped back while the session was held, when the holder ends", async () => {

@@ -52,7 +52,7 @@ export class RunScheduling {
    */
   async executeInTurn(job: Job, token: string | undefined, run: ScheduledRun, execute: ExecuteRun, claim?: RunClaim): Promise<void> {
     const claimed = claim?.sessionId === run.sessionId && claim.workspaceId === run.workspaceId ? claim : undefined;
-    if (claim && !claimed) await claim.drop();
+    if (claim && !claimed && (await claim.drop()) > 0) await this.wakeNext(claim.sessionId);
     let earlier: boolean;
     let cap: number | null;
     try {
@@ -77,7 +77,8 @@ export class RunScheduling {
       throw error;
     });
     if (!slot) {
-      await lease.release();
+      // A run ahead may have found the session taken meanwhile, and stepped back: wake it.
+      if ((await lease.release()) > 0) await this.wakeNext(run.sessionId);
       return this.waitForSlot(job, token, run.workspaceId, cap);
     }
     // A handover stops the run like a lost lease: it writes nothing more, and another worker resumes it.
