@@ -39,7 +39,7 @@ export class RunProcessor {
     // Gone (session deleted) or already finished: a duplicate or late job has nothing to do.
     if (!run || !isActiveRunStatus(run.status)) {
       // A run that stepped back while this job held the session is woken.
-      if ((await claim.drop()) > 0) await this.scheduling.wakeNext(sessionId);
+      await this.scheduling.giveBack(sessionId, claim.drop());
       return this.deps.queue.settle(workspaceId, runId);
     }
     const scheduled = {

@@ -52,7 +52,7 @@ export class RunScheduling {
    */
   async executeInTurn(job: Job, token: string | undefined, run: ScheduledRun, execute: ExecuteRun, claim?: RunClaim): Promise<void> {
     const claimed = claim?.sessionId === run.sessionId && claim.workspaceId === run.workspaceId ? claim : undefined;
-    if (claim && !claimed && (await claim.drop()) > 0) await this.wakeNext(claim.sessionId);
+    if (claim && !claimed) await this.giveBack(claim.sessionId, claim.drop());
     let earlier: boolean;
     let cap: number | null;
     try {
@@ -66,7 +66,7 @@ export class RunScheduling {
     }
     if (earlier || (this.handover.signal.aborted && !run.markedRunning)) {
       // A lease claimed early kept the session from the run ahead of this one for a moment: wake it.
-      if (claimed && (await claimed.drop()) > 0) await this.wakeNext(run.sessionId);
+      if (claimed) await this.giveBack(run.sessionId, claimed.drop());
       return this.waitForSession(job, token, run);
     }
     const lease = claimed ? await claimed.lease : await this.deps.leases.acquire(run.sessionId, run.id);
@@ -78,7 +78,7 @@ export class RunScheduling {
     });
     if (!slot) {
       // A run ahead may have found the session taken meanwhile, and stepped back: wake it.
-      if ((await lease.release()) > 0) await this.wakeNext(run.sessionId);
+      await this.giveBack(run.sessionId, lease.release());
       return this.waitForSlot(job, token, run.workspaceId, cap);
     }
     // A handover stops the run like a lost lease: it writes nothing more, and another worker resumes it.
@@ -95,8 +95,7 @@ export class RunScheduling {
       this.active.delete(execution);
       const waiting = await lease.release();
       await slot.release();
-      // Nobody listed as waiting (run-lease.ts): no next run to look for.
-      if (waiting > 0) await this.wakeNext(run.sessionId);
+      await this.giveBack(run.sessionId, waiting);
     }
   }
 
@@ -112,7 +111,7 @@ export class RunScheduling {
 
   /**
    * The session's lease and the workspace's slot, claimed before the run is read (run-claim.ts).
-   * Whoever claimed gives the claim to executeInTurn, or drops it (the run is gone or over).
+   * Whoever claimed gives the claim to executeInTurn, or gives it back (giveBack) when the run is gone or over.
    */
   claim(request: RunClaimRequest): RunClaim {
     return claimRun(this.deps.leases, this.deps.slots, request);
@@ -121,6 +120,14 @@ export class RunScheduling {
   /** Whether the worker is handing its runs over: a run read now is not marked running. */
   get handingOver(): boolean {
     return this.handover.signal.aborted;
+  }
+
+  /**
+   * The session given back (a lease's release or a claim's drop, resolving to how many runs are
+   * listed as waiting for it): its next queued run is woken, looked for only when one waits (run-lease.ts).
+   */
+  async giveBack(sessionId: string, waiting: number | Promise<number>): Promise<void> {
+    if ((await waiting) > 0) await this.wakeNext(sessionId);
   }
 
   /** Wakes the session's next queued run, which waits in the delayed set for its turn. */
