@@ -33,13 +33,15 @@ export function openSse(stack, sessionId, onEvent) {
         return;
       }
       response.setEncoding("utf8");
+      // Resolved once per stream, not per frame: the client shares the stack's event loop.
+      const { parseSseFrame } = testingDist();
       let pending = "";
       response.on("data", (chunk) => {
         const receivedAt = performance.now();
         pending += chunk.includes("\r") ? chunk.replace(/\r\n?/g, "\n") : chunk;
         let boundary;
         while ((boundary = pending.indexOf("\n\n")) >= 0) {
-          const frame = testingDist().parseSseFrame(pending.slice(0, boundary));
+          const frame = parseSseFrame(pending.slice(0, boundary));
           pending = pending.slice(boundary + 2);
           if (frame.event === "connected") resolve({ close });
           onEvent(frame, receivedAt);

@@ -44,7 +44,8 @@
  *        pnpm bench -- --processes [--apis=2 --workers=2 --idle-streams=2000 --sessions=S --rounds=R]
  *   env: BENCH_SESSIONS, BENCH_ROUNDS, BENCH_TIMEOUT_S; REDIS_URL, TEST_DATABASE_URL (admin URL
  *   used to clone the database); DATABASE_POOL_SIZE, WORKER_CONCURRENCY, SCRIPTED_* override
- *   the bench's defaults when set (the effective values are printed).
+ *   the bench's defaults when set (the effective values are printed); BENCH_CPU_PROFILE=FILE writes
+ *   a V8 CPU profile of the run phase (in-process mode only) to FILE, for DevTools.
  * Prints a table and, last, one line of JSON. Exits 0 only when every run completed in time;
  * always cleans up (SSE connections, worker, API, Redis keys under the prefix, database).
  * Needs the built packages (`pnpm build`).
@@ -61,6 +62,7 @@ import { processesBenchmark } from "./processes.mjs";
 import { printReport, startProcessProbe, summarize } from "./report.mjs";
 import { connectSession, createSession, runSession, warmUp } from "./sessions.mjs";
 import { cleanUp, startStack } from "./stack.mjs";
+import { startCpuProfile } from "./cpu-profile.mjs";
 
 async function benchmark(run, cleanups) {
   const stack = await startStack(run.options, cleanups);
@@ -72,10 +74,12 @@ async function benchmark(run, cleanups) {
   await Promise.all(run.sessions.map((session) => connectSession(stack, session, run.stats)));
   if (run.options.warmup) await warmUp(stack, run.options.warmup);
 
+  const stopProfile = process.env.BENCH_CPU_PROFILE ? await startCpuProfile(process.env.BENCH_CPU_PROFILE) : undefined;
   startProcessProbe(run);
   run.runStartAt = performance.now();
   await Promise.all(run.sessions.map((session) => runSession(stack, session, run.options.rounds, run.stats, run.options.tools)));
   run.runEndAt = performance.now();
+  await stopProfile?.();
 }
 
 /** Runs the bench, bounded by the global timeout, then always reports, cleans up and exits. */
