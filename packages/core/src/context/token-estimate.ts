@@ -32,8 +32,21 @@ export function estimateMessageTokens(message: ModelMessage): number {
 
 export const estimateMessagesTokens = (messages: readonly ModelMessage[]): number => messages.reduce((sum, message) => sum + estimateMessageTokens(message), 0);
 
+/** A schema's length as JSON, per schema object: built-in tools offer the same one every run (tools/tool.ts). */
+const schemaChars = new WeakMap<object, number>();
+
+function inputSchemaChars(schema: object): number {
+  let chars = schemaChars.get(schema);
+  if (chars === undefined) {
+    chars = JSON.stringify(schema).length;
+    // Only a frozen schema is known to stay as measured.
+    if (Object.isFrozen(schema)) schemaChars.set(schema, chars);
+  }
+  return chars;
+}
+
 export const estimateToolsTokens = (tools: readonly ToolDefinition[] | undefined): number =>
-  (tools ?? []).reduce((sum, tool) => sum + estimateTextTokens(tool.name + tool.description + JSON.stringify(tool.inputSchema)), 0);
+  (tools ?? []).reduce((sum, tool) => sum + Math.ceil((tool.name.length + tool.description.length + inputSchemaChars(tool.inputSchema)) / CHARS_PER_TOKEN), 0);
 
 /** The whole request: system prompt, tool definitions and conversation. */
 export function estimateRequestTokens(request: Pick<ModelRequest, "system" | "tools" | "messages">): number {

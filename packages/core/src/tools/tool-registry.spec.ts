@@ -10,6 +10,18 @@ import { makeSessionDir, type SessionDirFixture } from "../../test/helpers/sessi
 const registry = new ToolRegistry();
 
 describe("ToolRegistry", () => {
+  it("offers every run the same frozen schema of a tool: what a run derives from it is kept, and no caller can change it", () => {
+    const first = registry.definitions({ planMode: false });
+    const second = new ToolRegistry().definitions({ planMode: false });
+    expect(second.map((definition) => definition.inputSchema)).toEqual(first.map((definition) => definition.inputSchema));
+    second.forEach((definition, i) => expect(definition.inputSchema).toBe(first[i]!.inputSchema));
+    expect(first.every((definition) => Object.isFrozen(definition.inputSchema))).toBe(true);
+    expect(() => {
+      "use strict";
+      (first[0]!.inputSchema as Record<string, unknown>).type = "string";
+    }).toThrow(TypeError);
+  });
+
   it("holds every built-in tool with its permission and read-only flags", () => {
     const flags = Object.fromEntries(registry.list().map((tool) => [tool.name, { readOnly: tool.readOnly, permission: tool.requiresPermission }]));
     expect(flags).toEqual({

@@ -155,13 +155,17 @@ function modelFault(error: unknown): string | null {
 // Converting a schema costs more than a short run's database work, and every model call sends them.
 const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
 
-/** The tool's input as JSON Schema, for a provider's ToolDefinition (computed once per schema). */
-export function inputJsonSchema(tool: Tool): Record<string, unknown> {
+/**
+ * The tool's input as JSON Schema, for a provider's ToolDefinition (computed once per schema).
+ * The same frozen object every time: what is derived from it once (its size in tokens) is kept
+ * with it, and no caller can change what the next run is sent.
+ */
+export function inputJsonSchema(tool: Tool): Readonly<Record<string, unknown>> {
   let schema = jsonSchemas.get(tool.inputSchema);
   if (!schema) {
     const { $schema: _ignored, ...converted } = z.toJSONSchema(tool.inputSchema, { io: "input" }) as Record<string, unknown>;
-    schema = converted;
+    schema = Object.freeze(converted);
     jsonSchemas.set(tool.inputSchema, schema);
   }
-  return { ...schema };
+  return schema;
 }
