@@ -82,12 +82,12 @@ export class EventFanout {
   private dispatch(channel: string, message: string): void {
     const set = this.listeners.get(channel);
     if (!set) return;
-    const event = decodePublishedLazily(message);
-    if (!event) {
+    const events = decodePublished(message);
+    if (!events) {
       this.logger.error({ channel }, "undecodable event on session channel");
       return;
     }
-    for (const listener of set) listener.event(event);
+    for (const event of events) for (const listener of set) listener.event(event);
   }
 }
 
@@ -102,20 +102,48 @@ export function publishedJson(event: LoggedEvent): string | undefined {
   return publishedData.get(event);
 }
 
+/** Opens a message of several events; separates them (record separator) and their fields (unit separator). */
+const BATCH_MARK = "\x1e";
+const FIELD_MARK = "\x1f";
+
 /**
- * A message published by the append script (`id\nevent\ndata`) as an event whose data is parsed
- * on first read, once for all the process's listeners: a process that only relays the event to
- * SSE clients never parses it.
+ * A message published by the append script as its events, in order. One event is
+ * `id\nevent\ndata`; the events of one append call are `\x1e` followed by their records,
+ * `id\x1fevent\x1fdata`, joined by `\x1e`. Data is JSON text, which holds neither character nor
+ * a raw line break. A process from before batches reads a batch as undecodable (it has no line
+ * break) and drops it; the next single event's id then skips ahead and its streams catch up
+ * from the log (session-event-stream.ts), so a mixed fleet loses nothing.
  */
-function decodePublishedLazily(message: string): LoggedEvent | undefined {
-  const first = message.indexOf("\n");
-  const second = first < 0 ? -1 : message.indexOf("\n", first + 1);
-  if (second < 0) return undefined;
-  const json = message.slice(second + 1);
+function decodePublished(message: string): LoggedEvent[] | undefined {
+  if (!message.startsWith(BATCH_MARK)) {
+    const event = decodeRecord(message, 0, message.length, "\n");
+    return event ? [event] : undefined;
+  }
+  const events: LoggedEvent[] = [];
+  for (let start = 1; start <= message.length;) {
+    const end = message.indexOf(BATCH_MARK, start);
+    const stop = end < 0 ? message.length : end;
+    const event = decodeRecord(message, start, stop, FIELD_MARK);
+    if (!event) return undefined;
+    events.push(event);
+    start = stop + 1;
+  }
+  return events.length > 0 ? events : undefined;
+}
+
+/**
+ * `message[start, stop)` as an event whose data is parsed on first read, once for all the
+ * process's listeners: a process that only relays the event to SSE clients never parses it.
+ */
+function decodeRecord(message: string, start: number, stop: number, separator: string): LoggedEvent | undefined {
+  const first = message.indexOf(separator, start);
+  const second = first < 0 || first >= stop ? -1 : message.indexOf(separator, first + 1);
+  if (second < 0 || second >= stop) return undefined;
+  const json = message.slice(second + 1, stop);
   let data: unknown;
   let parsed = false;
   const event = {
-    id: message.slice(0, first),
+    id: message.slice(start, first),
     event: message.slice(first + 1, second) as EventName,
     get data() {
       if (!parsed) {

@@ -2,7 +2,8 @@
  * A session's event log. Appending gives the event the session's next id, adds it to a
  * bounded, expiring Redis Stream and publishes it on the session channel, all in one Lua call:
  * the id a live client sees is the id it can resume from, and no subscriber can observe an
- * event that replay would not also return.
+ * event that replay would not also return. Events appended together (a burst of deltas) are
+ * published as one message: one delivery per subscribed process, not one per event.
  *
  * Ids are handed out only below a top that Postgres has reserved (event-ids.ts): when the
  * counter runs into its top, or Redis lost both (a restart without persistence), the next block
@@ -16,20 +17,27 @@ import type { EventIdReserver } from "./event-ids";
 
 // KEYS: seq, top, log. ARGV: maxLen, ttlSeconds, channel, then event, data of each event, in order.
 // Appends as many as the reserved ids allow and returns { first id, how many }; { -1, 0 }: none
-// left. One read of the counter and its top, one write of the counter and one EXPIRE per call,
-// however many events it carries.
+// left. One read of the counter and its top, one write of the counter, one EXPIRE and one
+// PUBLISH per call, however many events it carries (the message's format: event-fanout.ts).
 const APPEND_SCRIPT = `
 local ids = redis.call('MGET', KEYS[1], KEYS[2])
 local seq = tonumber(ids[1])
 local top = tonumber(ids[2])
 if not seq or not top or seq >= top then return {-1, 0} end
 local n = math.min((#ARGV - 3) / 2, top - seq)
+local sep = n == 1 and '\\n' or '\\31'
+local records = {}
 for i = 1, n do
   local id = seq + i
   local event = ARGV[2 + 2 * i]
   local data = ARGV[3 + 2 * i]
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], id .. '-0', 'e', event, 'd', data)
-  redis.call('PUBLISH', ARGV[3], id .. '\\n' .. event .. '\\n' .. data)
+  records[i] = id .. sep .. event .. sep .. data
+end
+if n == 1 then
+  redis.call('PUBLISH', ARGV[3], records[1])
+else
+  redis.call('PUBLISH', ARGV[3], '\\30' .. table.concat(records, '\\30'))
 end
 redis.call('INCRBY', KEYS[1], n)
 redis.call('EXPIRE', KEYS[3], ARGV[2])
