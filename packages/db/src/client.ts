@@ -1,5 +1,7 @@
 /** Creates Prisma clients on the pg driver adapter (no native query engine needed). */
 import { PrismaPg } from "@prisma/adapter-pg";
+import { Pool } from "pg";
+import { attachDirectSql } from "./direct-sql";
 import { PrismaClient } from "./generated/client";
 import { withoutPoolerMarker } from "./pool";
 import { preparedStatementNames } from "./statement-names";
@@ -14,11 +16,25 @@ export interface DatabaseOptions {
    * `pgbouncer=true` (a pooler in transaction mode older than PgBouncer 1.21 cannot keep them).
    */
   preparedStatements?: boolean;
+  /** Told of every failed direct statement (direct-sql.ts), which Prisma's query extensions do not see. */
+  onDirectError?: (error: unknown) => void;
 }
 
-export function createPrismaClient({ url, poolSize = 10, preparedStatements = true }: DatabaseOptions): PrismaClient {
+export function createPrismaClient({ url, poolSize = 10, preparedStatements = true, onDirectError }: DatabaseOptions): PrismaClient {
   const target = withoutPoolerMarker(url);
-  const named = preparedStatements && !target.pooler;
-  const adapter = new PrismaPg({ connectionString: target.url, max: poolSize }, named ? { statementNameGenerator: preparedStatementNames() } : undefined);
-  return new PrismaClient({ adapter });
+  const names = preparedStatements && !target.pooler ? preparedStatementNames() : undefined;
+  // The pool is made here so the direct statements (direct-sql.ts) share it.
+  const pool = new Pool({ connectionString: target.url, max: poolSize });
+  // An idle connection that breaks (Postgres restarted) leaves the pool; unheard, its error would end the process.
+  pool.on("error", () => undefined);
+  const adapter = new PrismaPg(pool, names ? { statementNameGenerator: names } : undefined);
+  const client = new PrismaClient({ adapter });
+  attachDirectSql(client, pool, names, onDirectError);
+  // Prisma ends only a pool it connected to; this one may have served direct statements alone.
+  const disconnect = client.$disconnect.bind(client);
+  client.$disconnect = async () => {
+    await disconnect();
+    if (!pool.ended) await pool.end();
+  };
+  return client;
 }

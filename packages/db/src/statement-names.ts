@@ -19,7 +19,8 @@ const MAX_NAMED = 500;
 const MAX_NAMED_ARGS = 32;
 const NAMEABLE = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i;
 
-export function preparedStatementNames(): (query: SqlQuery) => string {
+/** One generator per client: Prisma's adapter and the direct statements (direct-sql.ts) share it, so a name never means two texts. */
+export function preparedStatementNames(): (query: Pick<SqlQuery, "sql" | "args">) => string {
   const names = new Map<string, string>();
   // The adapter passes `undefined` on as "unnamed" (its type says string only).
   return (query) => {

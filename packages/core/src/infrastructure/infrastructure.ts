@@ -27,6 +27,7 @@ import { QueuedParserRunner } from "../parsing/queued-parser-runner";
 import { sandboxFileOwner } from "../sandbox/create-sandbox";
 import type { FileOwner } from "../storage/file-owner";
 import { LocalBlobStore } from "../storage/local-blob-store";
+import { countPostgresError } from "../metrics/record";
 import { countPrismaErrors } from "./prisma-errors";
 
 export interface Infrastructure {
@@ -78,7 +79,12 @@ export function createInfrastructure(config: Config, logger: Logger, options: In
   // First: a malformed PLANS_FILE stops the process before it connects anything.
   const planCatalog = PlanCatalog.load(config.PLANS_FILE);
   // A request of a workspace deleted meanwhile fails like its key: 401, not a foreign-key 500.
-  const prisma = mapWorkspaceGone(countPrismaErrors(createPrismaClient({ url: config.DATABASE_URL, poolSize: options.poolSize ?? config.DATABASE_POOL_SIZE })));
+  // The run path's direct statements (@mix/db's directSql) pass neither extension: their failures are counted on their own.
+  const prisma = mapWorkspaceGone(
+    countPrismaErrors(
+      createPrismaClient({ url: config.DATABASE_URL, poolSize: options.poolSize ?? config.DATABASE_POOL_SIZE, onDirectError: countPostgresError }),
+    ),
+  );
   const redisProblem = redisSettingsProblem(config);
   if (redisProblem) throw new ConfigError(`Invalid configuration:\n  ${redisProblem}`);
   // REDIS_CLUSTER_NODES set: every connection below is a cluster client, and BullMQ's keys share a hash tag.

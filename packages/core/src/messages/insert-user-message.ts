@@ -5,7 +5,7 @@
  * transaction to wait for a pooled connection under load.
  */
 import { randomUUID } from "node:crypto";
-import { Prisma, type PrismaClient } from "@mix/db";
+import { directSql, Prisma, type PrismaClient } from "@mix/db";
 import type { PartData } from "./parts";
 
 export interface NewUserMessage {
@@ -35,7 +35,8 @@ export async function insertUserMessage(prisma: PrismaClient, message: NewUserMe
   const id = message.id ?? randomUUID();
   const part: PartData = { type: "text", text: message.text };
   const sources = message.knowledgeSources ? JSON.stringify(message.knowledgeSources) : null;
-  const rows = await prisma.$queryRaw<{ id: string }[]>(Prisma.sql`
+  // Sent past Prisma's query machinery (@mix/db's directSql): one per message sent.
+  const rows = await directSql(prisma).query<{ id: string }>(Prisma.sql`
     WITH turn AS (
       UPDATE "Session" SET "turnCount" = "turnCount" + 1, "updatedAt" = now()
       WHERE id = ${message.sessionId} AND "workspaceId" = ${message.workspaceId}

@@ -95,7 +95,7 @@ export async function measureUserRequestWait<R extends { status: string }>(kind:
 
 export const countRedisError = (): void => redisErrors.inc();
 
-/** A failed Postgres query: labelled by Prisma's error code (P1001: unreachable, P2002: unique, ...) or the error's class. */
+/** A failed Postgres query: labelled by Prisma's error code (P1001: unreachable, P2002: unique, ...), a direct statement's SQLSTATE (23505, ...) or the error's class. */
 export function countPostgresError(error: unknown): void {
   const code = typeof (error as { code?: unknown })?.code === "string" ? (error as { code: string }).code : error instanceof Error ? error.name : "unknown";
   postgresErrors.inc({ code: code.slice(0, 64) });

@@ -25,7 +25,7 @@
  * expects); `startedAs` says whether it was marked. The mark's conditions are checked again on
  * the row it updates, so a cancel stored meanwhile leaves the run unmarked.
  */
-import { Prisma, type PrismaClient } from "@mix/db";
+import { directSql, Prisma, type PrismaClient } from "@mix/db";
 import type { GroundingState } from "../knowledge/run-grounding";
 import type { TranscriptMessage } from "./run-step-store";
 import { transcriptJson } from "./transcript-sql";
@@ -84,7 +84,8 @@ function dates(row: Row, names: string[]): Row {
 export async function loadRun(prisma: PrismaClient, runId: string, options: LoadOptions = {}): Promise<LoadedRunInTurn | null> {
   const startAs = options.startAs ?? null;
   // One statement text whatever the options. The mark's "need not wait" is the same question as `earlier` below, on the same snapshot.
-  const rows = await prisma.$queryRaw<LoadRow[]>(Prisma.sql`
+  // Sent past Prisma's query machinery (@mix/db's directSql): the run path's hottest read.
+  const rows = await directSql(prisma).query<LoadRow>(Prisma.sql`
     WITH started AS (
       UPDATE "Run" u SET status = 'running', "startedAt" = ${new Date()}, attempts = u.attempts + 1, "streamingMessageId" = ${startAs}::text
       FROM "Message" um

@@ -8,7 +8,7 @@
  * worker that resumes it knows which partial output was abandoned.
  */
 import { randomUUID } from "node:crypto";
-import { Prisma, type MessageRole, type PrismaClient } from "@mix/db";
+import { directSql, Prisma, type MessageRole, type PrismaClient } from "@mix/db";
 import { stepParts, type StepRecord, type StepStore, type SubagentSessionRecord } from "../agent/step-store";
 import { debitModelCall } from "../credits/credit-statements";
 import type { PartData } from "../messages/parts";
@@ -79,9 +79,9 @@ export class RunStepStore implements StepStore {
     const parts = stepParts(record.step);
     const { workspaceId, runId, provider, model, usage } = record;
     const debit = this.plans ? debitModelCall(this.prisma, this.plans, { workspaceId, runId, cost: usage.cost }) : null;
-    // One statement, atomic by itself; with a debit, both in one transaction.
-    const stored = storeStepStatement(this.prisma, record, parts);
-    await (debit ? this.prisma.$transaction([stored, debit]) : stored);
+    // One statement, atomic by itself (sent past Prisma's query machinery); with a debit, both in one transaction.
+    const statement = storeStepStatement(record, parts);
+    await (debit ? this.prisma.$transaction([this.prisma.$executeRaw(statement), debit]) : directSql(this.prisma).execute(statement));
     countModelCall({ provider, model }, usage);
     return parts.length;
   }

@@ -7,11 +7,12 @@
  * eight round trips (BEGIN, the create's read-back, COMMIT); this is one, atomic by itself.
  */
 import { randomUUID } from "node:crypto";
-import { Prisma, type PrismaClient } from "@mix/db";
+import { Prisma } from "@mix/db";
 import type { StepRecord } from "../agent/step-store";
 import type { PartData } from "../messages/parts";
 
-export function storeStepStatement(prisma: PrismaClient, record: StepRecord, parts: PartData[]): Prisma.PrismaPromise<number> {
+/** The statement, to send alone (directSql) or in a batch transaction with the debit ($executeRaw). */
+export function storeStepStatement(record: StepRecord, parts: PartData[]): Prisma.Sql {
   const { usage, sentBy } = record;
   // Only what the step has: a session whose cache columns a provider never fills is not touched for them.
   const cacheRead = usage.cacheReadTokens ? Prisma.sql`, "cacheReadTokens" = "cacheReadTokens" + ${usage.cacheReadTokens}::int` : Prisma.empty;
@@ -26,7 +27,7 @@ export function storeStepStatement(prisma: PrismaClient, record: StepRecord, par
     usage.cacheWriteTokens ? Prisma.sql`, ${usage.cacheWriteTokens}::int` : Prisma.empty,
   ];
   const rows = parts.map((data, index) => ({ id: randomUUID(), index, type: data.type, data }));
-  return prisma.$executeRaw(Prisma.sql`
+  return Prisma.sql`
     WITH message AS (
       INSERT INTO "Message" (id, "sessionId", turn, role, model, "finishReason", "updatedAt")
       VALUES (${record.messageId}, ${record.sessionId}, ${record.turn}::int, 'assistant'::"MessageRole", ${record.model}, ${record.step.finishReason}, now())
@@ -44,7 +45,7 @@ export function storeStepStatement(prisma: PrismaClient, record: StepRecord, par
       VALUES (${randomUUID()}, ${record.workspaceId}, ${record.sessionId}, ${record.runId}, ${sentBy.apiKeyId}, ${sentBy.memberId}, ${record.provider}, ${record.model},
         ${usage.promptTokens}::int, ${usage.completionTokens}::int, ${usage.cost}::float8 ${cacheValues[0]} ${cacheValues[1]})
     )
-    ${runUpdate(record)}`);
+    ${runUpdate(record)}`;
 }
 
 /**
