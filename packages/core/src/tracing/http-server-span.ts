@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_URL_PATH } from "@opentelemetry/semantic-conventions";
+import { tracingEnabled } from "./tracing-setup";
 
 /** The route template of a handled request, or undefined (404, or a server without routes). */
 export type RouteOf = (request: IncomingMessage) => string | undefined;
@@ -14,6 +15,8 @@ export type RouteOf = (request: IncomingMessage) => string | undefined;
 /** Express-style middleware: `app.use(httpServerSpans(routeOf))`. */
 export function httpServerSpans(routeOf: RouteOf = () => undefined) {
   return (request: IncomingMessage, response: ServerResponse, next: () => void): void => {
+    // Off: not even the no-op span (nor the URL parse its attributes need).
+    if (!tracingEnabled()) return next();
     const method = request.method ?? "GET";
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
     const parent = propagation.extract(context.active(), request.headers);

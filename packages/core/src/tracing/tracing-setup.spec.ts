@@ -38,6 +38,18 @@ describe("with no OTEL settings", () => {
     expect(logContextMixin()).toEqual({});
   });
 
+  it("leaves the API out altogether: no span is started and no context entered", async () => {
+    const getTracer = jest.spyOn(trace, "getTracer");
+    try {
+      const seen = await inSpan("work", SpanKind.INTERNAL, {}, async (span) => ({ recording: span.isRecording(), active: trace.getActiveSpan() }));
+      await traceRun(ids, async () => undefined);
+      expect(seen).toEqual({ recording: false, active: undefined });
+      expect(getTracer).not.toHaveBeenCalled();
+    } finally {
+      getTracer.mockRestore();
+    }
+  });
+
   it("rethrows a failed run's error", async () => {
     await expect(traceRun(ids, async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
   });

@@ -24,6 +24,9 @@ export interface Tracing {
 const OFF: Tracing = { enabled: false, flush: async () => {}, shutdown: async () => {} };
 let current: Tracing = OFF;
 
+/** Whether this process registered a tracer: with none, the span helpers skip the API's no-op spans altogether. */
+export const tracingEnabled = (): boolean => current.enabled;
+
 /** Whether the environment asks for traces (an OTLP endpoint, and the SDK not disabled). */
 export function tracingRequested(env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true") return false;
