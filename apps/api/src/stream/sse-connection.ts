@@ -44,10 +44,21 @@ export function loggedEventFrame(event: LoggedEvent): string {
 
 const HEARTBEAT_DATA = JSON.stringify({ type: "ping" });
 
+/** The connections holding frames until the end of this tick (SseConnection.write), written together then. */
+let holding: SseConnection[] = [];
+
+function writeHeldFrames(): void {
+  const connections = holding;
+  holding = [];
+  for (const connection of connections) connection.writeHeld();
+}
+
 export class SseConnection {
   private stopHeartbeats?: () => void;
   private lastId: string;
   private closed = false;
+  /** Frames written this tick, not yet handed to the response (see write). */
+  private held = "";
   /** Counted in mix_sse_connections_open until it closes, once. */
   private counted = false;
 
@@ -95,7 +106,11 @@ export class SseConnection {
 
   /** While replaying, lets the client catch up instead of piling a whole backlog in memory. */
   waitForDrain(): Promise<void> | undefined {
-    if (this.closed || this.response.writableLength < this.options.maxBufferedBytes / 2) return undefined;
+    const limit = this.options.maxBufferedBytes / 2;
+    if (this.closed || this.response.writableLength + this.held.length < limit) return undefined;
+    // Only what the response holds can drain, and only after a write it refused ('drain' follows no other).
+    this.writeHeld();
+    if (this.response.writableLength < limit || !this.response.writableNeedDrain) return undefined;
     return new Promise((resolve) => {
       const done = () => {
         this.response.off("drain", done);
@@ -109,6 +124,7 @@ export class SseConnection {
 
   close(): void {
     if (this.closed) return;
+    this.writeHeld();
     this.closed = true;
     this.uncount();
     this.stopHeartbeats?.();
@@ -127,15 +143,28 @@ export class SseConnection {
    */
   private write(frame: string): void {
     if (this.closed) return;
-    const backlog = this.response.writableLength;
+    // Held frames count by their length: a tick's worth, next to what the response holds.
+    const backlog = this.response.writableLength + this.held.length;
     if (backlog > this.options.maxBufferedBytes) {
       this.options.onOverflow(backlog);
       this.closed = true;
+      this.held = "";
       this.uncount();
       this.stopHeartbeats?.();
       this.response.destroy();
       return;
     }
-    this.response.write(frame);
+    // The frames of one tick (a published burst is handed on in one) go out in one write: one
+    // chunk of the chunked encoding and its framing, not one per event.
+    if (this.held === "" && holding.push(this) === 1) process.nextTick(writeHeldFrames);
+    this.held += frame;
+  }
+
+  /** Hands the frames held this tick to the response (at the end of the tick, or before closing or draining). */
+  writeHeld(): void {
+    const held = this.held;
+    if (held === "") return;
+    this.held = "";
+    if (!this.closed && !this.response.destroyed && !this.response.writableEnded) this.response.write(held);
   }
 }
