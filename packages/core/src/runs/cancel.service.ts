@@ -12,6 +12,7 @@ import type { PrismaClient } from "@mix/db";
 import type { CancelResponse } from "../contracts";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
+import type { RunQueue } from "../queues/run-queue";
 import { REDIS_DEADLINE_MS, withDeadline } from "../redis/deadline";
 import type { SessionsService } from "../sessions/sessions.service";
 import type { RunControl } from "./run-control";
@@ -26,6 +27,8 @@ export interface CancelServiceDeps {
   leases: RunLeases;
   events: EventLog;
   logger: Logger;
+  /** Wakes a run sent right after the cancel, which waited for the session while the cancel held it. */
+  queue: Pick<RunQueue, "wake">;
 }
 
 export class CancelService {

@@ -15,6 +15,7 @@ import { runQueueKeys } from "../redis/keys";
 import { RunLeases } from "./run-lease";
 import { RunQueue } from "../queues/run-queue";
 import { RunRecovery } from "./run-recovery";
+import { endCancelledUnheldRuns } from "./unheld-runs";
 import { testBullConnection, testRedis, testRedisKeys } from "../../test/helpers/test-redis-client";
 
 const prefix = testRedisPrefix("recovery-sweep");
@@ -85,6 +86,26 @@ it("re-enqueues the runs of a session no worker holds whose job is gone, a runni
   expect((await recovery.sweep())?.requeued.filter((id) => runIds.includes(id))).toEqual([]);
   expect(await statusOf(runIds[0]!)).toBe("running");
   expect(sessionId).toBeTruthy();
+});
+
+it("wakes a run that stepped back while the cancel held its session, and only one that is listed as waiting", async () => {
+  const view = new Queue(QueueName.AgentRuns, { connection, prefix: keys.queuePrefix() });
+  const deps = { prisma, leases, events, logger: createLogger("test", "silent"), queue };
+  try {
+    for (const listed of [true, false]) {
+      const { workspaceId, sessionId, runIds } = await sessionWithRuns("cancel me", "sent right after the cancel");
+      const [cancelled, next] = runIds as [string, string];
+      await prisma.run.update({ where: { id: cancelled }, data: { cancelRequestedAt: new Date() } });
+      // The next run's job found the session taken: it waits in the delayed set, listed as waiting.
+      await view.add("run-agent", { runId: next, sessionId, workspaceId }, { jobId: next, delay: 60_000 });
+      if (listed) await leases.markWaiting(sessionId, next);
+      expect(await endCancelledUnheldRuns(deps, sessionId)).toBe(1);
+      expect(await statusOf(cancelled)).toBe("cancelled");
+      expect(await (await view.getJob(next))!.isDelayed()).toBe(!listed);
+    }
+  } finally {
+    await view.close();
+  }
 });
 
 it("re-enqueues lost runs at their workspace's fair priority, as a send does", async () => {

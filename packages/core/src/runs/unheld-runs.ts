@@ -7,6 +7,7 @@ import type { PrismaClient } from "@mix/db";
 import type { Emit } from "../agent/model-step";
 import type { EventLog } from "../events/event-log";
 import type { Logger } from "../logging/logger";
+import type { RunQueue } from "../queues/run-queue";
 import { closeDeadAttempt } from "./dead-attempt";
 import type { RunLeases } from "./run-lease";
 import { RunStepStore } from "./run-step-store";
@@ -17,12 +18,16 @@ export interface UnheldRunsDeps {
   leases: RunLeases;
   events: EventLog;
   logger: Logger;
+  /** Wakes a run that stepped back to wait for the session while this held it. */
+  queue: Pick<RunQueue, "wake">;
 }
 
 /**
  * Takes the session's lease (so no worker starts one of its runs meanwhile), then finishes each
- * active run with a cancel request as cancelled, in turn order, each with its `complete`.
- * Returns how many it ended; 0 when a worker holds the session (it ends them itself).
+ * active run with a cancel request as cancelled, in turn order, each with its `complete`; a run
+ * that found the session taken meanwhile (sent right after the cancel) is woken once it is free,
+ * as a worker's release wakes it. Returns how many it ended; 0 when a worker holds the session
+ * (it ends them itself).
  */
 export async function endCancelledUnheldRuns(deps: UnheldRunsDeps, sessionId: string): Promise<number> {
   const lease = await deps.leases.acquire(sessionId, "cancel");
@@ -30,6 +35,7 @@ export async function endCancelledUnheldRuns(deps: UnheldRunsDeps, sessionId: st
   const runs = new RunStore(deps.prisma);
   const steps = new RunStepStore(deps.prisma);
   let ended = 0;
+  let waiting: number;
   try {
     const cancelled = await runs.cancelRequested(sessionId);
     const emit: Emit = (event, data) => deps.events.append(sessionId, event, data);
@@ -41,7 +47,11 @@ export async function endCancelledUnheldRuns(deps: UnheldRunsDeps, sessionId: st
       ended++;
     }
   } finally {
-    await lease.release();
+    waiting = await lease.release();
+  }
+  if (waiting > 0) {
+    const next = await runs.nextQueuedRunId(sessionId);
+    if (next) await deps.queue.wake(next);
   }
   return ended;
 }

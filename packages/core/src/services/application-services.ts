@@ -145,6 +145,7 @@ export function createApplicationServices(infra: Infrastructure, mcpCatalog = Mc
       leases: new RunLeases(redis, keys, config.RUN_LEASE_MS),
       events,
       logger,
+      queue,
     }),
     commands,
     fork: new ForkService(prisma, events, quota),
