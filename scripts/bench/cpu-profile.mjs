@@ -1,5 +1,6 @@
-// --cpu-profile=FILE: a V8 CPU profile of the bench's own process over the run phase alone
-// (setup and cleanup left out), to open in Chrome DevTools or summarise with a script.
+// BENCH_CPU_PROFILE=FILE: a V8 CPU profile of the bench's own process over the run phase alone
+// (set-up, warm-up and clean-up left out), to open in Chrome DevTools. A run that times out
+// writes none.
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 

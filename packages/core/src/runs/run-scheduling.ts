@@ -14,6 +14,16 @@ import { MIN_WAITING_TTL_MS, type RunLeases } from "./run-lease";
 import type { RunStore } from "./run-store";
 import type { WorkspaceSlots } from "./workspace-slots";
 
+/**
+ * Wakes the session's next queued run, which waits in the delayed set for its turn: what every
+ * holder of a session does when its release counted a run waiting (run-lease.ts), a worker's run
+ * (RunScheduling.giveBack) or a cancel (unheld-runs.ts).
+ */
+export async function wakeNextRun(deps: { runs: Pick<RunStore, "nextQueuedRunId">; queue: Pick<RunQueue, "wake"> }, sessionId: string): Promise<void> {
+  const next = await deps.runs.nextQueuedRunId(sessionId);
+  if (next) await deps.queue.wake(next);
+}
+
 export interface RunSchedulingDeps {
   runs: RunStore;
   leases: RunLeases;
@@ -131,9 +141,8 @@ export class RunScheduling {
   }
 
   /** Wakes the session's next queued run, which waits in the delayed set for its turn. */
-  async wakeNext(sessionId: string): Promise<void> {
-    const next = await this.deps.runs.nextQueuedRunId(sessionId);
-    if (next) await this.deps.queue.wake(next);
+  wakeNext(sessionId: string): Promise<void> {
+    return wakeNextRun(this.deps, sessionId);
   }
 
   /**

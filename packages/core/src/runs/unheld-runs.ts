@@ -11,6 +11,7 @@ import type { RunQueue } from "../queues/run-queue";
 import { closeDeadAttempt } from "./dead-attempt";
 import type { RunLeases } from "./run-lease";
 import { RunStepStore } from "./run-step-store";
+import { wakeNextRun } from "./run-scheduling";
 import { RunStore } from "./run-store";
 
 export interface UnheldRunsDeps {
@@ -49,9 +50,6 @@ export async function endCancelledUnheldRuns(deps: UnheldRunsDeps, sessionId: st
   } finally {
     waiting = await lease.release();
   }
-  if (waiting > 0) {
-    const next = await runs.nextQueuedRunId(sessionId);
-    if (next) await deps.queue.wake(next);
-  }
+  if (waiting > 0) await wakeNextRun({ runs, queue: deps.queue }, sessionId);
   return ended;
 }
